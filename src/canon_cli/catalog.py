@@ -1,0 +1,147 @@
+"""The catalog as canon reads it at run time: shared, read-only data.
+
+``Catalog`` reads a validated snapshot (a SQLite file in the cache dir, see
+``snapshot.py``), so a run needs neither YAML parsing nor pydantic once the snapshot
+is warm, and a 100,000-entry catalog is queried without loading it into memory.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+LANGS = ("en", "zh")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    slug: str
+    name_en: str
+    name_zh: str | None
+    desc_en: str | None
+    desc_zh: str | None
+    parent: str | None
+    path: tuple[str, ...]  # slugs from the top level down to this section
+
+    def name(self, lang: str) -> str:
+        return (self.name_zh or self.name_en) if lang == "zh" else self.name_en
+
+    def description(self, lang: str) -> str | None:
+        return (self.desc_zh or self.desc_en) if lang == "zh" else self.desc_en
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    ord: int
+    id: str
+    title: str
+    title_zh: str | None
+    url: str
+    section: str
+    section_path: tuple[str, ...]
+    year: int | None
+    authors: tuple[str, ...]
+    kind: str
+    tags: tuple[str, ...]
+    summary_en: str
+    summary_zh: str | None
+    links: tuple[Link, ...]
+    aliases: tuple[str, ...]
+    url_problem: str | None  # why a link of this entry is refused, if one is
+    source: str
+
+    def summary(self, lang: str) -> str:
+        return (self.summary_zh or self.summary_en) if lang == "zh" else self.summary_en
+
+    def all_links(self) -> list[Link]:
+        """The main link first, then the extra links, as ``show`` numbers them."""
+        return [Link("main", self.url), *self.links]
+
+
+ENTRY_COLUMNS = (
+    "ord, id, title, title_zh, url, section, section_path, year, authors, kind, tags,"
+    " summary_en, summary_zh, links, aliases, url_problem, source"
+)
+
+
+def entry_from_row(row: Sequence[object]) -> Entry:
+    (ord_, id_, title, title_zh, url, section, path, year, authors, kind, tags) = row[:11]
+    (summary_en, summary_zh, links, aliases, url_problem, source) = row[11:]
+    return Entry(
+        ord=int(ord_),  # type: ignore[call-overload]
+        id=str(id_),
+        title=str(title),
+        title_zh=None if title_zh is None else str(title_zh),
+        url=str(url),
+        section=str(section),
+        section_path=tuple(str(path).split("/")),
+        year=None if year is None else int(year),  # type: ignore[call-overload]
+        authors=tuple(json.loads(str(authors))),
+        kind=str(kind),
+        tags=tuple(str(tags).split()),
+        summary_en=str(summary_en),
+        summary_zh=None if summary_zh is None else str(summary_zh),
+        links=tuple(Link(label, url) for label, url in json.loads(str(links))),
+        aliases=tuple(json.loads(str(aliases))),
+        url_problem=None if url_problem is None else str(url_problem),
+        source=str(source),
+    )
+
+
+class Catalog:
+    """A read-only view of a validated catalog snapshot."""
+
+    def __init__(self, db: sqlite3.Connection, sources: list[Path]) -> None:
+        self.db = db
+        self.sources = sources
+        self.sections: list[Section] = [
+            Section(slug, name_en, name_zh, desc_en, desc_zh, parent, tuple(path.split("/")))
+            for slug, name_en, name_zh, desc_en, desc_zh, parent, path in db.execute(
+                "SELECT slug, name_en, name_zh, desc_en, desc_zh, parent, path"
+                " FROM sections ORDER BY ord"
+            )
+        ]
+        self.section_by_slug = {s.slug: s for s in self.sections}
+        self.tags: dict[str, str] = dict(
+            db.execute("SELECT slug, description FROM tags ORDER BY ord").fetchall()
+        )
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        self.title: str = meta.get("title", "")
+        self.source_url: str | None = meta.get("source_url") or None
+
+    def __len__(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+    def kinds(self) -> list[str]:
+        return [k for (k,) in self.db.execute("SELECT DISTINCT kind FROM entries ORDER BY kind")]
+
+    def entries(self, where: str = "", params: Sequence[object] = ()) -> Iterator[Entry]:
+        """Entries in reading order, optionally narrowed by an SQL condition."""
+        sql = f"SELECT {ENTRY_COLUMNS} FROM entries"
+        if where:
+            sql += f" WHERE {where}"
+        for row in self.db.execute(sql + " ORDER BY ord", tuple(params)):
+            yield entry_from_row(row)
+
+    def get(self, entry_id: str) -> Entry | None:
+        row = self.db.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id = ?", (entry_id,)
+        ).fetchone()
+        return None if row is None else entry_from_row(row)
+
+    def subtree(self, slug: str) -> list[str]:
+        """The slug and every section below it."""
+        return [s.slug for s in self.sections if slug in s.path]
+
+    def section_counts(self) -> dict[str, int]:
+        """Number of entries directly in each section."""
+        return dict(self.db.execute("SELECT section, count(*) FROM entries GROUP BY section"))

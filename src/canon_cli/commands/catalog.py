@@ -1,0 +1,106 @@
+"""Commands that read the catalog: list, show, sections, paths."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .. import paths, views
+from ..options import JsonOpt, KindOpt, LimitOpt, SearchOpt, SectionOpt, StatusOpt, TagOpt, YearOpt
+from ..query import Filters, parse_years, resolve_entry, select_entries
+from ..session import Session
+
+app = typer.Typer()
+
+
+def make_filters(
+    section: list[str] | None = None,
+    year: str | None = None,
+    tag: list[str] | None = None,
+    kind: list[str] | None = None,
+    search: str | None = None,
+    status: list[str] | None = None,
+) -> Filters:
+    return Filters(
+        sections=tuple(section or ()),
+        years=None if year is None else parse_years(year),
+        tags=tuple(tag or ()),
+        kinds=tuple(kind or ()),
+        search=search,
+        statuses=tuple(status or ()),
+    )
+
+
+@app.command("list")
+def list_entries(
+    ctx: typer.Context,
+    section: SectionOpt = None,
+    year: YearOpt = None,
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    search: SearchOpt = None,
+    status: StatusOpt = None,
+    limit: LimitOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List entries in reading order, grouped by section. Filters combine.
+
+    Example: canon list --section agents --year 2023..
+    """
+    session: Session = ctx.obj
+    catalog = session.catalog()
+    statuses = session.statuses()
+    entries = select_entries(catalog, make_filters(section, year, tag, kind, search, status), statuses)
+    if limit is not None:
+        import itertools
+
+        entries = itertools.islice(entries, limit)
+    views.show_list(catalog, entries, statuses, session.lang(), as_json)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Id, alias, id prefix or title.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show everything about one entry: summaries, numbered links, section, tags, progress.
+
+    Example: canon show attention
+    """
+    session: Session = ctx.obj
+    catalog = session.catalog()
+    entry = resolve_entry(catalog, entry_id)
+    from ..progress import record_of
+    from ..statefile import load_state
+
+    record = record_of(load_state(paths.state_path()), entry)
+    lang = session.lang() if (session.lang_option or as_json) else None
+    views.show_entry(catalog, entry, lang, record, as_json)
+
+
+@app.command()
+def sections(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Show the section tree with entry counts.
+
+    Example: canon sections --lang zh
+    """
+    session: Session = ctx.obj
+    views.show_sections(session.catalog(), session.lang(), as_json)
+
+
+@app.command("paths")
+def show_paths(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Show where canon's catalog, state, config and cache live.
+
+    Example: canon paths --json
+    """
+    session: Session = ctx.obj
+    found = {
+        "catalog": str(session.main_catalog_path()),
+        "state": str(paths.state_path()),
+        "config": str(paths.config_path()),
+        "cache": str(paths.cache_dir()),
+    }
+    views.show_paths(found, [str(p) for p in session.catalog_sources()[1:]], as_json)

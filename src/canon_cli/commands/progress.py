@@ -1,0 +1,7 @@
+"""Reading progress commands: marks, progress, next, log, stats, state sync."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer()

@@ -1,0 +1,31 @@
+"""Which links canon will hand to a browser: only plain web links, ever."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` must not be opened, or None when it is a plain http(s) link."""
+    if url.startswith("-"):
+        return "starts with '-' (could be read as a browser option)"
+    if _FORBIDDEN.search(url):
+        return "contains whitespace or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "is not a valid URL"
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        shown = f"'{scheme}:'" if scheme else "no scheme"
+        return f"has {shown}; only http and https links are opened"
+    try:
+        host = parts.hostname
+    except ValueError:
+        return "has an invalid host"
+    if not host:
+        return "has no host"
+    return None

@@ -1,0 +1,229 @@
+"""Reading catalog files: parse, validate, merge and check references.
+
+This is the slow path, taken only when a catalog changed since the last snapshot
+(see ``snapshot.py``); it is the only place that imports pydantic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import CatalogError
+from .links import url_problem
+from .yamlio import find_line, load_yaml, read_text
+
+
+@dataclass
+class SectionRow:
+    slug: str
+    name_en: str
+    name_zh: str | None
+    desc_en: str | None
+    desc_zh: str | None
+    parent: str | None
+    path: tuple[str, ...]
+    source: str
+
+
+@dataclass
+class LoadedCatalog:
+    """Every source merged, in reading order, with each item's file of origin."""
+
+    title: str = ""
+    source_url: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    sections: list[SectionRow] = field(default_factory=list)
+    entries: list[tuple[Any, str, int | None]] = field(default_factory=list)  # model, file, line
+
+
+def _location(loc: tuple[int | str, ...], data: Any) -> str:
+    """Describe a pydantic error location as 'entry <id>, field <name>'."""
+    parts: list[str] = []
+    node = data
+    i = 0
+    while i < len(loc):
+        key = loc[i]
+        if key in ("entries", "sections") and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            index = loc[i + 1]
+            assert isinstance(index, int)
+            try:
+                node = node[key][index]
+                ident = node.get("id") or node.get("slug")
+            except (KeyError, IndexError, TypeError, AttributeError):
+                ident = None
+            noun = "entry" if key == "entries" else "section"
+            parts.append(f"{noun} {ident!r}" if isinstance(ident, str) else f"{noun} #{index + 1}")
+            i += 2
+            continue
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        parts.append(str(key))
+        i += 1
+    return ", ".join(parts)
+
+
+def parse_catalog_file(path: Path) -> tuple[Any, str]:
+    """Parse and validate one catalog file into a ``CatalogModel`` (and its text)."""
+    from pydantic import ValidationError
+
+    from .model import CatalogModel
+
+    text = read_text(path, CatalogError)
+    data = load_yaml(text, str(path), CatalogError)
+    if not isinstance(data, dict):
+        raise CatalogError(
+            "a catalog must be a mapping with 'version', 'sections' and 'entries'",
+            path=str(path),
+            line=1,
+            hint="See docs/catalog-format.md for the format.",
+        )
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > 1:
+        raise CatalogError(
+            f"catalog version {version} is newer than this canon understands (1)",
+            path=str(path),
+            line=find_line(text, ("version",)),
+            hint="Upgrade canon to read this catalog.",
+        )
+    try:
+        return CatalogModel.model_validate(data), text
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        where = _location(loc, data)
+        message = first["msg"]
+        if first["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif first["type"] == "literal_error" and loc and loc[-1] == "kind":
+            message = f"{message} (got {first.get('input')!r})"
+        count = len(exc.errors())
+        more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
+        raise CatalogError(
+            f"{where}: {message}{more}",
+            path=str(path),
+            line=find_line(text, loc),
+            hint="See docs/catalog-format.md for the format.",
+        ) from None
+
+
+def _walk_sections(sections: list[Any], parent_path: tuple[str, ...]) -> Iterator[tuple[Any, int, tuple[str, ...]]]:
+    for index, section in enumerate(sections):
+        path = (*parent_path, section.slug)
+        yield section, index, path
+        yield from _walk_sections(section.sections, path)
+
+
+def load_catalogs(paths: list[Path]) -> LoadedCatalog:
+    """Parse every source and merge them; a clash names both files."""
+    merged = LoadedCatalog()
+    section_origin: dict[str, str] = {}
+    entry_origin: dict[str, str] = {}
+    tag_origin: dict[str, str] = {}
+    parsed = []
+    for path in paths:
+        model, text = parse_catalog_file(path)
+        source = str(path)
+        parsed.append((model, text, source))
+        if model.title is not None and not merged.title:
+            merged.title = model.title.en
+        if model.source is not None and merged.source_url is None:
+            merged.source_url = model.source
+        for slug, description in model.tags.items():
+            if slug in tag_origin and tag_origin[slug] != source:
+                raise CatalogError(
+                    f"tag {slug!r} is already defined in {tag_origin[slug]}",
+                    path=source,
+                    line=find_line(text, ("tags", slug)),
+                )
+            tag_origin[slug] = source
+            merged.tags[slug] = description
+        for index, top in enumerate(model.sections):
+            base: tuple[str, ...] = ()
+            if top.parent is not None:
+                parent = next((s for s in merged.sections if s.slug == top.parent), None)
+                if parent is None:
+                    raise CatalogError(
+                        f"section {top.slug!r}: parent {top.parent!r} is not a known section",
+                        path=source,
+                        line=find_line(text, ("sections", index, "parent")),
+                    )
+                base = parent.path
+            rows = []
+            for section, _, spath in _walk_sections([top], base):
+                full = (*base, *spath[len(base) :])
+                if section.slug in section_origin:
+                    raise CatalogError(
+                        f"section {section.slug!r} is already defined in "
+                        f"{section_origin[section.slug]}",
+                        path=source,
+                        line=find_line(text, ("sections", index)),
+                    )
+                section_origin[section.slug] = source
+                rows.append(
+                    SectionRow(
+                        slug=section.slug,
+                        name_en=section.name.en,
+                        name_zh=section.name.zh,
+                        desc_en=None if section.description is None else section.description.en,
+                        desc_zh=None if section.description is None else section.description.zh,
+                        parent=full[-2] if len(full) > 1 else None,
+                        path=full,
+                        source=source,
+                    )
+                )
+            if top.parent is None:
+                merged.sections.extend(rows)
+            else:
+                # insert after the parent's last descendant, keeping reading order
+                last = max(i for i, s in enumerate(merged.sections) if top.parent in s.path)
+                merged.sections[last + 1 : last + 1] = rows
+    for model, text, source in parsed:
+        for index, entry in enumerate(model.entries):
+            line = None
+            for ident in (entry.id, *entry.aliases):
+                if ident in entry_origin:
+                    if line is None:
+                        line = find_line(text, ("entries", index))
+                    other = entry_origin[ident]
+                    where = "this file" if other == source else other
+                    raise CatalogError(
+                        f"entry {entry.id!r}: id or alias {ident!r} is already used in {where}",
+                        path=source,
+                        line=line,
+                        hint="Ids and aliases must be unique across all catalogs.",
+                    )
+                entry_origin[ident] = source
+            if entry.section not in section_origin:
+                raise CatalogError(
+                    f"entry {entry.id!r}, section: {entry.section!r} is not a known section",
+                    path=source,
+                    line=find_line(text, ("entries", index, "section")),
+                    hint="Valid sections: " + ", ".join(section_origin),
+                )
+            for tag in entry.tags:
+                if tag not in merged.tags:
+                    raise CatalogError(
+                        f"entry {entry.id!r}, tags: {tag!r} is not in the tag vocabulary",
+                        path=source,
+                        line=find_line(text, ("entries", index, "tags")),
+                        hint="Valid tags: " + ", ".join(merged.tags),
+                    )
+            merged.entries.append((entry, source, None))
+    return merged
+
+
+def entry_url_problem(entry: Any) -> str | None:
+    """The first refused link of an entry, described for ``list`` and ``open``."""
+    problem = url_problem(entry.url)
+    if problem is not None:
+        return f"main link {problem}"
+    for link in entry.links:
+        problem = url_problem(link.url)
+        if problem is not None:
+            return f"link {link.label!r} {problem}"
+    return None

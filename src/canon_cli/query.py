@@ -1,0 +1,300 @@
+"""Finding entries: filters, ranked search, and resolving what a user typed to an id.
+
+Pure functions over a ``Catalog`` and plain values; the CLI only passes options in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from .catalog import ENTRY_COLUMNS, Catalog, Entry, entry_from_row
+from .errors import UsageError
+from .snapshot import fts_text, title_key
+
+STATUSES = ("unread", "reading", "done", "skipped")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What ``list``, ``next``, ``progress`` and ``export`` narrow the catalog by."""
+
+    sections: tuple[str, ...] = ()
+    years: tuple[int | None, int | None] | None = None
+    tags: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    search: str | None = None
+    statuses: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def parse_years(text: str) -> tuple[int | None, int | None]:
+    """``2022``, ``2020..2022``, ``2021..`` or ``..2019`` as an inclusive range."""
+    match = re.fullmatch(r"\s*(\d{4})?\s*(\.\.)?\s*(\d{4})?\s*", text)
+    if not match or not (match.group(1) or match.group(3)) or (
+        match.group(2) is None and match.group(3)
+    ):
+        raise UsageError(
+            f"invalid year {text!r}",
+            hint="Use a year (2022) or a range: 2020..2022, 2021.. or ..2019.",
+        )
+    low = int(match.group(1)) if match.group(1) else None
+    high = int(match.group(3)) if match.group(3) else None
+    if match.group(2) is None:
+        high = low
+    if low is not None and high is not None and low > high:
+        raise UsageError(f"invalid year range {text!r}: {low} is after {high}")
+    return low, high
+
+
+def _unknown(what: str, value: str, valid: Iterable[str]) -> UsageError:
+    import difflib
+
+    choices = list(valid)
+    close = difflib.get_close_matches(value, choices, n=1)
+    hint = f"Did you mean {close[0]!r}? " if close else ""
+    return UsageError(f"unknown {what} {value!r}", hint=f"{hint}Valid {what}s: {', '.join(choices)}")
+
+
+def check_filters(catalog: Catalog, filters: Filters) -> None:
+    """Refuse unknown sections, tags, kinds and statuses, listing the valid ones."""
+    for slug in filters.sections:
+        if slug not in catalog.section_by_slug:
+            raise _unknown("section", slug, catalog.section_by_slug)
+    for tag in filters.tags:
+        if tag not in catalog.tags:
+            raise _unknown("tag", tag, catalog.tags)
+    kinds = catalog.kinds()
+    for kind in filters.kinds:
+        if kind not in kinds:
+            raise _unknown("kind", kind, kinds)
+    for status in filters.statuses:
+        if status not in STATUSES:
+            raise _unknown("status", status, STATUSES)
+
+
+def _sql_filters(catalog: Catalog, filters: Filters) -> tuple[list[str], list[object]]:
+    where: list[str] = []
+    params: list[object] = []
+    if filters.sections:
+        slugs = sorted({s for slug in filters.sections for s in catalog.subtree(slug)})
+        where.append(f"section IN ({','.join('?' * len(slugs))})")
+        params.extend(slugs)
+    if filters.years is not None:
+        low, high = filters.years
+        if low is not None:
+            where.append("year >= ?")
+            params.append(low)
+        if high is not None:
+            where.append("year <= ?")
+            params.append(high)
+    for tag in filters.tags:
+        where.append("instr(tags, ?) > 0")
+        params.append(f" {tag} ")
+    if filters.kinds:
+        where.append(f"kind IN ({','.join('?' * len(filters.kinds))})")
+        params.extend(filters.kinds)
+    return where, params
+
+
+def entry_status(entry: Entry, statuses: Mapping[str, str]) -> str:
+    """An entry's status, found under its id or, after a rename, under an alias."""
+    status = statuses.get(entry.id)
+    if status is None:
+        for alias in entry.aliases:
+            status = statuses.get(alias)
+            if status is not None:
+                break
+    return status or "unread"
+
+
+def select_entries(
+    catalog: Catalog, filters: Filters, statuses: Mapping[str, str]
+) -> Iterator[Entry]:
+    """Entries matching every filter, in reading order."""
+    check_filters(catalog, filters)
+    where, params = _sql_filters(catalog, filters)
+    if filters.search:
+        match = _match_expression(catalog, filters.search)
+        if match is None:
+            return
+        where.append("ord IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+        params.append(match)
+    for entry in catalog.entries(" AND ".join(where), params):
+        if filters.statuses and entry_status(entry, statuses) not in filters.statuses:
+            continue
+        yield entry
+
+
+# --- search -----------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+")
+_CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def _query_tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fts_text(text))
+
+
+def _term(token: str) -> str:
+    # Quoted so FTS syntax in user input is inert; a prefix match for words.
+    quoted = '"' + token.replace('"', '""') + '"'
+    return quoted if _CJK_CHAR.fullmatch(token) else quoted + "*"
+
+
+def _has_match(catalog: Catalog, expression: str) -> bool:
+    row = catalog.db.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", (expression,))
+    return row.fetchone() is not None
+
+
+def _close_terms(catalog: Catalog, token: str) -> list[str]:
+    """Index terms within a small edit distance of a (mistyped) query word."""
+    import difflib
+
+    try:
+        catalog.db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, 'fts', 'row')"
+        )
+        rows = catalog.db.execute(
+            "SELECT term FROM temp.vocab WHERE length(term) BETWEEN ? AND ?",
+            (len(token) - 2, len(token) + 2),
+        )
+        terms = [term for (term,) in rows]
+    except Exception:  # noqa: BLE001 - fts5vocab is optional; no fuzzy match then
+        return []
+    return difflib.get_close_matches(token, terms, n=3, cutoff=0.75)
+
+
+def _match_expression(catalog: Catalog, text: str) -> str | None:
+    """An FTS5 query where every word must match; a word with no hit widens to close terms."""
+    tokens = _query_tokens(text)
+    if not tokens:
+        return None
+    groups: list[str] = []
+    # consecutive CJK characters form a phrase ("扩散" -> "扩" "散" adjacent)
+    i = 0
+    while i < len(tokens):
+        if _CJK_CHAR.fullmatch(tokens[i]):
+            j = i
+            while j < len(tokens) and _CJK_CHAR.fullmatch(tokens[j]):
+                j += 1
+            groups.append('"' + " ".join(tokens[i:j]) + '"')
+            i = j
+            continue
+        term = _term(tokens[i])
+        if not _has_match(catalog, term):
+            alternatives = _close_terms(catalog, tokens[i])
+            if alternatives:
+                term = "(" + " OR ".join([term, *(_term(a) for a in alternatives)]) + ")"
+        groups.append(term)
+        i += 1
+    return " AND ".join(groups)
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    strong: bool  # matched in the title, authors or tags (ranked above summary-only hits)
+
+
+def search_entries(
+    catalog: Catalog, query: str, filters: Filters, statuses: Mapping[str, str]
+) -> Iterator[Hit]:
+    """Ranked search: title/author/tag hits first, then summary hits; bm25 within each."""
+    check_filters(catalog, filters)
+    match = _match_expression(catalog, query)
+    if match is None:
+        return
+    where, params = _sql_filters(catalog, filters)
+    columns = ", ".join("e." + c.strip() for c in ENTRY_COLUMNS.split(","))
+    sql = (
+        "WITH hits AS (SELECT rowid AS r, bm25(fts, 8.0, 4.0, 6.0, 1.0) AS score"
+        " FROM fts WHERE fts MATCH ?),"
+        " strong AS (SELECT rowid AS r FROM fts WHERE fts MATCH ?)"
+        f" SELECT {columns}, e.ord IN strong AS is_strong FROM entries e"
+        " JOIN hits ON e.ord = hits.r"
+        + ("".join(" AND " + w for w in where))
+        + " ORDER BY is_strong DESC, hits.score, e.ord"
+    )
+    strong = "{title authors tags} : (" + match + ")"
+    for row in catalog.db.execute(sql, (match, strong, *params)):
+        entry = entry_from_row(row[:-1])
+        if filters.statuses and entry_status(entry, statuses) not in filters.statuses:
+            continue
+        yield Hit(entry, bool(row[-1]))
+
+
+# --- resolving ids ----------------------------------------------------------
+
+
+def resolve_entry(catalog: Catalog, text: str) -> Entry:
+    """The entry a user meant: id, alias, unique id prefix, or a loosely typed title."""
+    wanted = text.strip()
+    entry = catalog.get(wanted) or catalog.get(wanted.lower())
+    if entry is not None:
+        return entry
+    row = catalog.db.execute("SELECT id FROM aliases WHERE alias = ?", (wanted.lower(),))
+    found = row.fetchone()
+    if found is not None:
+        resolved = catalog.get(found[0])
+        assert resolved is not None
+        return resolved
+    key = title_key(wanted)
+    if key:
+        by_title = list(catalog.entries("title_key = ? OR title_key = ?", (key, key)))
+        if not by_title:
+            by_title = [
+                e for e in catalog.entries("title_zh IS NOT NULL") if title_key(e.title_zh or "") == key
+            ]
+        if len(by_title) == 1:
+            return by_title[0]
+        if len(by_title) > 1:
+            raise _ambiguous(text, by_title)
+    prefix = wanted.lower()
+    if prefix:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        candidates = list(catalog.entries("id LIKE ? ESCAPE '\\'", (escaped + "%",)))
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            raise _ambiguous(text, candidates)
+    raise _not_found(catalog, text)
+
+
+def _ambiguous(text: str, candidates: list[Entry]) -> UsageError:
+    shown = "\n".join(f"  {e.id}  {e.title}" for e in candidates[:20])
+    more = f"\n  ... and {len(candidates) - 20} more" if len(candidates) > 20 else ""
+    return UsageError(
+        f"{text!r} matches {len(candidates)} entries:\n{shown}{more}",
+        hint="Type more of the id.",
+    )
+
+
+def _not_found(catalog: Catalog, text: str) -> UsageError:
+    import difflib
+
+    wanted = text.strip().lower()
+    ids = [i for (i,) in catalog.db.execute("SELECT id FROM entries")]
+    close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
+    if not close:
+        key = title_key(text)
+        keyed = dict(catalog.db.execute("SELECT title_key, id FROM entries").fetchall())
+        close = [keyed[k] for k in difflib.get_close_matches(key, list(keyed), n=3, cutoff=0.6)]
+    if not close and len(wanted) >= 3:
+        close = [i for i in ids if wanted in i][:3]
+    hint = (
+        "Did you mean " + " or ".join(close) + "?"
+        if close
+        else "Run 'canon list' or 'canon search TEXT' to find the id."
+    )
+    return UsageError(f"no entry matches {text!r}", hint=hint)
+
+
+def resolve_entries(catalog: Catalog, texts: Iterable[str]) -> list[Entry]:
+    """Resolve several ids, keeping order and dropping repeats."""
+    seen: dict[str, Entry] = {}
+    for text in texts:
+        entry = resolve_entry(catalog, text)
+        seen.setdefault(entry.id, entry)
+    return list(seen.values())

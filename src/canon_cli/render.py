@@ -1,0 +1,229 @@
+"""All terminal output: rich tables for a terminal, plain lines for pipes, JSON.
+
+The only module that imports rich, and only inside the functions that draw for a
+terminal, so piped output never pays for it. Text from catalogs and state files is
+data: it is sanitised (control characters made visible) and drawn as ``rich.text.Text``,
+never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# C0 controls except tab and newline, DEL, C1 controls, and bidi embeddings/overrides/isolates
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_JSON = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def clean(text: str) -> str:
+    """Catalog or state text made safe for a terminal: controls shown as \\xNN escapes."""
+    return _UNSAFE.sub(_visible, text)
+
+
+def clean_line(text: str) -> str:
+    """Like ``clean`` and also on one line (for tab-separated output)."""
+    return clean(text).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def use_rich() -> bool:
+    """Rich tables for a terminal (or when colour is forced); plain text for pipes."""
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+        return True
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(
+        stderr=stderr,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+
+
+def out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+def plain_rows(rows: Iterable[Sequence[object]]) -> None:
+    """Tab-separated lines, one record per line (for grep, cut and wc -l)."""
+    write = sys.stdout.write
+    for row in rows:
+        write("\t".join("" if v is None else clean_line(str(v)) for v in row) + "\n")
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout and nothing else; C1/bidi characters escaped so a terminal is safe."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def error(message: str) -> None:
+    """An error for the user on stderr, sanitised, with a 'canon: error:' prefix."""
+    lines = clean(message).split("\n")
+    sys.stderr.write("canon: error: " + lines[0] + "\n")
+    for line in lines[1:]:
+        sys.stderr.write("  " + line + "\n")
+
+
+def note(message: str) -> None:
+    """A short confirmation or hint on stderr (keeps stdout clean for pipes)."""
+    sys.stderr.write(clean(message) + "\n")
+
+
+STATUS_STYLE = {"unread": "dim", "reading": "yellow", "done": "green", "skipped": "magenta"}
+STATUS_MARK = {"unread": " ", "reading": "~", "done": "x", "skipped": "-"}
+
+
+def text(value: str, style: str = "") -> Any:
+    from rich.text import Text
+
+    return Text(clean(value), style=style)
+
+
+def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: bool) -> None:
+    """The ``list`` table: one block of rows per section, in reading order."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    table.add_column("ID", style="cyan", no_wrap=True, overflow="fold")
+    table.add_column("Title", ratio=1)
+    table.add_column("Year", justify="right", no_wrap=True)
+    table.add_column("Kind", no_wrap=True)
+    if show_status:
+        table.add_column("Status", no_wrap=True)
+    for index, (heading, rows) in enumerate(groups):
+        if index:
+            table.add_section()
+        table.add_row(text(heading, "bold"), *([""] * (4 if show_status else 3)))
+        for row in rows:
+            cells = [
+                text(row["id"], "cyan"),
+                text(row["title"] + (" ⚠" if row.get("problem") else "")),
+                text("" if row["year"] is None else str(row["year"])),
+                text(row["kind"]),
+            ]
+            if show_status:
+                cells.append(text(row["status"], STATUS_STYLE.get(row["status"], "")))
+            table.add_row(*cells)
+    console().print(table)
+
+
+def key_values(title: str, pairs: list[tuple[str, str]], blocks: list[tuple[str, str]]) -> None:
+    """``show``: a heading, aligned fields, then titled text blocks."""
+    from rich.table import Table
+
+    con = console()
+    con.print(text(title, "bold"))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for key, value in pairs:
+        grid.add_row(text(key, "bold"), text(value))
+    con.print(grid)
+    for heading, body in blocks:
+        con.print()
+        con.print(text(heading, "bold"))
+        con.print(text(body))
+
+
+def tree(title: str, nodes: list[tuple[int, str, str]]) -> None:
+    """``sections``: (depth, label, detail) nodes drawn as a tree."""
+    from rich.tree import Tree
+
+    root = Tree(text(title, "bold"))
+    stack: list[Any] = [root]
+    for depth, label, detail in nodes:
+        del stack[depth + 1 :]
+        node_text = text(label, "cyan")
+        node_text.append(text("  " + detail, "dim"))
+        stack.append(stack[-1].add(node_text))
+    console().print(root)
+
+
+def bar(done: int, total: int, width: int = 24) -> str:
+    filled = 0 if total == 0 else round(width * done / total)
+    return "█" * filled + "░" * (width - filled)
+
+
+def progress_view(
+    overall: dict[str, int],
+    sections: list[tuple[int, str, dict[str, int]]],
+    reading: list[tuple[str, str]],
+) -> None:
+    """``progress``: an overall bar, one bar per section, and what is being read."""
+    from rich.table import Table
+
+    con = console()
+    total = overall["total"]
+    done = overall["done"] + overall["skipped"]
+    pct = 0 if total == 0 else 100 * done // total
+    head = text(f"{done}/{total} ({pct}%)  ", "bold")
+    head.append(text(bar(done, total, 30), "green"))
+    con.print(head)
+    con.print(
+        text(
+            "  ".join(f"{k}: {overall[k]}" for k in ("unread", "reading", "done", "skipped")),
+            "dim",
+        )
+    )
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    for depth, name, counts in sections:
+        finished = counts["done"] + counts["skipped"]
+        grid.add_row(
+            text("  " * depth + name),
+            text(bar(finished, counts["total"], 20), "green"),
+            text(f"{finished}/{counts['total']}"),
+        )
+    con.print()
+    con.print(grid)
+    if reading:
+        con.print()
+        con.print(text("Reading now", "bold"))
+        for entry_id, title in reading:
+            line = text("  " + entry_id, "yellow")
+            line.append(text("  " + title))
+            con.print(line)
+
+
+def simple_table(headers: list[str], rows: list[list[str]], styles: list[str] | None = None) -> None:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for index, header in enumerate(headers):
+        style = styles[index] if styles else ""
+        table.add_column(header, style=style, overflow="fold")
+    for row in rows:
+        table.add_row(*(text(cell) for cell in row))
+    console().print(table)
+
+
+def lines(items: list[tuple[str, str]]) -> None:
+    """Styled lines: (style, text) pairs."""
+    con = console()
+    for style, value in items:
+        con.print(text(value, style))

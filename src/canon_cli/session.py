@@ -1,0 +1,66 @@
+"""What one run of canon works with: settings, the catalog and the state, loaded lazily.
+
+Created by the CLI callback from the global options and handed to every command via
+the typer context, so there is no module-level mutable state to patch in tests.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import paths
+from .config import LANGUAGES, Config, catalog_paths, load_config
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+
+@dataclass
+class Session:
+    catalog_option: Path | None = None
+    lang_option: str | None = None
+    _config: Config | None = field(default=None, repr=False)
+    _catalog: Catalog | None = field(default=None, repr=False)
+    _statuses: dict[str, str] | None = field(default=None, repr=False)
+
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(paths.config_path())
+        return self._config
+
+    def lang(self) -> str:
+        lang = self.lang_option or os.environ.get("CANON_LANG") or self.config().language
+        if lang not in LANGUAGES:
+            raise UsageError(
+                f"unknown language {lang!r}", hint="Use --lang en or --lang zh (or CANON_LANG)."
+            )
+        return lang
+
+    def main_catalog_path(self) -> Path:
+        return self.catalog_option or paths.catalog_override() or paths.builtin_catalog_path()
+
+    def catalog_sources(self) -> list[Path]:
+        sources = [self.main_catalog_path()]
+        for extra in catalog_paths(self.config()):
+            if extra not in sources:
+                sources.append(extra)
+        return sources
+
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            from .snapshot import open_catalog
+
+            self._catalog = open_catalog(self.catalog_sources(), paths.cache_dir())
+        return self._catalog
+
+    def statuses(self) -> dict[str, str]:
+        """Status per entry id from the state file (fast path, no YAML when warm)."""
+        if self._statuses is None:
+            from .statefile import read_statuses
+
+            self._statuses = read_statuses(paths.state_path())
+        return self._statuses

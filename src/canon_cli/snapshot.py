@@ -1,0 +1,189 @@
+"""The validated-catalog snapshot: a SQLite file in the cache dir.
+
+Parsing YAML and validating with pydantic costs far more than a CLI run should, so
+the merged, validated catalog is stored once per change of its sources. The snapshot
+is keyed on every source file's identity (path, size, mtime, ctime, inode) and on
+canon's version; one that does not match, or does not open, is rebuilt, never trusted.
+An unusable cache dir only costs speed: the snapshot is then built in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .catalog import Catalog
+from .errors import CatalogError
+
+FORMAT = 1
+_CJK = re.compile(r"([\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef])")
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sections(ord INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, name_en TEXT NOT NULL,
+  name_zh TEXT, desc_en TEXT, desc_zh TEXT, parent TEXT, path TEXT NOT NULL, source TEXT);
+CREATE TABLE tags(ord INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, description TEXT);
+CREATE TABLE entries(ord INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, title TEXT NOT NULL,
+  title_zh TEXT, url TEXT NOT NULL, section TEXT NOT NULL, section_path TEXT NOT NULL,
+  year INTEGER, authors TEXT NOT NULL, kind TEXT NOT NULL, tags TEXT NOT NULL,
+  summary_en TEXT NOT NULL, summary_zh TEXT, links TEXT NOT NULL, aliases TEXT NOT NULL,
+  url_problem TEXT, source TEXT NOT NULL, title_key TEXT NOT NULL);
+CREATE INDEX entries_section ON entries(section);
+CREATE INDEX entries_title_key ON entries(title_key);
+CREATE TABLE aliases(alias TEXT PRIMARY KEY, id TEXT NOT NULL);
+CREATE VIRTUAL TABLE fts USING fts5(title, authors, tags, summary, content='',
+  tokenize='unicode61 remove_diacritics 2');
+"""
+
+
+def fts_text(text: str) -> str:
+    """Index form of text: CJK characters become single tokens (they have no spaces)."""
+    return _CJK.sub(r" \1 ", text.casefold())
+
+
+def title_key(text: str) -> str:
+    """A title with case, punctuation and spacing removed, for loose matching."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def source_identity(paths: list[Path]) -> str:
+    parts = [f"canon {__version__} snapshot {FORMAT}"]
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return ""  # a missing source is reported by the loader
+        parts.append(
+            f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}"
+            f"|{st.st_ino}|{st.st_dev}"
+        )
+    return "\n".join(parts)
+
+
+def snapshot_path(cache: Path, paths: list[Path]) -> Path:
+    name = hashlib.blake2b("\n".join(os.path.realpath(p) for p in paths).encode(), digest_size=8)
+    return cache / f"catalog-{name.hexdigest()}.sqlite"
+
+
+def _open_existing(db_path: Path, key: str) -> sqlite3.Connection | None:
+    if not key or not db_path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        row = db.execute("SELECT value FROM meta WHERE key = 'identity'").fetchone()
+        done = db.execute("SELECT value FROM meta WHERE key = 'complete'").fetchone()
+    except sqlite3.Error:
+        return None
+    if row is None or row[0] != key or done is None:
+        db.close()
+        return None
+    return db
+
+
+def open_catalog(paths: list[Path], cache: Path) -> Catalog:
+    """The catalog merged from ``paths``, from a warm snapshot when there is one."""
+    key = source_identity(paths)
+    db_path = snapshot_path(cache, paths)
+    db = _open_existing(db_path, key)
+    if db is None:
+        db = _rebuild(paths, cache, db_path, key)
+    try:
+        return Catalog(db, paths)
+    except sqlite3.Error as exc:  # written by us moments ago, so this is a real fault
+        raise CatalogError(f"catalog snapshot is unreadable: {exc}", path=str(db_path)) from None
+
+
+def _rebuild(paths: list[Path], cache: Path, db_path: Path, key: str) -> sqlite3.Connection:
+    from .loader import load_catalogs
+
+    loaded = load_catalogs(paths)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".catalog-", suffix=".tmp", dir=cache)
+        os.close(fd)
+    except OSError:
+        db = sqlite3.connect(":memory:")
+        _fill(db, loaded, key)
+        return db
+    try:
+        db = sqlite3.connect(tmp)
+        _fill(db, loaded, key)
+        db.close()
+        os.replace(tmp, db_path)
+    except (OSError, sqlite3.Error):
+        Path(tmp).unlink(missing_ok=True)
+        db = sqlite3.connect(":memory:")
+        _fill(db, loaded, key)
+        return db
+    reopened = _open_existing(db_path, key)
+    if reopened is None:  # replaced meanwhile by a concurrent canon with other sources
+        db = sqlite3.connect(":memory:")
+        _fill(db, loaded, key)
+        return db
+    return reopened
+
+
+def _fill(db: sqlite3.Connection, loaded: object, key: str) -> None:
+    from .loader import LoadedCatalog, entry_url_problem
+
+    assert isinstance(loaded, LoadedCatalog)
+    db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+    paths = {s.slug: s.path for s in loaded.sections}
+    order = {s.slug: i for i, s in enumerate(loaded.sections)}
+    db.executemany(
+        "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            (i, s.slug, s.name_en, s.name_zh, s.desc_en, s.desc_zh, s.parent, "/".join(s.path),
+             s.source)
+            for i, s in enumerate(loaded.sections)
+        ),
+    )
+    db.executemany(
+        "INSERT INTO tags VALUES (?,?,?)",
+        ((i, slug, text) for i, (slug, text) in enumerate(loaded.tags.items())),
+    )
+    # reading order: the section tree's order, then file order within a section
+    ranked = sorted(
+        enumerate(loaded.entries), key=lambda item: (order[item[1][0].section], item[0])
+    )
+    rows = []
+    fts_rows = []
+    alias_rows = []
+    for ord_, (_, (e, source, _)) in enumerate(ranked):
+        rows.append(
+            (
+                ord_, e.id, e.title, e.title_zh, e.url, e.section, "/".join(paths[e.section]),
+                e.year, json.dumps(e.authors, ensure_ascii=False), e.kind,
+                " " + " ".join(e.tags) + " ", e.summary.en, e.summary.zh,
+                json.dumps([[link.label, link.url] for link in e.links], ensure_ascii=False),
+                json.dumps(e.aliases), entry_url_problem(e), source, title_key(e.title),
+            )
+        )
+        fts_rows.append(
+            (
+                ord_,
+                fts_text(e.title + " " + (e.title_zh or "")),
+                fts_text(" ".join(e.authors)),
+                fts_text(" ".join(e.tags) + " " + " ".join(t.replace("-", " ") for t in e.tags)),
+                fts_text(e.summary.en + " " + (e.summary.zh or "")),
+            )
+        )
+        alias_rows.extend((alias, e.id) for alias in e.aliases)
+    db.executemany(f"INSERT INTO entries VALUES ({','.join('?' * 18)})", rows)
+    db.executemany("INSERT INTO fts(rowid, title, authors, tags, summary) VALUES (?,?,?,?,?)",
+                   fts_rows)
+    db.executemany("INSERT INTO aliases VALUES (?,?)", alias_rows)
+    meta = {
+        "identity": key,
+        "title": loaded.title,
+        "source_url": loaded.source_url or "",
+        "complete": "1",
+    }
+    db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+    db.commit()

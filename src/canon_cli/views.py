@@ -1,0 +1,183 @@
+"""Turning domain results into output: JSON objects, plain rows or rich views.
+
+Commands hand their results here; this module decides the form (JSON, terminal,
+pipe) and calls ``render`` for the drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from . import render
+from .catalog import Catalog, Entry
+from .query import entry_status
+
+
+def section_heading(catalog: Catalog, entry_section: str, lang: str) -> str:
+    section = catalog.section_by_slug[entry_section]
+    return " › ".join(catalog.section_by_slug[slug].name(lang) for slug in section.path)
+
+
+def entry_json(entry: Entry, lang: str, status: str) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "title_zh": entry.title_zh,
+        "url": entry.url,
+        "links": [{"label": link.label, "url": link.url} for link in entry.links],
+        "year": entry.year,
+        "section": list(entry.section_path),
+        "kind": entry.kind,
+        "tags": list(entry.tags),
+        "authors": list(entry.authors),
+        "summary": entry.summary(lang),
+        "status": status,
+        "aliases": list(entry.aliases),
+        "link_problem": entry.url_problem,
+    }
+
+
+def show_list(
+    catalog: Catalog,
+    entries: Iterable[Entry],
+    statuses: dict[str, str],
+    lang: str,
+    as_json: bool,
+) -> int:
+    """Print entries (JSON, rich table or tab-separated lines); return how many."""
+    if as_json:
+        items = [entry_json(e, lang, entry_status(e, statuses)) for e in entries]
+        render.print_json(items)
+        return len(items)
+    if not render.use_rich():
+        count = 0
+
+        def rows() -> Iterable[list[object]]:
+            nonlocal count
+            for e in entries:
+                count += 1
+                flag = "!" if e.url_problem else ""
+                yield [e.id, e.year or "", e.kind, entry_status(e, statuses), e.section,
+                       e.title + flag]
+
+        render.plain_rows(rows())
+        return count
+    groups: list[tuple[str, list[dict[str, Any]]]] = []
+    current = None
+    count = 0
+    for e in entries:
+        count += 1
+        if e.section != current:
+            current = e.section
+            groups.append((section_heading(catalog, e.section, lang), []))
+        groups[-1][1].append(
+            {
+                "id": e.id,
+                "title": e.title_zh if lang == "zh" and e.title_zh else e.title,
+                "year": e.year,
+                "kind": e.kind,
+                "status": entry_status(e, statuses),
+                "problem": e.url_problem,
+            }
+        )
+    if groups:
+        render.entry_table(groups, show_status=bool(statuses))
+    return count
+
+
+def show_entry(
+    catalog: Catalog, entry: Entry, lang: str | None, record: dict[str, Any], as_json: bool
+) -> None:
+    """``show``: everything about one entry; ``lang`` None shows both languages."""
+    status = str(record.get("status", "unread"))
+    if as_json:
+        data = entry_json(entry, lang or "en", status)
+        data["summary_en"] = entry.summary_en
+        data["summary_zh"] = entry.summary_zh
+        data["section_names"] = section_heading(catalog, entry.section, lang or "en")
+        data.update({k: v for k, v in record.items() if k != "status"})
+        render.print_json(data)
+        return
+    pairs: list[tuple[str, str]] = []
+    if entry.title_zh:
+        pairs.append(("中文标题", entry.title_zh))
+    pairs += [
+        ("id", entry.id),
+        ("section", section_heading(catalog, entry.section, lang or "en")),
+        ("kind", entry.kind),
+        ("year", str(entry.year or "")),
+        ("authors", ", ".join(entry.authors)),
+        ("tags", ", ".join(entry.tags)),
+        ("status", status),
+    ]
+    for key in ("started", "finished"):
+        if record.get(key):
+            pairs.append((key, str(record[key])))
+    if record.get("rating"):
+        pairs.append(("rating", "★" * int(record["rating"])))
+    if entry.aliases:
+        pairs.append(("aliases", ", ".join(entry.aliases)))
+    link_lines = [f"[{i}] {link.label}: {link.url}" for i, link in enumerate(entry.all_links())]
+    if entry.url_problem:
+        link_lines.append(f"(refused to open: {entry.url_problem})")
+    blocks: list[tuple[str, str]] = []
+    if lang in (None, "en"):
+        blocks.append(("Summary", entry.summary_en))
+    if lang in (None, "zh") and entry.summary_zh:
+        blocks.append(("摘要", entry.summary_zh))
+    blocks.append(("Links", "\n".join(link_lines)))
+    notes = record.get("notes") or []
+    if notes:
+        blocks.append(("Notes", "\n".join(f"{n['at']}  {n['text']}" for n in notes)))
+    if render.use_rich():
+        render.key_values(entry.title, pairs, blocks)
+        return
+    render.out(render.clean_line(entry.title))
+    for key, value in pairs:
+        render.out(f"{key}:\t{render.clean_line(value)}")
+    for heading, body in blocks:
+        render.out("")
+        render.out(heading + ":")
+        for line in body.split("\n"):
+            render.out("  " + render.clean(line))
+
+
+def show_sections(catalog: Catalog, lang: str, as_json: bool) -> None:
+    direct = catalog.section_counts()
+    totals = {
+        s.slug: sum(direct.get(sub, 0) for sub in catalog.subtree(s.slug)) for s in catalog.sections
+    }
+    if as_json:
+        render.print_json(
+            [
+                {
+                    "slug": s.slug,
+                    "name": s.name(lang),
+                    "path": list(s.path),
+                    "parent": s.parent,
+                    "count": totals[s.slug],
+                    "description": s.description(lang),
+                }
+                for s in catalog.sections
+            ]
+        )
+        return
+    if render.use_rich():
+        nodes = [
+            (len(s.path) - 1, s.slug, f"{s.name(lang)} ({totals[s.slug]})") for s in catalog.sections
+        ]
+        render.tree(f"{catalog.title or 'Catalog'} ({len(catalog)})", nodes)
+        return
+    render.plain_rows(
+        ["  " * (len(s.path) - 1) + s.slug, totals[s.slug], s.name(lang)] for s in catalog.sections
+    )
+
+
+def show_paths(found: dict[str, str], extra_catalogs: list[str], as_json: bool) -> None:
+    if as_json:
+        render.print_json({**found, "extra_catalogs": extra_catalogs})
+        return
+    rows = [[key, value] for key, value in found.items()]
+    rows += [["extra catalog", path] for path in extra_catalogs]
+    render.plain_rows(rows)

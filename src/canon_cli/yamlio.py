@@ -1,0 +1,159 @@
+"""Safe, bounded YAML reading for files canon did not write (catalogs, config).
+
+Loading is "safe" (no tag constructs objects or runs code) and bounded: a size cap
+before parsing, and a pass over the parser's events that limits nesting depth and the
+number of aliases, so a "billion laughs" file is refused before anything expands.
+Every problem becomes the caller's ``DataError`` subclass with a file and line.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+from .errors import CanonIOError, DataError
+
+MAX_BYTES = int(os.environ.get("CANON_MAX_YAML_BYTES", str(256 * 1024 * 1024)))
+MAX_DEPTH = 32
+MAX_ALIASES = 64
+
+
+def read_text(path: Path, error: type[DataError], max_bytes: int = MAX_BYTES) -> str:
+    """Read a UTF-8 file, refusing one over the size cap before reading it whole."""
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                raise error(
+                    f"file is {size} bytes, over the {max_bytes}-byte limit",
+                    path=str(path),
+                    hint="Split the file, or raise CANON_MAX_YAML_BYTES if it is trusted.",
+                )
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise error("file not found", path=str(path)) from None
+    except IsADirectoryError:
+        raise error("is a directory, not a file", path=str(path)) from None
+    except OSError as exc:
+        raise CanonIOError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise error(f"file is over the {max_bytes}-byte limit", path=str(path))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error("not valid UTF-8 text", path=str(path), line=line) from None
+
+
+def _check_events(text: str, path: str, error: type[DataError]) -> None:
+    """Walk the parser's events: bound nesting depth and alias count."""
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        from _ruamel_yaml import CParser  # the C parser, when ruamel.yaml.clib is installed
+
+        parser: Any = CParser(io.StringIO(text))
+        next_event = parser.get_event
+    except ImportError:  # pragma: no cover - pure-Python fallback
+        from ruamel.yaml import YAML
+
+        events = YAML(typ="safe", pure=True).parse(text)
+        next_event = lambda: next(events, None)  # noqa: E731
+    depth = 0
+    aliases = 0
+    try:
+        while True:
+            event = next_event()
+            if event is None:
+                return
+            name = type(event).__name__
+            if name in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise error(
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        path=path,
+                        line=_event_line(event),
+                    )
+            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+            elif name == "AliasEvent":
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise error(
+                        f"more than {MAX_ALIASES} YAML aliases (refused to guard memory)",
+                        path=path,
+                        line=_event_line(event),
+                    )
+            elif name == "StreamEndEvent":
+                return
+    except MarkedYAMLError as exc:
+        raise _yaml_error(exc, path, error) from None
+
+
+def _event_line(event: Any) -> int | None:
+    mark = getattr(event, "start_mark", None)
+    return None if mark is None else int(mark.line) + 1
+
+
+def _yaml_error(exc: Any, path: str, error: type[DataError]) -> DataError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = None if mark is None else int(mark.line) + 1
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "invalid YAML"
+    context = getattr(exc, "context", None)
+    if type(exc).__name__ == "DuplicateKeyError":
+        problem = problem.replace("found duplicate key", "duplicate key")
+        problem = problem.split(" with value")[0]
+    elif type(exc).__name__ == "ConstructorError" and "could not determine" in str(problem):
+        problem = f"{problem} (tags that build objects are not allowed)"
+    elif context and context != problem:
+        problem = f"{problem} ({context})"
+    return error(f"YAML error: {problem}", path=path, line=line)
+
+
+def load_yaml(text: str, path: str, error: type[DataError]) -> Any:
+    """Parse ``text`` safely into plain Python data, or raise ``error``."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    _check_events(text, path, error)
+    yaml = YAML(typ="safe")
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except YAMLError as exc:
+        raise _yaml_error(exc, path, error) from None
+    except (RecursionError, ValueError, OverflowError) as exc:
+        raise error(f"YAML error: {exc}", path=path) from None
+
+
+def load_yaml_file(path: Path, error: type[DataError]) -> Any:
+    return load_yaml(read_text(path, error), str(path), error)
+
+
+def find_line(text: str, keys: tuple[str | int, ...]) -> int | None:
+    """The 1-based line of the node at ``keys`` (e.g. ("entries", 3, "kind")), if known.
+
+    Used only on the error path: a round-trip parse keeps positions, the fast one does not.
+    """
+    from ruamel.yaml import YAML
+
+    try:
+        node: Any = YAML(typ="rt").load(text)
+    except Exception:  # the fast parse already succeeded; positions are best effort
+        return None
+    line: int | None = None
+    for key in keys:
+        lc = getattr(node, "lc", None)
+        try:
+            if lc is not None:
+                if isinstance(key, int):
+                    line = int(lc.item(key)[0]) + 1
+                else:
+                    line = int(lc.key(key)[0]) + 1
+            node = node[key]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            break
+    return line
