@@ -62,7 +62,9 @@ def main_options(
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", envvar="CANON_LANG", help="Language of summaries and names: en or zh."),
+        typer.Option(
+            "--lang", envvar="CANON_LANG", help="Language of summaries and names: en or zh."
+        ),
     ] = None,
     version: Annotated[
         bool,

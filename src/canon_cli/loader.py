@@ -111,7 +111,9 @@ def parse_catalog_file(path: Path) -> tuple[Any, str]:
         ) from None
 
 
-def _walk_sections(sections: list[Any], parent_path: tuple[str, ...]) -> Iterator[tuple[Any, int, tuple[str, ...]]]:
+def _walk_sections(
+    sections: list[Any], parent_path: tuple[str, ...]
+) -> Iterator[tuple[Any, int, tuple[str, ...]]]:
     for index, section in enumerate(sections):
         path = (*parent_path, section.slug)
         yield section, index, path

@@ -25,17 +25,28 @@ TagOpt = Annotated[
 ]
 KindOpt = Annotated[
     list[str] | None,
-    typer.Option("--kind", "-k", help="Kind (paper, article, video, ...); repeat for any of several.",
-                 show_default=False),
+    typer.Option(
+        "--kind",
+        "-k",
+        help="Kind (paper, article, video, ...); repeat for any of several.",
+        show_default=False,
+    ),
 ]
 StatusOpt = Annotated[
     list[str] | None,
-    typer.Option("--status", help="unread, reading, done or skipped; repeat for any of several.",
-                 show_default=False),
+    typer.Option(
+        "--status",
+        help="unread, reading, done or skipped; repeat for any of several.",
+        show_default=False,
+    ),
 ]
 SearchOpt = Annotated[
     str | None,
-    typer.Option("--search", "-q", help="Words that must all match title, authors, tags or summaries."),
+    typer.Option(
+        "--search", "-q", help="Words that must all match title, authors, tags or summaries."
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON and nothing else.")]
-LimitOpt = Annotated[int | None, typer.Option("-n", "--limit", help="Show at most N entries.", min=1)]
+LimitOpt = Annotated[
+    int | None, typer.Option("-n", "--limit", help="Show at most N entries.", min=1)
+]

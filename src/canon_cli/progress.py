@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
-from .catalog import Entry
+from .catalog import Catalog, Entry
 
 
 def state_key(state: Any, entry: Entry) -> str | None:
@@ -28,4 +31,158 @@ def record_of(state: Any, entry: Entry) -> dict[str, Any]:
         "finished": rec.finished,
         "rating": rec.rating,
         "notes": [{"at": n.at, "text": n.text} for n in rec.notes],
+    }
+
+
+COUNT_KEYS = ("unread", "reading", "done", "skipped")
+
+
+def _empty() -> dict[str, int]:
+    return {"total": 0, **dict.fromkeys(COUNT_KEYS, 0)}
+
+
+def status_by_entry(
+    catalog: Catalog, statuses: Mapping[str, str], scope: list[str] | None
+) -> list[tuple[str, str, str]]:
+    """(id, section, status) of every entry in reading order, within ``scope`` sections."""
+    where = ""
+    params: list[object] = []
+    if scope is not None:
+        where = f" WHERE section IN ({','.join('?' * len(scope))})"
+        params = list(scope)
+    rows = catalog.db.execute(
+        f"SELECT id, section, aliases FROM entries{where} ORDER BY ord", params
+    )
+    result = []
+    for entry_id, section, aliases in rows:
+        status = statuses.get(entry_id)
+        if status is None and aliases != "[]":
+            status = next((statuses[a] for a in json.loads(aliases) if a in statuses), None)
+        result.append((entry_id, section, status or "unread"))
+    return result
+
+
+def progress_summary(
+    catalog: Catalog, statuses: Mapping[str, str], section: str | None = None
+) -> dict[str, Any]:
+    """Counts by status overall and for every section (subtree totals), as ``progress`` shows."""
+    scope = catalog.subtree(section) if section else None
+    rows = status_by_entry(catalog, statuses, scope)
+    overall = _empty()
+    direct: dict[str, dict[str, int]] = {}
+    reading: list[str] = []
+    for entry_id, sec, status in rows:
+        overall["total"] += 1
+        overall[status] += 1
+        counts = direct.setdefault(sec, _empty())
+        counts["total"] += 1
+        counts[status] += 1
+        if status == "reading":
+            reading.append(entry_id)
+    sections = []
+    for s in catalog.sections:
+        if scope is not None and s.slug not in scope:
+            continue
+        counts = _empty()
+        for sub in catalog.subtree(s.slug):
+            for key, value in direct.get(sub, {}).items():
+                counts[key] += value
+        sections.append({"section": list(s.path), **counts})
+    return {**overall, "sections": sections, "reading_now": reading}
+
+
+def next_entries(
+    catalog: Catalog,
+    statuses: Mapping[str, str],
+    sections: tuple[str, ...] = (),
+    kinds: tuple[str, ...] = (),
+    limit: int = 1,
+) -> list[Entry]:
+    """What to read next in curriculum order: entries being read first, then the first unread."""
+    from .query import Filters, entry_status, select_entries
+
+    reading: list[Entry] = []
+    unread: list[Entry] = []
+    for entry in select_entries(catalog, Filters(sections=sections, kinds=kinds), statuses):
+        status = entry_status(entry, statuses)
+        if status == "reading":
+            reading.append(entry)
+        elif status == "unread" and len(unread) < limit:
+            unread.append(entry)
+    return (reading + unread)[:limit]
+
+
+def log_events(state: Any, catalog: Catalog) -> list[dict[str, str]]:
+    """Started and finished events, newest first, with titles where the catalog has them."""
+    from .state import parse_timestamp
+
+    titles = {}
+    events = []
+    for entry_id, record in state.entries.items():
+        for kind, stamp in (("started", record.started), ("finished", record.finished)):
+            if not stamp:
+                continue
+            if entry_id not in titles:
+                found = catalog.get(entry_id)
+                if found is None:
+                    row = catalog.db.execute(
+                        "SELECT id FROM aliases WHERE alias = ?", (entry_id,)
+                    ).fetchone()
+                    found = catalog.get(row[0]) if row else None
+                titles[entry_id] = found.title if found else "(not in the catalog)"
+            events.append(
+                {
+                    "at": stamp,
+                    "event": kind,
+                    "id": entry_id,
+                    "title": titles[entry_id],
+                    "_sort": parse_timestamp(stamp).timestamp(),
+                }
+            )
+    events.sort(key=lambda e: (e["_sort"], e["event"] == "finished"), reverse=True)
+    for event in events:
+        del event["_sort"]
+    return events
+
+
+def reading_stats(state: Any, today: date) -> dict[str, Any]:
+    """Entries finished per month, and streaks of consecutive days with a finish."""
+    from .state import parse_timestamp
+
+    days: set[date] = set()
+    months: dict[str, int] = {}
+    for record in state.entries.values():
+        if record.status == "done" and record.finished:
+            day = parse_timestamp(record.finished).date()
+            days.add(day)
+            key = f"{day.year:04d}-{day.month:02d}"
+            months[key] = months.get(key, 0) + 1
+    longest = 0
+    for day in days:
+        if day - timedelta(days=1) not in days:
+            length = 1
+            while day + timedelta(days=length) in days:
+                length += 1
+            longest = max(longest, length)
+    current = 0
+    cursor = today if today in days else today - timedelta(days=1)
+    while cursor in days:
+        current += 1
+        cursor -= timedelta(days=1)
+    filled: list[dict[str, Any]] = []
+    if months:
+        first = min(months)
+        year, month = int(first[:4]), int(first[5:])
+        last = max(max(months), f"{today.year:04d}-{today.month:02d}")
+        while f"{year:04d}-{month:02d}" <= last:
+            key = f"{year:04d}-{month:02d}"
+            filled.append({"month": key, "finished": months.get(key, 0)})
+            month += 1
+            if month == 13:
+                year, month = year + 1, 1
+    return {
+        "finished_total": sum(months.values()),
+        "months": filled,
+        "current_streak_days": current,
+        "longest_streak_days": longest,
     }

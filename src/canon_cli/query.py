@@ -32,8 +32,10 @@ class Filters:
 def parse_years(text: str) -> tuple[int | None, int | None]:
     """``2022``, ``2020..2022``, ``2021..`` or ``..2019`` as an inclusive range."""
     match = re.fullmatch(r"\s*(\d{4})?\s*(\.\.)?\s*(\d{4})?\s*", text)
-    if not match or not (match.group(1) or match.group(3)) or (
-        match.group(2) is None and match.group(3)
+    if (
+        not match
+        or not (match.group(1) or match.group(3))
+        or (match.group(2) is None and match.group(3))
     ):
         raise UsageError(
             f"invalid year {text!r}",
@@ -54,7 +56,9 @@ def _unknown(what: str, value: str, valid: Iterable[str]) -> UsageError:
     choices = list(valid)
     close = difflib.get_close_matches(value, choices, n=1)
     hint = f"Did you mean {close[0]!r}? " if close else ""
-    return UsageError(f"unknown {what} {value!r}", hint=f"{hint}Valid {what}s: {', '.join(choices)}")
+    return UsageError(
+        f"unknown {what} {value!r}", hint=f"{hint}Valid {what}s: {', '.join(choices)}"
+    )
 
 
 def check_filters(catalog: Catalog, filters: Filters) -> None:
@@ -161,7 +165,7 @@ def _close_terms(catalog: Catalog, token: str) -> list[str]:
             (len(token) - 2, len(token) + 2),
         )
         terms = [term for (term,) in rows]
-    except Exception:  # noqa: BLE001 - fts5vocab is optional; no fuzzy match then
+    except Exception:
         return []
     return difflib.get_close_matches(token, terms, n=3, cutoff=0.75)
 
@@ -245,7 +249,9 @@ def resolve_entry(catalog: Catalog, text: str) -> Entry:
         by_title = list(catalog.entries("title_key = ? OR title_key = ?", (key, key)))
         if not by_title:
             by_title = [
-                e for e in catalog.entries("title_zh IS NOT NULL") if title_key(e.title_zh or "") == key
+                e
+                for e in catalog.entries("title_zh IS NOT NULL")
+                if title_key(e.title_zh or "") == key
             ]
         if len(by_title) == 1:
             return by_title[0]

@@ -209,7 +209,9 @@ def progress_view(
             con.print(line)
 
 
-def simple_table(headers: list[str], rows: list[list[str]], styles: list[str] | None = None) -> None:
+def simple_table(
+    headers: list[str], rows: list[list[str]], styles: list[str] | None = None
+) -> None:
     from rich import box
     from rich.table import Table
 

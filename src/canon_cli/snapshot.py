@@ -139,8 +139,17 @@ def _fill(db: sqlite3.Connection, loaded: object, key: str) -> None:
     db.executemany(
         "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)",
         (
-            (i, s.slug, s.name_en, s.name_zh, s.desc_en, s.desc_zh, s.parent, "/".join(s.path),
-             s.source)
+            (
+                i,
+                s.slug,
+                s.name_en,
+                s.name_zh,
+                s.desc_en,
+                s.desc_zh,
+                s.parent,
+                "/".join(s.path),
+                s.source,
+            )
             for i, s in enumerate(loaded.sections)
         ),
     )
@@ -154,15 +163,28 @@ def _fill(db: sqlite3.Connection, loaded: object, key: str) -> None:
     )
     rows = []
     fts_rows = []
-    alias_rows = []
+    alias_rows: list[tuple[str, str]] = []
     for ord_, (_, (e, source, _)) in enumerate(ranked):
         rows.append(
             (
-                ord_, e.id, e.title, e.title_zh, e.url, e.section, "/".join(paths[e.section]),
-                e.year, json.dumps(e.authors, ensure_ascii=False), e.kind,
-                " " + " ".join(e.tags) + " ", e.summary.en, e.summary.zh,
+                ord_,
+                e.id,
+                e.title,
+                e.title_zh,
+                e.url,
+                e.section,
+                "/".join(paths[e.section]),
+                e.year,
+                json.dumps(e.authors, ensure_ascii=False),
+                e.kind,
+                " " + " ".join(e.tags) + " ",
+                e.summary.en,
+                e.summary.zh,
                 json.dumps([[link.label, link.url] for link in e.links], ensure_ascii=False),
-                json.dumps(e.aliases), entry_url_problem(e), source, title_key(e.title),
+                json.dumps(e.aliases),
+                entry_url_problem(e),
+                source,
+                title_key(e.title),
             )
         )
         fts_rows.append(
@@ -176,8 +198,9 @@ def _fill(db: sqlite3.Connection, loaded: object, key: str) -> None:
         )
         alias_rows.extend((alias, e.id) for alias in e.aliases)
     db.executemany(f"INSERT INTO entries VALUES ({','.join('?' * 18)})", rows)
-    db.executemany("INSERT INTO fts(rowid, title, authors, tags, summary) VALUES (?,?,?,?,?)",
-                   fts_rows)
+    db.executemany(
+        "INSERT INTO fts(rowid, title, authors, tags, summary) VALUES (?,?,?,?,?)", fts_rows
+    )
     db.executemany("INSERT INTO aliases VALUES (?,?)", alias_rows)
     meta = {
         "identity": key,

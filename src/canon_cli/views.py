@@ -58,8 +58,14 @@ def show_list(
             for e in entries:
                 count += 1
                 flag = "!" if e.url_problem else ""
-                yield [e.id, e.year or "", e.kind, entry_status(e, statuses), e.section,
-                       e.title + flag]
+                yield [
+                    e.id,
+                    e.year or "",
+                    e.kind,
+                    entry_status(e, statuses),
+                    e.section,
+                    e.title + flag,
+                ]
 
         render.plain_rows(rows())
         return count
@@ -165,7 +171,8 @@ def show_sections(catalog: Catalog, lang: str, as_json: bool) -> None:
         return
     if render.use_rich():
         nodes = [
-            (len(s.path) - 1, s.slug, f"{s.name(lang)} ({totals[s.slug]})") for s in catalog.sections
+            (len(s.path) - 1, s.slug, f"{s.name(lang)} ({totals[s.slug]})")
+            for s in catalog.sections
         ]
         render.tree(f"{catalog.title or 'Catalog'} ({len(catalog)})", nodes)
         return
@@ -181,3 +188,85 @@ def show_paths(found: dict[str, str], extra_catalogs: list[str], as_json: bool) 
     rows = [[key, value] for key, value in found.items()]
     rows += [["extra catalog", path] for path in extra_catalogs]
     render.plain_rows(rows)
+
+
+def confirm(message: str) -> None:
+    render.note(message)
+
+
+STATUS_VERB = {"reading": "started", "done": "done", "skipped": "skipped", "unread": "reset"}
+
+
+def show_marks(changes: list[tuple[Entry, bool]], status: str) -> None:
+    """One line per entry on stderr: what changed, or that nothing needed to."""
+    for entry, changed in changes:
+        if changed:
+            render.note(f"{STATUS_VERB[status]}: {entry.id}  {entry.title}")
+        else:
+            render.note(f"unchanged (already {status}): {entry.id}")
+
+
+def show_progress(catalog: Catalog, summary: dict[str, Any], lang: str, as_json: bool) -> None:
+    if as_json:
+        data = dict(summary)
+        render.print_json(data)
+        return
+    by_path = {tuple(s["section"]): s for s in summary["sections"]}
+    reading = []
+    for entry_id in summary["reading_now"]:
+        entry = catalog.get(entry_id)
+        reading.append((entry_id, entry.title if entry else ""))
+    if render.use_rich():
+        render.progress_view(
+            {k: summary[k] for k in ("total", "unread", "reading", "done", "skipped")},
+            [
+                (len(path) - 1, catalog.section_by_slug[path[-1]].name(lang), counts)
+                for path, counts in by_path.items()
+            ],
+            reading,
+        )
+        return
+    keys = ("total", "unread", "reading", "done", "skipped")
+    render.plain_rows([["all", *(summary[k] for k in keys)]])
+    render.plain_rows(
+        ["/".join(path), *(counts[k] for k in keys)] for path, counts in by_path.items()
+    )
+    render.plain_rows(["reading", entry_id, title] for entry_id, title in reading)
+
+
+def show_log(events: list[dict[str, str]], as_json: bool) -> None:
+    if as_json:
+        render.print_json(events)
+        return
+    rows = [[e["at"][:16].replace("T", " "), e["event"], e["id"], e["title"]] for e in events]
+    if render.use_rich():
+        if rows:
+            render.simple_table(["When", "Event", "ID", "Title"], rows, ["dim", "", "cyan", ""])
+        else:
+            render.note("Nothing started or finished yet. Try: canon start ID")
+        return
+    render.plain_rows(rows)
+
+
+def show_stats(summary: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        render.print_json(summary)
+        return
+    months = summary["months"]
+    peak = max((m["finished"] for m in months), default=0)
+    lines = [("bold", f"Finished: {summary['finished_total']}")]
+    for m in months:
+        width = 0 if peak == 0 else round(30 * m["finished"] / peak)
+        lines.append(("", f"{m['month']}  {'█' * width}{' ' if width else ''}{m['finished']}"))
+    lines.append(
+        (
+            "",
+            f"Current streak: {summary['current_streak_days']} day(s); "
+            f"longest: {summary['longest_streak_days']} day(s)",
+        )
+    )
+    if render.use_rich():
+        render.lines(lines)
+    else:
+        for _, line in lines:
+            render.out(line)

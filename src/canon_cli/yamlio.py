@@ -52,7 +52,9 @@ def _check_events(text: str, path: str, error: type[DataError]) -> None:
     from ruamel.yaml.error import MarkedYAMLError
 
     try:
-        from _ruamel_yaml import CParser  # the C parser, when ruamel.yaml.clib is installed
+        from _ruamel_yaml import (  # type: ignore[import-not-found,unused-ignore]
+            CParser,  # the C parser, when ruamel.yaml.clib is installed
+        )
 
         parser: Any = CParser(io.StringIO(text))
         next_event = parser.get_event
@@ -149,10 +151,7 @@ def find_line(text: str, keys: tuple[str | int, ...]) -> int | None:
         lc = getattr(node, "lc", None)
         try:
             if lc is not None:
-                if isinstance(key, int):
-                    line = int(lc.item(key)[0]) + 1
-                else:
-                    line = int(lc.key(key)[0]) + 1
+                line = int(lc.item(key)[0]) + 1 if isinstance(key, int) else int(lc.key(key)[0]) + 1
             node = node[key]
         except (KeyError, IndexError, TypeError, AttributeError):
             break

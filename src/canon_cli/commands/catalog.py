@@ -51,7 +51,9 @@ def list_entries(
     session: Session = ctx.obj
     catalog = session.catalog()
     statuses = session.statuses()
-    entries = select_entries(catalog, make_filters(section, year, tag, kind, search, status), statuses)
+    entries = select_entries(
+        catalog, make_filters(section, year, tag, kind, search, status), statuses
+    )
     if limit is not None:
         import itertools
 
