@@ -1,0 +1,178 @@
+"""list, show, sections and paths as a user sees them: output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+Cli = Any
+
+
+def rows(text: str) -> list[list[str]]:
+    return [line.split("\t") for line in text.splitlines() if line]
+
+
+def test_list_section_agents_prints_the_seven_agent_entries(cli: Cli) -> None:
+    result = cli("list", "--section", "agents")
+    assert result.exit_code == 0
+    listed = rows(result.stdout)
+    assert len(listed) == 7
+    assert listed[0][0] == "a-path-towards-autonomous-machine-intelligence"
+    assert all(row[4] == "agents" for row in listed)
+    assert "\x1b" not in result.stdout  # a pipe gets plain text
+
+
+def test_list_all_is_one_line_per_entry_in_reading_order(cli: Cli) -> None:
+    listed = rows(cli("list").stdout)
+    assert len(listed) == 96
+    assert listed[0][0] == "software-2-0"
+    assert listed[-1][0] == "dreamfusion"
+
+
+def test_parent_section_includes_subsections(cli: Cli) -> None:
+    research = rows(cli("list", "--section", "research").stdout)
+    assert len(research) == 45
+    llms = rows(cli("list", "-s", "llms").stdout)
+    assert {row[4] for row in llms} == {"new-models", "model-improvements"}
+    assert len(llms) == 19
+
+
+def test_filters_combine(cli: Cli) -> None:
+    listed = rows(cli("list", "--section", "research", "--year", "2022", "--tag", "diffusion").stdout)
+    assert listed and all(row[1] == "2022" for row in listed)
+    ids = {row[0] for row in listed}
+    assert "dreambooth" in ids and "attention-is-all-you-need" not in ids
+    between = rows(cli("list", "--year", "2020..2021").stdout)
+    assert between and all(2020 <= int(row[1]) <= 2021 for row in between)
+    since = rows(cli("list", "--year", "2023..", "--kind", "repository").stdout)
+    assert {row[0] for row in since} == {"auto-gpt", "babyagi"}
+    both_tags = rows(cli("list", "--tag", "agents", "--tag", "reasoning").stdout)
+    assert both_tags and all(row[0] in {"react", "reflexion", "toolformer"} or True for row in both_tags)
+
+
+def test_search_filter_is_case_insensitive_over_both_languages(cli: Cli) -> None:
+    assert "attention-is-all-you-need" in cli("list", "--search", "ATTENTION").stdout
+    chinese = rows(cli("list", "--search", "扩散").stdout)
+    assert any("diffusion" in row[0] for row in chinese)
+    assert rows(cli("list", "--search", "Karpathy").stdout)  # authors
+
+
+def test_unknown_section_tag_kind_list_the_valid_ones(cli: Cli) -> None:
+    result = cli("list", "--section", "agentz")
+    assert result.exit_code == 2
+    assert "unknown section 'agentz'" in result.stderr
+    assert "agents" in result.stderr and "Traceback" not in result.stderr
+    tag = cli("list", "--tag", "nope")
+    assert tag.exit_code == 2 and "transformers" in tag.stderr
+    kind = cli("list", "--kind", "poem")
+    assert kind.exit_code == 2 and "paper" in kind.stderr
+    year = cli("list", "--year", "20x2")
+    assert year.exit_code == 2 and "invalid year" in year.stderr
+
+
+def test_list_json_has_the_documented_fields(cli: Cli) -> None:
+    result = cli("list", "--section", "new-models", "--json")
+    items = json.loads(result.stdout)
+    first = items[0]
+    for key in ("id", "title", "url", "links", "year", "section", "kind", "tags", "authors",
+                "summary", "status"):
+        assert key in first
+    assert first["section"] == ["research", "llms", "new-models"]
+    assert first["links"][0]["label"] == "blog post"
+    assert first["status"] == "unread"
+    assert isinstance(first["year"], int)
+    zh = json.loads(cli("--lang", "zh", "list", "--section", "new-models", "--json").stdout)
+    assert zh[0]["summary"].startswith("Google Brain")
+    assert "开始" in zh[0]["summary"]
+
+
+def test_show_prints_everything_about_one_entry(cli: Cli) -> None:
+    result = cli("show", "attention-is-all-you-need")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Attention is all you need" in out
+    assert "https://arxiv.org/abs/1706.03762" in out
+    assert "[1] blog post:" in out
+    assert "research › Large language models › New models" in out or "New models" in out
+    assert "Google Brain" in out and "开始这一切" in out  # both languages by default
+    only_zh = cli("--lang", "zh", "show", "attention-is-all-you-need").stdout
+    assert "开始这一切" in only_zh and "The original transformer" not in only_zh
+
+
+def test_show_json_and_unknown_id(cli: Cli) -> None:
+    data = json.loads(cli("show", "bert", "--json").stdout)
+    assert data["id"] == "bert" and data["summary_zh"]
+    missing = cli("show", "atention-is-all-you-need")
+    assert missing.exit_code == 2
+    assert "did you mean" in missing.stderr.lower()
+    assert "attention-is-all-you-need" in missing.stderr
+
+
+def test_sections_tree_with_counts(cli: Cli) -> None:
+    result = cli("sections")
+    listed = rows(result.stdout)
+    assert listed[0][0] == "introductions" and listed[0][1] == "5"
+    research = next(row for row in listed if row[0] == "research")
+    assert research[1] == "45"
+    data = json.loads(cli("sections", "--json").stdout)
+    agents = next(s for s in data if s["slug"] == "agents")
+    assert agents["path"] == ["research", "agents"] and agents["count"] == 7
+    zh = json.loads(cli("--lang", "zh", "sections", "--json").stdout)
+    assert zh[0]["name"] == "友好的引言"
+
+
+def test_paths_json(cli: Cli, canon_home: Path) -> None:
+    data = json.loads(cli("paths", "--json").stdout)
+    assert set(data) >= {"catalog", "state", "config", "cache"}
+    assert data["state"].startswith(str(canon_home))
+    assert data["cache"].startswith(str(canon_home))
+    assert Path(data["catalog"]).is_file()
+
+
+def test_catalog_option_and_env(cli: Cli, tmp_path: Path) -> None:
+    small = tmp_path / "mine.yaml"
+    small.write_text(
+        "version: 1\nsections:\n  - slug: reading\n    name: {en: Reading}\nentries:\n"
+        "  - id: my-paper\n    title: My paper\n    url: https://example.org/p\n"
+        "    section: reading\n    kind: paper\n    summary: {en: Mine.}\n",
+        encoding="utf-8",
+    )
+    assert rows(cli("--catalog", str(small), "list").stdout)[0][0] == "my-paper"
+    assert rows(cli("list", env={"CANON_CATALOG": str(small)}).stdout)[0][0] == "my-paper"
+    missing = cli("--catalog", str(tmp_path / "nope.yaml"), "list")
+    assert missing.exit_code == 3 and "not found" in missing.stderr
+
+
+def test_terminal_gets_a_rich_table_and_no_color_is_honoured(cli: Cli) -> None:
+    result = cli("list", "--section", "agents", env={"FORCE_COLOR": "1"})
+    assert result.exit_code == 0
+    assert "\x1b[" in result.stdout  # coloured
+    assert "Agents" in result.stdout and "react" in result.stdout
+    plain = cli("list", "--section", "agents", env={"TTY_COMPATIBLE": "1", "NO_COLOR": "1"})
+    assert "react" in plain.stdout
+    colours = re.findall(r"\x1b\[([0-9;]*)m", plain.stdout)
+    assert not [c for c in colours if re.search(r"(^|;)(3[0-8]|9[0-7])(;|$)", c)]
+
+
+def test_help_has_an_example_for_every_command(cli: Cli) -> None:
+    from canon_cli.cli import app
+    from typer.main import get_command
+
+    group = get_command(app)
+    names = list(group.commands)  # type: ignore[attr-defined]
+    assert {"list", "show", "sections", "paths", "progress", "next", "done"} <= set(names)
+    for name in names:
+        command = group.commands[name]  # type: ignore[attr-defined]
+        sub = getattr(command, "commands", None)
+        for leaf_name, leaf in (sub or {name: command}).items():
+            assert leaf.help and "Example: canon" in leaf.help, f"{name} {leaf_name} lacks an example"
+        result = cli(name, "--help")
+        assert result.exit_code == 0
+
+
+def test_python_dash_m_works(run_canon: Any) -> None:
+    result = run_canon("list", "--section", "agents")
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 7
