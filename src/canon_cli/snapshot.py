@@ -9,12 +9,11 @@ An unusable cache dir only costs speed: the snapshot is then built in memory.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import sqlite3
-import tempfile
+import zlib
 from pathlib import Path
 
 from . import __version__
@@ -67,8 +66,10 @@ def source_identity(paths: list[Path]) -> str:
 
 
 def snapshot_path(cache: Path, paths: list[Path]) -> Path:
-    name = hashlib.blake2b("\n".join(os.path.realpath(p) for p in paths).encode(), digest_size=8)
-    return cache / f"catalog-{name.hexdigest()}.sqlite"
+    # Only names the file: the identity stored inside decides whether it is used.
+    # (zlib, not hashlib: hashlib loads OpenSSL, which costs start-up time.)
+    joined = "\n".join(os.path.realpath(p) for p in paths).encode()
+    return cache / f"catalog-{zlib.crc32(joined):08x}{len(joined):04x}.sqlite"
 
 
 def _open_existing(db_path: Path, key: str) -> sqlite3.Connection | None:
@@ -100,6 +101,8 @@ def open_catalog(paths: list[Path], cache: Path) -> Catalog:
 
 
 def _rebuild(paths: list[Path], cache: Path, db_path: Path, key: str) -> sqlite3.Connection:
+    import tempfile
+
     from .loader import load_catalogs
 
     loaded = load_catalogs(paths)
