@@ -13,15 +13,32 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import CanonIOError, DataError
+from .errors import CanonIOError, ConfigError, DataError
 
-MAX_BYTES = int(os.environ.get("CANON_MAX_YAML_BYTES", str(256 * 1024 * 1024)))
+MAX_BYTES_ENV = "CANON_MAX_YAML_BYTES"
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_ALIASES = 64
 
 
-def read_text(path: Path, error: type[DataError], max_bytes: int = MAX_BYTES) -> str:
+def max_bytes_limit() -> int:
+    """The size cap: ``CANON_MAX_YAML_BYTES`` if set (read per call), else 256 MiB."""
+    raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigError(f"{MAX_BYTES_ENV} must be a whole number of bytes, got {raw!r}")
+    return value
+
+
+def read_text(path: Path, error: type[DataError], max_bytes: int | None = None) -> str:
     """Read a UTF-8 file, refusing one over the size cap before reading it whole."""
+    if max_bytes is None:
+        max_bytes = max_bytes_limit()
     try:
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
