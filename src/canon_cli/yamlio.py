@@ -66,7 +66,7 @@ def read_text(path: Path, error: type[DataError], max_bytes: int | None = None) 
 
 def _check_events(text: str, path: str, error: type[DataError]) -> None:
     """Walk the parser's events: bound nesting depth and alias count."""
-    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
         from _ruamel_yaml import (  # type: ignore[import-not-found,unused-ignore]
@@ -110,6 +110,22 @@ def _check_events(text: str, path: str, error: type[DataError]) -> None:
                 return
     except MarkedYAMLError as exc:
         raise _yaml_error(exc, path, error) from None
+    except YAMLError as exc:
+        # e.g. ReaderError for a raw control character: it has a position, not a mark
+        raise _reader_error(exc, text, path, error) from None
+
+
+def _reader_error(exc: Any, text: str, path: str, error: type[DataError]) -> DataError:
+    position = getattr(exc, "position", None)  # a byte offset into the UTF-8 text
+    line = None
+    if isinstance(position, int):
+        line = text.encode("utf-8", "surrogatepass")[:position].count(b"\n") + 1
+    character = getattr(exc, "character", None)
+    if isinstance(character, int):
+        problem = f"character U+{character:04X} is not allowed in YAML"
+    else:
+        problem = "invalid YAML"
+    return error(f"YAML error: {problem}", path=path, line=line)
 
 
 def _event_line(event: Any) -> int | None:
