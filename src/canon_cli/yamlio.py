@@ -19,6 +19,9 @@ MAX_BYTES_ENV = "CANON_MAX_YAML_BYTES"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_ALIASES = 64
+# Nodes that aliases may add when expanded: a few aliases that each repeat a node full of
+# aliases grow exponentially, so counting aliases alone does not bound memory or time.
+MAX_ALIAS_NODES = 10_000
 
 
 def max_bytes_limit() -> int:
@@ -65,7 +68,7 @@ def read_text(path: Path, error: type[DataError], max_bytes: int | None = None) 
 
 
 def _check_events(text: str, path: str, error: type[DataError]) -> None:
-    """Walk the parser's events: bound nesting depth and alias count."""
+    """Walk the parser's events: bound nesting depth, alias count and alias expansion."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
@@ -80,8 +83,11 @@ def _check_events(text: str, path: str, error: type[DataError]) -> None:
 
         events = YAML(typ="safe", pure=True).parse(text)
         next_event = lambda: next(events, None)  # noqa: E731
-    depth = 0
     aliases = 0
+    nodes = 0  # nodes seen so far, an alias counting as the whole node it repeats
+    expanded = 0  # nodes added by aliases
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, ``nodes`` when it started)
+    sizes: dict[str, int] = {}  # finished anchors and the nodes each one stands for
     try:
         while True:
             event = next_event()
@@ -89,20 +95,45 @@ def _check_events(text: str, path: str, error: type[DataError]) -> None:
                 return
             name = type(event).__name__
             if name in ("MappingStartEvent", "SequenceStartEvent"):
-                depth += 1
-                if depth > MAX_DEPTH:
+                nodes += 1
+                open_nodes.append((event.anchor, nodes))
+                if len(open_nodes) > MAX_DEPTH:
                     raise error(
                         f"nesting deeper than {MAX_DEPTH} levels",
                         path=path,
                         line=_event_line(event),
                     )
             elif name in ("MappingEndEvent", "SequenceEndEvent"):
-                depth -= 1
+                anchor, start = open_nodes.pop()
+                if anchor is not None:
+                    sizes[anchor] = nodes - start + 1
+            elif name == "ScalarEvent":
+                nodes += 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
             elif name == "AliasEvent":
                 aliases += 1
                 if aliases > MAX_ALIASES:
                     raise error(
                         f"more than {MAX_ALIASES} YAML aliases (refused to guard memory)",
+                        path=path,
+                        line=_event_line(event),
+                    )
+                if event.anchor not in sizes:
+                    # the parser rejects unknown anchors; a known one still open is a cycle
+                    if any(anchor == event.anchor for anchor, _ in open_nodes):
+                        raise error(
+                            f"alias *{event.anchor} refers to a node that contains it",
+                            path=path,
+                            line=_event_line(event),
+                        )
+                    continue
+                nodes += sizes[event.anchor]
+                expanded += sizes[event.anchor]
+                if expanded > MAX_ALIAS_NODES:
+                    raise error(
+                        f"YAML aliases expand to more than {MAX_ALIAS_NODES} nodes "
+                        "(refused to guard memory)",
                         path=path,
                         line=_event_line(event),
                     )
