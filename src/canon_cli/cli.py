@@ -88,16 +88,56 @@ def _register() -> None:
 _register()
 
 
+_GLOBAL_OPTIONS_WITH_VALUE = ("--catalog", "--lang")
+
+
+def invoked_command(argv: list[str]) -> str | None:
+    """The subcommand named on a command line, skipping the global options."""
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg in _GLOBAL_OPTIONS_WITH_VALUE:
+            index += 2
+        elif arg.startswith("-"):
+            index += 1
+        else:
+            return arg
+    return None
+
+
+def keep_only(name: str) -> None:
+    """Register only the command being run.
+
+    typer builds a click command, with every parameter, for each registered command on
+    each run; building just the one invoked saves a measurable share of start-up time.
+    Help and completion still see every command (they run with the full set).
+    """
+    for info in app.registered_commands:
+        callback = info.callback
+        command_name = info.name or (callback.__name__.replace("_", "-") if callback else "")
+        if command_name == name:
+            app.registered_commands = [info]
+            app.registered_groups = []
+            return
+    for group in app.registered_groups:
+        if group.name == name:
+            app.registered_commands = []
+            app.registered_groups = [group]
+            return
+
+
 def run() -> None:
     """Entry point of the ``canon`` command."""
+    import os
     import sys
 
+    name = invoked_command(sys.argv[1:])
+    if name is not None and not any(key.endswith("_COMPLETE") for key in os.environ):
+        keep_only(name)
     try:
         app(prog_name="canon")
     except BrokenPipeError:
         # the reader went away (canon list | head): stop quietly
-        import os
-
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(int(ExitCode.OK))
