@@ -193,6 +193,10 @@ def load_yaml(text: str, path: str, error: type[DataError]) -> Any:
         raise _yaml_error(exc, path, error) from None
     except (RecursionError, ValueError, OverflowError) as exc:
         raise error(f"YAML error: {exc}", path=path) from None
+    except (LookupError, TypeError) as exc:
+        # the safe constructors let these through for some tagged values, e.g.
+        # `!!bool maybe` (KeyError) or `!!omap [{[1]: 1}]` (unhashable key)
+        raise error(f"YAML error: a tagged value cannot be read ({exc})", path=path) from None
 
 
 def load_yaml_file(path: Path, error: type[DataError]) -> Any:
