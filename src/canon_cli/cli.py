@@ -6,6 +6,8 @@ Commands are thin: they read options, call domain functions and hand results to
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +23,7 @@ class CanonGroup(TyperGroup):
     """Turns canon's own errors into a clean message and a documented exit code."""
 
     def invoke(self, ctx: Any) -> Any:
+        _escape_unencodable_output()
         try:
             return super().invoke(ctx)
         except CanonError as exc:
@@ -29,6 +32,16 @@ class CanonGroup(TyperGroup):
         except KeyboardInterrupt:
             render.error("interrupted")
             raise typer.Exit(130) from None
+
+
+def _escape_unencodable_output() -> None:
+    """Text the output's encoding cannot hold (Chinese with PYTHONIOENCODING=ascii or a
+    Latin-1 locale) is written as backslash escapes instead of ending canon."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
 
 
 app = typer.Typer(
