@@ -7,6 +7,7 @@ Commands are thin: they read options, call domain functions and hand results to
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,6 +33,17 @@ class CanonGroup(TyperGroup):
         except KeyboardInterrupt:
             render.error("interrupted")
             raise typer.Exit(130) from None
+        except UnicodeEncodeError as exc:
+            # Catalog and state text is decoded UTF-8, so a lone surrogate can only come
+            # from an argument holding bytes that are not UTF-8 (Python keeps them as
+            # surrogates); anything else is a bug and keeps its traceback.
+            if not (isinstance(exc.object, str) and _SURROGATE.search(exc.object)):
+                raise
+            render.error(f"an argument holds bytes that are not UTF-8 text: {exc.object!r}")
+            raise typer.Exit(int(ExitCode.USAGE)) from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _escape_unencodable_output() -> None:
