@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from canon_cli.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "000_907c58b59fde03ea.txt"
 
 
 @pytest.fixture(autouse=True)
