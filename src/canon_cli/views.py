@@ -270,3 +270,20 @@ def show_stats(summary: dict[str, Any], as_json: bool) -> None:
     else:
         for _, line in lines:
             render.out(line)
+
+
+def show_urls(urls: list[str]) -> None:
+    """URLs on stdout, one a line, and nothing else (for scripts, ssh and xargs)."""
+    render.plain_rows([url] for url in urls)
+
+
+def show_launch(
+    entry: Entry, opened: list[tuple[str, str]], unopened: list[str], problem: str | None
+) -> None:
+    """``open``: each (link, url) sent to the browser on stderr; the rest printed to stdout."""
+    for link, url in opened:
+        render.note(f"opened {entry.id} {link}: {url}")
+    if unopened:
+        which = "the link" if len(unopened) == 1 else "the links"
+        render.note(f"canon: {problem or 'no browser opened it'}; printing {which} instead.")
+        show_urls(unopened)

@@ -2,6 +2,81 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from .. import paths, views
+from ..session import Session
+
 app = typer.Typer()
+
+
+@app.command("open")
+def open_entry(
+    ctx: typer.Context,
+    entry_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help="Id, alias, id prefix or title. Default: the entry 'canon next' shows.",
+            show_default=False,
+        ),
+    ] = None,
+    link: Annotated[
+        str | None,
+        typer.Option(
+            "--link",
+            "-l",
+            metavar="LABEL|N",
+            help="Open this link: a label (or its start) or a number as 'canon show' lists "
+            "them; 0 is the main link.",
+            show_default=False,
+        ),
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Open every link of the entry.")] = False,
+    print_only: Annotated[
+        bool,
+        typer.Option("--print", help="Print the URLs, one a line, instead of opening them."),
+    ] = False,
+    no_mark: Annotated[
+        bool, typer.Option("--no-mark", help="Leave the entry's status as it is.")
+    ] = False,
+) -> None:
+    """Open an entry's main link (or others) in your web browser.
+
+    The browser is the one Python's webbrowser module picks, so BROWSER is honoured.
+    Without ID, opens the entry 'canon next' shows; with every entry done or skipped
+    there is nothing to open (exit code 1). Every link is checked first: a link that
+    is not plain http(s) with a host is refused and nothing opens (exit code 3).
+    When no browser can be started the URLs are printed instead (exit code 0).
+    An unread entry is marked as reading unless --no-mark is given or the setting
+    open_marks_reading is false.
+
+    Example: canon open attention --link blog
+    """
+    from .. import opener
+
+    session: Session = ctx.obj
+    catalog = session.catalog()
+    statuses = session.statuses()
+    entry = opener.target_entry(catalog, statuses, entry_id)
+    links = opener.pick_links(entry, link, every)
+    opener.check_links(entry, links)
+    # Marked before launching: a terminal browser (BROWSER=lynx) holds canon until it
+    # quits, and a mark written after that could undo a 'canon done' made meanwhile.
+    if opener.marks_reading(entry, statuses, no_mark, session.config):
+        from ..marks import mark_entries
+
+        changes = mark_entries(catalog, paths.state_path(), [entry.id], "reading")
+        views.show_marks(changes, "reading")
+    if print_only:
+        views.show_urls([item.url for item in links])
+        return
+    done = opener.launch(links)
+    views.show_launch(
+        entry,
+        [(i.describe(), i.url) for i in done.opened],
+        [i.url for i in done.unopened],
+        done.problem,
+    )

@@ -1,0 +1,172 @@
+"""Opening an entry: pick its links, refuse unsafe ones, hand the rest to a web browser.
+
+Everything but ``launch`` is a pure function of the catalog, the statuses and what the
+user typed. ``launch`` goes through Python's ``webbrowser``, so the user's ``BROWSER``
+variable is honoured and no shell ever sees a URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .catalog import Catalog, Entry
+from .config import Config
+from .errors import CatalogError, FailureError, UsageError
+from .links import url_problem
+
+
+@dataclass(frozen=True)
+class NumberedLink:
+    """One link of an entry, numbered as ``canon show`` prints it (0 is the main link)."""
+
+    number: int
+    label: str
+    url: str
+
+    def describe(self) -> str:
+        return f"[{self.number}] {self.label}"
+
+
+def numbered_links(entry: Entry) -> list[NumberedLink]:
+    return [NumberedLink(i, link.label, link.url) for i, link in enumerate(entry.all_links())]
+
+
+def target_entry(catalog: Catalog, statuses: Mapping[str, str], text: str | None) -> Entry:
+    """The entry named by ``text``, or without one the entry ``canon next`` shows.
+
+    With nothing in progress and nothing unread there is nothing to open: that is a
+    ``FailureError`` (exit code 1), so ``url=$(canon open --print)`` can tell.
+    """
+    from .progress import next_entries
+    from .query import resolve_entry
+
+    if text is not None:
+        return resolve_entry(catalog, text)
+    upcoming = next_entries(catalog, statuses, limit=1)
+    if not upcoming:
+        raise FailureError(
+            "nothing to open: every entry is done or skipped",
+            hint="Open a particular entry with 'canon open ID'.",
+        )
+    return upcoming[0]
+
+
+def _links_listing(links: list[NumberedLink]) -> str:
+    return "\n".join(f"  {link.describe()}: {link.url}" for link in links)
+
+
+def pick_links(entry: Entry, link: str | None, every: bool) -> list[NumberedLink]:
+    """The links to open: the main one, all of them, or the one ``link`` names.
+
+    ``link`` is a number as ``canon show`` prints it, or a label matched without regard
+    to case, exactly or by a unique prefix ("blog" finds "blog post").
+    """
+    links = numbered_links(entry)
+    if every and link is not None:
+        raise UsageError("use either --link or --all, not both")
+    if every:
+        return links
+    if link is None:
+        return links[:1]
+    wanted = link.strip()
+    if wanted.isdigit():
+        number = int(wanted)
+        if number < len(links):
+            return [links[number]]
+        raise UsageError(
+            f"{entry.id} has no link [{number}]; its links are:\n{_links_listing(links)}",
+            hint="Pass --link with a number or a label from this list.",
+        )
+    key = wanted.casefold()
+    matches = [item for item in links if item.label.casefold() == key]
+    if not matches:
+        matches = [item for item in links if key and item.label.casefold().startswith(key)]
+    if len(matches) == 1:
+        return matches
+    if matches:
+        raise UsageError(
+            f"{link!r} matches {len(matches)} links of {entry.id}:\n{_links_listing(matches)}",
+            hint="Type more of the label, or pass its number.",
+        )
+    raise UsageError(
+        f"{entry.id} has no link labelled {link!r}; its links are:\n{_links_listing(links)}",
+        hint="Pass --link with a number or a label from this list.",
+    )
+
+
+def check_links(entry: Entry, links: list[NumberedLink]) -> None:
+    """Refuse the whole request if any link is not a plain http(s) link with a host.
+
+    A refused link is bad catalog data, so this is a ``CatalogError`` (exit code 3)
+    naming the catalog file, the entry and every refused link. Nothing is opened.
+    """
+    refused = [(item, problem) for item in links if (problem := url_problem(item.url))]
+    if not refused:
+        return
+    lines = "\n".join(f"  {item.describe()} {item.url!r} {problem}" for item, problem in refused)
+    count = "1 link" if len(refused) == 1 else f"{len(refused)} links"
+    raise CatalogError(
+        f"entry {entry.id!r}: refused to open {count}; nothing was opened:\n{lines}",
+        path=entry.source,
+        hint="canon opens only http and https links with a host. Fix the link in the catalog.",
+    )
+
+
+def marks_reading(
+    entry: Entry, statuses: Mapping[str, str], no_mark: bool, config: Callable[[], Config]
+) -> bool:
+    """Whether opening ``entry`` moves it to ``reading``: only an unread entry, and only
+    without ``--no-mark`` and with ``open_marks_reading`` on (the config is read last,
+    so only when it matters)."""
+    from .query import entry_status
+
+    return not no_mark and entry_status(entry, statuses) == "unread" and config().open_marks_reading
+
+
+class Browser(Protocol):
+    def open_new_tab(self, url: str) -> bool: ...
+
+
+@dataclass
+class Launch:
+    """What happened to each link handed to the browser."""
+
+    opened: list[NumberedLink] = field(default_factory=list)
+    unopened: list[NumberedLink] = field(default_factory=list)
+    problem: str | None = None  # why the unopened links could not be opened
+
+
+def _default_browser() -> Browser:
+    import webbrowser
+
+    return webbrowser.get()
+
+
+def launch(
+    links: list[NumberedLink], get_browser: Callable[[], Browser] = _default_browser
+) -> Launch:
+    """Open each link in a new browser tab; a link no browser took is reported, not lost.
+
+    Call only with links that passed ``check_links``.
+    """
+    import webbrowser
+
+    result = Launch()
+    try:
+        browser = get_browser()
+    except webbrowser.Error:
+        result.unopened = list(links)
+        result.problem = "no web browser found (set BROWSER to choose one)"
+        return result
+    for item in links:
+        try:
+            opened = browser.open_new_tab(item.url)
+        except OSError:
+            opened = False
+        (result.opened if opened else result.unopened).append(item)
+    if result.unopened:
+        name = getattr(browser, "name", "") or type(browser).__name__
+        result.problem = f"the browser {name!r} could not be started or failed"
+    return result
