@@ -56,7 +56,7 @@ def lock_path() -> Path:
 
 
 def config_path() -> Path:
-    return config_dir() / "config.yaml"
+    return config_dir() / "config.toml"
 
 
 def user_catalog_path() -> Path:
