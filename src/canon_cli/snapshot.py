@@ -92,8 +92,12 @@ def open_catalog(paths: list[Path], cache: Path) -> Catalog:
     key = source_identity(paths)
     db_path = snapshot_path(cache, paths)
     db = _open_existing(db_path, key)
-    if db is None:
-        db = _rebuild(paths, cache, db_path, key)
+    if db is not None:
+        try:
+            return Catalog(db, paths)
+        except sqlite3.Error:  # damaged on disk since it was written: build it again
+            db.close()
+    db = _rebuild(paths, cache, db_path, key)
     try:
         return Catalog(db, paths)
     except sqlite3.Error as exc:  # written by us moments ago, so this is a real fault
