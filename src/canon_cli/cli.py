@@ -41,6 +41,36 @@ class CanonGroup(TyperGroup):
                 raise
             render.error(f"an argument holds bytes that are not UTF-8 text: {exc.object!r}")
             raise typer.Exit(int(ExitCode.USAGE)) from None
+        except Exception as exc:
+            damaged = _damaged_snapshot(ctx, exc)
+            if damaged is None:
+                raise
+            render.error(
+                f"the catalog snapshot {damaged} is damaged ({exc}); it has been removed, "
+                "so the next run rebuilds it"
+            )
+            raise typer.Exit(int(ExitCode.IO)) from None
+
+
+def _damaged_snapshot(ctx: Any, exc: Exception) -> Path | None:
+    """The catalog snapshot, removed, if ``exc`` is SQLite finding it damaged on disk.
+
+    A snapshot is checked when it is opened, but a page damaged later in the file only
+    shows when a query reaches it; removing the file makes the next run rebuild it.
+    """
+    sqlite3 = sys.modules.get("sqlite3")  # imported only by runs that read a snapshot
+    session = ctx.obj
+    if sqlite3 is None or type(exc) is not sqlite3.DatabaseError:
+        return None
+    if not isinstance(session, Session):
+        return None
+    from . import paths
+    from .snapshot import snapshot_path
+
+    damaged = snapshot_path(paths.cache_dir(), session.catalog_sources())
+    with contextlib.suppress(OSError):
+        damaged.unlink()
+    return damaged
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
