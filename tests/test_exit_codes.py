@@ -1,0 +1,303 @@
+"""Each documented exit code, one situation at a time: 0 ok, 2 usage, 3 data, 4 busy, 5 io.
+
+Every failure is one message on stderr (canon's own start with 'canon: error:'),
+nothing on stdout, and no traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from canon_cli.errors import ExitCode
+
+
+@pytest.fixture(scope="module")
+def built_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from canon_cli.paths import builtin_catalog_path
+    from canon_cli.snapshot import open_catalog
+
+    cache = tmp_path_factory.mktemp("cache")
+    open_catalog([builtin_catalog_path()], cache).db.close()
+    return cache
+
+
+@pytest.fixture(autouse=True)
+def warm(built_snapshot: Path, canon_home: Path) -> None:
+    """Start from a warm catalog snapshot (a copy): these tests are about exit codes."""
+    shutil.copytree(built_snapshot, canon_home / "cache")
+
+
+def assert_failed(result: Any, code: ExitCode, *words: str, canon_message: bool = True) -> None:
+    assert result.exit_code == code, (result.exit_code, result.stderr)
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    if canon_message:
+        assert result.stderr.startswith("canon: error: "), result.stderr
+        assert result.stderr.count("canon: error:") == 1
+    for word in words:
+        assert word in result.stderr, (word, result.stderr)
+
+
+# --- 0: success ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--version",),
+        ("--help",),
+        ("list",),
+        ("list", "--section", "agents", "--year", "2023.."),
+        ("show", "attention"),
+        ("done", "bert"),
+        ("progress", "--json"),
+    ],
+)
+def test_success_is_0(cli: Any, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert result.stdout or result.stderr.startswith("done: bert")
+    assert "error" not in result.stderr
+
+
+# --- 2: usage -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("list", "--section", "nowhere"), ["unknown section 'nowhere'", "Valid sections"]),
+        (("list", "--year", "twenty"), ["invalid year 'twenty'"]),
+        (("list", "--year", "2023..2020"), ["2023 is after 2020"]),
+        (("show", "no-such-entry-anywhere"), ["no entry matches"]),
+        (("done", "bert", "no-such-entry-anywhere"), ["no entry matches"]),
+        (("list", "--tag", "nope"), ["unknown tag 'nope'"]),
+        (("list", "--kind", "podcast"), ["unknown kind 'podcast'"]),
+        (("mark", "bert", "--status", "finished"), ["unknown status 'finished'"]),
+        (("rate", "bert", "9"), ["rating must be"]),
+        (("--lang", "fr", "list"), ["unknown language 'fr'"]),
+        (("note", "bert", " "), ["the note is empty"]),
+    ],
+)
+def test_usage_errors_are_2(
+    cli: Any, canon_home: Path, args: tuple[str, ...], words: list[str]
+) -> None:
+    assert_failed(cli(*args), ExitCode.USAGE, *words)
+    assert not (canon_home / "state.yaml").exists()  # nothing was written
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("frobnicate",),
+        ("list", "--frobnicate"),
+        ("show",),
+        ("rate", "bert", "x"),
+        ("list", "-n", "0"),
+    ],
+)
+def test_argument_errors_are_2(cli: Any, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert_failed(result, ExitCode.USAGE, "Error:", canon_message=False)
+    assert "Usage: canon" in result.stderr
+
+
+# --- 3: data ------------------------------------------------------------------------------
+
+
+def test_corrupt_catalog_is_3(cli: Any, tmp_path: Path) -> None:
+    catalog = tmp_path / "broken.yaml"
+    catalog.write_text("version: 1\nentries: [\n")
+    assert_failed(cli("--catalog", str(catalog), "list"), ExitCode.DATA, f"{catalog}:")
+
+
+def test_catalog_from_the_environment_is_3(cli: Any, tmp_path: Path) -> None:
+    catalog = tmp_path / "broken.yaml"
+    catalog.write_text("version: 1\nentries: {}\n")
+    result = cli("list", env={"CANON_CATALOG": str(catalog)})
+    assert_failed(result, ExitCode.DATA, str(catalog))
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("version: 1\nentries: [\n", ["not valid YAML"]),
+        ("version: 1\nentries:\n  bert:\n    status: finished\n", ["status 'finished'", ":4:"]),
+        ("version: 99\nentries: {}\n", ["newer canon"]),
+        ("- a list\n", ["must be a mapping"]),
+    ],
+    ids=["syntax", "bad-status", "too-new", "not-a-mapping"],
+)
+@pytest.mark.parametrize("command", [("list",), ("done", "bert"), ("show", "bert")])
+def test_corrupt_state_is_3_and_left_alone(
+    cli: Any, canon_home: Path, content: str, words: list[str], command: tuple[str, ...]
+) -> None:
+    state = canon_home / "state.yaml"
+    state.write_text(content)
+    assert_failed(cli(*command), ExitCode.DATA, str(state), *words)
+    assert state.read_text() == content
+
+
+def test_state_that_is_not_utf8_is_3(cli: Any, canon_home: Path) -> None:
+    state = canon_home / "state.yaml"
+    state.write_bytes(b"version: 1\nentries:\n  caf\xe9: {}\n")
+    assert_failed(cli("done", "bert"), ExitCode.DATA, f"{state}:3:")
+
+
+def test_invalid_config_is_3(cli: Any, canon_home: Path) -> None:
+    config = canon_home / "config.toml"
+    config.write_text('language = "fr"\n')
+    assert_failed(cli("list"), ExitCode.DATA, f"{config}:1:")
+
+
+def test_invalid_limit_settings_are_3(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANON_LOCK_TIMEOUT", "soon")
+    assert_failed(cli("done", "bert"), ExitCode.DATA, "CANON_LOCK_TIMEOUT")
+
+
+# --- 4: busy ------------------------------------------------------------------------------
+
+HOLDER = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("locked", flush=True)
+sys.stdin.readline()
+"""
+
+
+@contextlib.contextmanager
+def lock_held(path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holds the state lock until the block ends."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        yield proc
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=10)
+
+
+def test_lock_held_past_the_timeout_is_4(
+    cli: Any, canon_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CANON_LOCK_TIMEOUT", "0.5")
+    assert cli("start", "bert").exit_code == 0
+    state = canon_home / "state.yaml"
+    before = state.read_bytes()
+    with lock_held(canon_home / "state.lock"):
+        started = time.monotonic()
+        result = cli("done", "bert")
+        waited = time.monotonic() - started
+    assert_failed(result, ExitCode.BUSY, "another canon process", "CANON_LOCK_TIMEOUT")
+    assert 0.5 <= waited < 5
+    assert state.read_bytes() == before
+    assert cli("done", "bert").exit_code == 0  # released: works again
+
+
+def test_lock_held_is_4_for_a_real_process(run_canon: Any, canon_home: Path) -> None:
+    with lock_held(canon_home / "state.lock"):
+        result = run_canon("done", "bert", env={"CANON_LOCK_TIMEOUT": "0.5"})
+    assert_failed(result, ExitCode.BUSY, str(canon_home / "state.lock"))
+
+
+def test_reading_does_not_wait_for_the_lock(cli: Any, canon_home: Path) -> None:
+    with lock_held(canon_home / "state.lock"):
+        result = cli("list", "--status", "unread", env={"CANON_LOCK_TIMEOUT": "0"})
+    assert result.exit_code == 0
+
+
+# --- 5: io --------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def unwritable(directory: Path) -> Iterator[None]:
+    """Make ``directory`` refuse new files, even for root (chattr +i), or skip the test."""
+    directory.mkdir(parents=True, exist_ok=True)
+    mode = directory.stat().st_mode
+    directory.chmod(0o555)
+    immutable = False
+    probe = directory / ".probe"
+    try:
+        try:
+            probe.touch()
+        except OSError:
+            pass
+        else:
+            probe.unlink()
+            chattr = subprocess.run(["chattr", "+i", str(directory)], capture_output=True)
+            immutable = chattr.returncode == 0
+            try:
+                probe.touch()
+            except OSError:
+                pass
+            else:
+                probe.unlink()
+                pytest.skip("cannot make a directory unwritable here")
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(directory)], capture_output=True)
+        directory.chmod(mode)
+
+
+def test_unwritable_state_dir_is_5(cli: Any, canon_home: Path) -> None:
+    assert cli("start", "bert").exit_code == 0
+    state = canon_home / "state.yaml"
+    before = state.read_bytes()
+    with unwritable(canon_home):
+        result = cli("done", "bert")
+    assert_failed(result, ExitCode.IO, str(canon_home))
+    assert state.read_bytes() == before
+
+
+def test_unwritable_state_dir_is_5_for_a_real_process(run_canon: Any, canon_home: Path) -> None:
+    with unwritable(canon_home):
+        result = run_canon("done", "bert")
+    assert_failed(result, ExitCode.IO, str(canon_home))
+    assert not (canon_home / "state.yaml").exists()
+
+
+def test_state_dir_that_is_a_file_is_5(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should be")
+    monkeypatch.setenv("CANON_HOME", str(blocker / "home"))
+    assert_failed(cli("done", "bert"), ExitCode.IO, str(blocker / "home"))
+    assert blocker.read_text() == "a file where a folder should be"
+
+
+def test_state_that_is_a_directory_is_refused(cli: Any, canon_home: Path) -> None:
+    (canon_home / "state.yaml").mkdir(parents=True)
+    result = cli("done", "bert")
+    assert result.exit_code in (ExitCode.DATA, ExitCode.IO)
+    assert_failed(result, ExitCode(result.exit_code), str(canon_home / "state.yaml"))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_state_is_5(cli: Any, canon_home: Path) -> None:
+    assert cli("done", "bert").exit_code == 0
+    state = canon_home / "state.yaml"
+    state.chmod(0)
+    try:
+        assert_failed(cli("list"), ExitCode.IO, str(state))
+    finally:
+        state.chmod(0o600)
