@@ -563,3 +563,32 @@ def test_any_text_in_a_field_round_trips_or_is_refused(value: str) -> None:
         assert entry is not None
         assert entry.title == value and entry.authors == (value,)
         catalog.db.close()
+
+
+# --- state files to import are YAML from elsewhere too --------------------------------
+
+
+def state_alias_bomb(entries: int = 12, notes: int = 40) -> str:
+    """Each entry repeats one anchored list of notes: a few KB that expand many times."""
+    lines = ["version: 1", "entries:", "  e0:", "    status: done", "    notes: &n"]
+    lines += [f"      - {{at: '2024-01-01T00:00:00+00:00', text: t{i}}}" for i in range(notes)]
+    lines += [f"  e{i}: {{status: done, notes: *n}}" for i in range(1, entries)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.xfail(
+    reason=(
+        "statefile.py reads state files with ruamel's round-trip loader and no alias "
+        "bound: 'state import/merge' of an 80 KB file of aliased notes ran for minutes "
+        "and writes out every expanded copy"
+    ),
+    strict=False,
+)
+@pytest.mark.parametrize("command", ["import", "merge"])
+def test_state_file_alias_bomb_is_refused(
+    cli: Any, canon_home: Path, tmp_path: Path, command: str
+) -> None:
+    bomb = write(tmp_path / "other-machine.yaml", state_alias_bomb())
+    result = cli("state", command, str(bomb))
+    assert result.exit_code == ExitCode.DATA, "the expanded state was accepted"
+    assert not (canon_home / "state.yaml").exists()
