@@ -8,11 +8,19 @@ from urllib.parse import urlsplit
 _FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+def _unseen(ch: str) -> bool:
+    """Characters a reader cannot see or tell apart: format controls (zero-width, soft
+    hyphen, tag characters), separators, private-use, unassigned and surrogates."""
+    import unicodedata
+
+    return unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Cs", "Zs", "Zl", "Zp")
+
+
 def url_problem(url: str) -> str | None:
     """Why ``url`` must not be opened, or None when it is a plain http(s) link."""
     if url.startswith("-"):
         return "starts with '-' (could be read as a browser option)"
-    if _FORBIDDEN.search(url):
+    if _FORBIDDEN.search(url) or any(_unseen(ch) for ch in url if ord(ch) > 0x7F):
         return "contains whitespace or control characters"
     try:
         parts = urlsplit(url)
