@@ -592,3 +592,29 @@ def test_state_file_alias_bomb_is_refused(
     result = cli("state", command, str(bomb))
     assert result.exit_code == ExitCode.DATA, "the expanded state was accepted"
     assert not (canon_home / "state.yaml").exists()
+
+
+# --- links ----------------------------------------------------------------------------
+
+URL_STARTS = st.sampled_from(
+    ["http://", "https://", "HTTPS://", "javascript:", "file://", "data:", "-", "http://[", ""]
+)
+
+
+@PROPERTY
+@given(st.one_of(st.text(max_size=40), st.tuples(URL_STARTS, st.text(max_size=30)).map("".join)))
+def test_only_plain_web_links_are_accepted(url: str) -> None:
+    """What canon would hand to a browser: http(s), a host, no controls, no leading '-'."""
+    from urllib.parse import urlsplit
+
+    from canon_cli.links import url_problem
+
+    problem = url_problem(url)
+    if problem is None:
+        parts = urlsplit(url)
+        assert parts.scheme.lower() in ("http", "https")
+        assert parts.hostname
+        assert not url.startswith("-")
+        assert not any(ch.isspace() or not ch.isprintable() for ch in url), url
+    else:
+        assert isinstance(problem, str) and problem
