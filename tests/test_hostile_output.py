@@ -420,3 +420,21 @@ def test_real_terminal_output_is_terminal_safe(hostile: Path) -> None:
     plain = assert_terminal_safe(out, "show on a terminal")
     assert MARKUP in plain
     assert "\x1b[" in out  # it really took the rich (colour) path
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_shell_completion_is_terminal_safe(hostile: Path, shell: str) -> None:
+    """Completion help shows section names: the shell's menu must not get escapes."""
+    from typer.testing import CliRunner
+
+    env = {
+        "CANON_CATALOG": str(hostile),
+        "_CANON_COMPLETE": f"complete_{shell}",
+        "_TYPER_COMPLETE_ARGS": "canon list --section ",
+        "COMP_WORDS": "canon list --section ",
+        "COMP_CWORD": "3",
+    }
+    result = CliRunner().invoke(app, [], env=env, prog_name="canon")
+    assert result.exit_code == 0, result.output
+    assert_terminal_safe(result.stdout, f"{shell} completion")
+    assert "top" in result.stdout
