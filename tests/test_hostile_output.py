@@ -431,8 +431,7 @@ def test_shell_completion_is_terminal_safe(hostile: Path, shell: str) -> None:
         "CANON_CATALOG": str(hostile),
         "_CANON_COMPLETE": f"complete_{shell}",
         "_TYPER_COMPLETE_ARGS": "canon list --section ",
-        "COMP_WORDS": "canon list --section ",
-        "COMP_CWORD": "3",
+        "_TYPER_COMPLETE_FISH_ACTION": "get-args",
     }
     result = CliRunner().invoke(app, [], env=env, prog_name="canon")
     assert result.exit_code == 0, result.output
