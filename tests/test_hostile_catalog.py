@@ -18,7 +18,7 @@ from canon_cli.loader import LoadedCatalog, load_catalogs
 from canon_cli.snapshot import open_catalog
 
 PROPERTY = settings(
-    max_examples=150,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
