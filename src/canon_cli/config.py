@@ -1,17 +1,22 @@
 """The user's settings: a small TOML file in the config dir.
 
 TOML because it is pleasant to edit by hand and the standard library reads it
-quickly, so every run can honour it without a cache.
+quickly, so every run can honour it without a cache. The standard library does not
+write TOML, and a rewritten file would lose the user's comments, so ``canon config
+set`` edits the one statement it changes in place (or appends it) and keeps every
+other line as it was.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CanonIOError, ConfigError
+from .errors import CanonIOError, ConfigError, UsageError
 
 LANGUAGES = ("en", "zh")
 KEYS = {
@@ -27,6 +32,7 @@ class Config:
     catalogs: tuple[str, ...] = ()
     open_marks_reading: bool = True
     path: Path | None = field(default=None, compare=False)
+    set_keys: frozenset[str] = field(default=frozenset(), compare=False)  # keys in the file
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -74,7 +80,13 @@ def validate(data: dict[str, Any], path: Path, text: str = "") -> Config:
             path=str(path),
             line=_line_of(text, "open_marks_reading"),
         )
-    return Config(language=language, catalogs=tuple(catalogs), open_marks_reading=marks, path=path)
+    return Config(
+        language=language,
+        catalogs=tuple(catalogs),
+        open_marks_reading=marks,
+        path=path,
+        set_keys=frozenset(data),
+    )
 
 
 def load_config(path: Path) -> Config:
@@ -106,3 +118,291 @@ def catalog_paths(config: Config) -> list[Path]:
     """Extra catalogs from the config, relative paths taken from the config's folder."""
     base = config.path.parent if config.path is not None else Path.cwd()
     return [(base / Path(p).expanduser()) for p in config.catalogs]
+
+
+# --- changing settings ------------------------------------------------------
+
+NEW_FILE_HEADER = (
+    "# canon settings (TOML). Change them with 'canon config set KEY VALUE' or edit here;\n"
+    "# canon keeps your comments. Keys: " + ", ".join(KEYS) + ".\n"
+)
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_STATEMENT = re.compile(
+    r"""[ \t]*(?:"(?P<quoted>[^"\\]*)"|'(?P<literal>[^']*)'|(?P<bare>[A-Za-z0-9_-]+))[ \t]*="""
+)
+_TOML_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def unknown_setting(key: str) -> UsageError:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(KEYS), n=1)
+    hint = f"Did you mean {close[0]!r}? " if close else ""
+    return UsageError(f"unknown setting {key!r}", hint=f"{hint}Known settings: {', '.join(KEYS)}")
+
+
+def format_setting(value: Any) -> str:
+    """A setting's value as the user types it: ``true``, ``en``, ``a.yaml,b.yaml``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def catalog_setting(text: str, cwd: Path) -> str:
+    """A catalog path from the command line as it is stored: relative paths are made
+    absolute from ``cwd`` (the config resolves relative paths from its own folder, which
+    is not what someone typing a path means); ``~`` is kept. The file must exist."""
+    raw = text.strip()
+    if not raw:
+        raise UsageError("a catalog path is empty")
+    expanded = Path(raw).expanduser()
+    stored = raw if raw.startswith("~") else os.path.normpath(cwd / expanded)
+    full = expanded if expanded.is_absolute() else cwd / expanded
+    if not full.is_file():
+        what = "is a directory, not a catalog file" if full.is_dir() else "does not exist"
+        raise UsageError(f"catalog file {raw!r} {what}")
+    return stored
+
+
+def parse_setting(key: str, text: str, cwd: Path) -> Any:
+    """A value typed on the command line, checked and converted for ``key``."""
+    if key not in KEYS:
+        raise unknown_setting(key)
+    if key == "language":
+        value = text.strip().lower()
+        if value not in LANGUAGES:
+            raise UsageError(f"language must be one of {', '.join(LANGUAGES)}, not {text!r}")
+        return value
+    if key == "open_marks_reading":
+        word = text.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise UsageError(f"open_marks_reading must be true or false, not {text!r}")
+    catalogs: list[str] = []
+    for part in text.split(","):
+        if part.strip():
+            stored = catalog_setting(part, cwd)
+            if stored not in catalogs:
+                catalogs.append(stored)
+    return catalogs
+
+
+def toml_value(value: Any) -> str:
+    """A string, boolean or list of strings as a TOML value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        body = "".join(
+            _TOML_ESCAPES.get(ch)
+            or (f"\\u{ord(ch):04x}" if ord(ch) < 0x20 or ord(ch) == 0x7F else ch)
+            for ch in value
+        )
+        return f'"{body}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to the config")
+
+
+def _statement_key(line: str) -> str | None:
+    match = _STATEMENT.match(line)
+    if match is None:
+        return None
+    for group in ("quoted", "literal", "bare"):
+        if match.group(group) is not None:
+            return match.group(group)
+    return None
+
+
+def _statement_end(lines: list[str], start: int) -> int:
+    """The line after the statement that starts at ``start`` (arrays and strings may
+    span lines: the statement ends where its first lines parse as TOML on their own)."""
+    import tomllib
+
+    for end in range(start + 1, len(lines) + 1):
+        try:
+            tomllib.loads("\n".join(lines[start:end]))
+        except tomllib.TOMLDecodeError:
+            continue
+        return end
+    return start + 1
+
+
+def _trailing_comment(line: str) -> str:
+    """The ``# ...`` comment at the end of a one-line statement, with its spacing."""
+    import tomllib
+
+    whole = tomllib.loads(line)
+    for match in re.finditer("#", line):
+        try:
+            if tomllib.loads(line[: match.start()]) == whole:
+                code = line[: match.start()]
+                return line[len(code.rstrip()) :]
+        except tomllib.TOMLDecodeError:
+            continue
+    return ""
+
+
+def edit_settings_text(text: str, changes: Mapping[str, Any]) -> str:
+    """``text`` with each changed key's statement replaced in place, appended when the
+    file lacks it, or removed when the new value is None. Every other line (comments,
+    blank lines, other settings) stays as it was."""
+    lines = text.splitlines()
+    found: dict[str, tuple[int, int]] = {}
+    i = 0
+    while i < len(lines):
+        stripped = lines[i].strip()
+        if stripped.startswith("["):
+            break  # a table: the settings canon knows are all above any table
+        key = _statement_key(lines[i]) if stripped and not stripped.startswith("#") else None
+        if key is None:
+            i += 1
+            continue
+        end = _statement_end(lines, i)
+        found.setdefault(key, (i, end))
+        i = end
+    replacements: dict[int, tuple[int, list[str]]] = {}
+    appended: list[str] = []
+    for key, value in changes.items():
+        name = key if _BARE_KEY.fullmatch(key) else toml_value(key)
+        if key in found:
+            start, end = found[key]
+            new: list[str] = []
+            if value is not None:
+                first = lines[start]
+                indent = first[: len(first) - len(first.lstrip())]
+                comment = _trailing_comment(first) if end == start + 1 else ""
+                new = [f"{indent}{name} = {toml_value(value)}{comment}"]
+            replacements[start] = (end, new)
+        elif value is not None:
+            appended.append(f"{name} = {toml_value(value)}")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if i in replacements:
+            end, new = replacements[i]
+            out.extend(new)
+            i = end
+            continue
+        out.append(lines[i])
+        i += 1
+    out.extend(appended)
+    return "\n".join(out) + "\n" if out else ""
+
+
+def _parse_text(text: str, path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(
+            f"invalid TOML: {exc}",
+            path=str(path),
+            line=int(match.group(1)) if match else None,
+            hint="Fix the file by hand; canon changes it only when it parses.",
+        ) from None
+
+
+def change_settings(
+    path: Path,
+    compute: Callable[[dict[str, Any]], Mapping[str, Any]],
+    check: Callable[[Config], None] | None = None,
+) -> Config:
+    """Change settings in the config file and return the new settings.
+
+    ``compute`` gets the file's current values and returns the changes (a value of
+    None removes the key, so the default applies). The new file is validated, and
+    ``check`` (if given) may refuse the new settings, before anything is written; the
+    write is atomic and holds a lock, so two canons changing settings do not lose one.
+    """
+    from .fileio import atomic_write_bytes, exclusive_lock
+
+    with exclusive_lock(path.with_name(path.name + ".lock")):
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            text = ""
+        except UnicodeDecodeError:
+            raise ConfigError("not valid UTF-8 text", path=str(path)) from None
+        except OSError as exc:
+            raise CanonIOError(f"cannot read {path}: {exc.strerror or exc}") from None
+        current = _parse_text(text, path)
+        changes = dict(compute(dict(current)))
+        if not changes:
+            return validate(current, path, text)
+        new_text = edit_settings_text(text or NEW_FILE_HEADER, changes)
+        new_data = _parse_text(new_text, path)
+        config = validate(new_data, path, new_text)
+        for key, value in changes.items():
+            if new_data.get(key) != value:  # the edit did not land as meant: never write it
+                raise ConfigError(
+                    f"canon could not change {key!r} in place; nothing was written",
+                    path=str(path),
+                    line=_line_of(text, key),
+                    hint=f"Edit the file by hand: {key} = {toml_value(value)}",
+                )
+        if check is not None:
+            check(config)
+        atomic_write_bytes(path, new_text.encode("utf-8"))
+        return config
+
+
+def _same_catalog(config_path: Path, listed: str, wanted: str) -> bool:
+    base = config_path.parent
+    a = base / Path(listed).expanduser()
+    b = base / Path(wanted).expanduser()
+    return listed == wanted or os.path.realpath(a) == os.path.realpath(b)
+
+
+def _listed_catalogs(current: dict[str, Any]) -> list[str]:
+    listed = current.get("catalogs", [])
+    return [c for c in listed if isinstance(c, str)] if isinstance(listed, list) else []
+
+
+def add_catalog(
+    path: Path, catalog: str, check: Callable[[Config], None] | None = None
+) -> tuple[Config, bool]:
+    """Append ``catalog`` to the ``catalogs`` setting unless it is listed already;
+    returns the settings and whether the list changed."""
+    added = False
+
+    def compute(current: dict[str, Any]) -> dict[str, Any]:
+        nonlocal added
+        listed = _listed_catalogs(current)
+        if any(_same_catalog(path, c, catalog) for c in listed):
+            return {}
+        added = True
+        return {"catalogs": [*listed, catalog]}
+
+    return change_settings(path, compute, check), added
+
+
+def remove_catalog(path: Path, catalog: str) -> Config:
+    """Drop ``catalog`` (as listed, or the same file by another spelling) from ``catalogs``."""
+
+    def compute(current: dict[str, Any]) -> dict[str, Any]:
+        listed = _listed_catalogs(current)
+        kept = [c for c in listed if not _same_catalog(path, c, catalog)]
+        if kept == listed:
+            raise UsageError(
+                f"{catalog!r} is not in the catalogs setting",
+                hint="Listed: " + (", ".join(listed) if listed else "(none)"),
+            )
+        return {"catalogs": kept}
+
+    return change_settings(path, compute)

@@ -6,6 +6,14 @@ from typing import Annotated
 
 import typer
 
+from .completion import (
+    complete_entry_id,
+    complete_kind,
+    complete_section,
+    complete_status,
+    complete_tag,
+)
+
 SectionOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -13,6 +21,7 @@ SectionOpt = Annotated[
         "-s",
         help="Section slug at any level (e.g. agents, research); repeat for several.",
         show_default=False,
+        autocompletion=complete_section,
     ),
 ]
 YearOpt = Annotated[
@@ -21,7 +30,13 @@ YearOpt = Annotated[
 ]
 TagOpt = Annotated[
     list[str] | None,
-    typer.Option("--tag", "-t", help="Topic tag; repeat to require several.", show_default=False),
+    typer.Option(
+        "--tag",
+        "-t",
+        help="Topic tag; repeat to require several.",
+        show_default=False,
+        autocompletion=complete_tag,
+    ),
 ]
 KindOpt = Annotated[
     list[str] | None,
@@ -30,6 +45,7 @@ KindOpt = Annotated[
         "-k",
         help="Kind (paper, article, video, ...); repeat for any of several.",
         show_default=False,
+        autocompletion=complete_kind,
     ),
 ]
 StatusOpt = Annotated[
@@ -38,6 +54,7 @@ StatusOpt = Annotated[
         "--status",
         help="unread, reading, done or skipped; repeat for any of several.",
         show_default=False,
+        autocompletion=complete_status,
     ),
 ]
 SearchOpt = Annotated[
@@ -49,4 +66,20 @@ SearchOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON and nothing else.")]
 LimitOpt = Annotated[
     int | None, typer.Option("-n", "--limit", help="Show at most N entries.", min=1)
+]
+
+# Entry-id arguments, with the ids completed by the shell.
+EntryIdArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID", help="Id, alias, id prefix or title.", autocompletion=complete_entry_id
+    ),
+]
+EntryIdsArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="ID...",
+        help="Ids, aliases, id prefixes or titles.",
+        autocompletion=complete_entry_id,
+    ),
 ]

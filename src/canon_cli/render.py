@@ -229,3 +229,47 @@ def lines(items: list[tuple[str, str]]) -> None:
     con = console()
     for style, value in items:
         con.print(text(value, style))
+
+
+def hit_table(rows: list[dict[str, Any]], show_status: bool) -> None:
+    """``search``: ranked hits; a rule separates title/author/tag hits from those found
+    only in a summary."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    table.add_column("ID", style="cyan", overflow="fold", max_width=40)
+    table.add_column("Title", ratio=1)
+    table.add_column("Year", justify="right", no_wrap=True)
+    table.add_column("Kind", no_wrap=True)
+    if show_status:
+        table.add_column("Status", no_wrap=True)
+    previous: bool | None = None
+    for row in rows:
+        if previous is True and not row["strong"]:
+            table.add_section()
+        previous = bool(row["strong"])
+        cells = [
+            text(row["id"], "cyan"),
+            text(
+                row["title"] + (" ⚠" if row.get("problem") else ""),
+                "" if row["strong"] else "dim",
+            ),
+            text("" if row["year"] is None else str(row["year"])),
+            text(row["kind"]),
+        ]
+        if show_status:
+            cells.append(text(row["status"], STATUS_STYLE.get(row["status"], "")))
+        table.add_row(*cells)
+    console().print(table)
+
+
+def write_bytes(data: bytes) -> None:
+    """Bytes on stdout as they are (an export: the same bytes ``-o FILE`` would hold)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    buffer.write(data)
+    buffer.flush()
