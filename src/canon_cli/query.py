@@ -6,6 +6,7 @@ Pure functions over a ``Catalog`` and plain values; the CLI only passes options 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -141,10 +142,11 @@ def _query_tokens(text: str) -> list[str]:
     return _TOKEN.findall(fts_text(text))
 
 
-def _term(token: str) -> str:
-    # Quoted so FTS syntax in user input is inert; a prefix match for words.
-    quoted = '"' + token.replace('"', '""') + '"'
-    return quoted if _CJK_CHAR.fullmatch(token) else quoted + "*"
+def _phrase(tokens: list[str]) -> str:
+    """An FTS5 phrase of adjacent tokens; words match as prefixes ("transformer" finds
+    "transformers"), CJK characters exactly. Quoting keeps FTS syntax in input inert."""
+    quoted = '"' + " ".join(token.replace('"', '""') for token in tokens) + '"'
+    return quoted if _CJK_CHAR.fullmatch(tokens[-1]) else quoted + "*"
 
 
 def _has_match(catalog: Catalog, expression: str) -> bool:
@@ -153,46 +155,48 @@ def _has_match(catalog: Catalog, expression: str) -> bool:
 
 
 def _close_terms(catalog: Catalog, token: str) -> list[str]:
-    """Index terms within a small edit distance of a (mistyped) query word."""
+    """Title, tag and summary terms within a small edit distance of a mistyped word.
+
+    Author names are left out: a typo should find a topic, not a namesake.
+    """
     import difflib
 
     try:
         catalog.db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, 'fts', 'row')"
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, 'fts', 'col')"
         )
         rows = catalog.db.execute(
-            "SELECT term FROM temp.vocab WHERE length(term) BETWEEN ? AND ?",
+            "SELECT DISTINCT term FROM temp.vocab WHERE col != 'authors'"
+            " AND length(term) BETWEEN ? AND ?",
             (len(token) - 2, len(token) + 2),
         )
         terms = [term for (term,) in rows]
-    except Exception:
+    except sqlite3.Error:  # fts5vocab missing from this SQLite build: no fuzzy matching
         return []
-    return difflib.get_close_matches(token, terms, n=3, cutoff=0.75)
+    return difflib.get_close_matches(token, terms, n=3, cutoff=0.8)
 
 
 def _match_expression(catalog: Catalog, text: str) -> str | None:
-    """An FTS5 query where every word must match; a word with no hit widens to close terms."""
-    tokens = _query_tokens(text)
-    if not tokens:
+    """An FTS5 query in which every word of ``text`` must match somewhere.
+
+    A word written with punctuation (``gpt-3``, ``chain-of-thought``) is a phrase; a
+    Chinese run is a phrase of its characters; a lone one-letter word is ignored when
+    there are others; a word of four letters or more with no hit also matches close
+    index terms, so small typos still find the entry.
+    """
+    chunks = [tokens for chunk in text.split() if (tokens := _query_tokens(chunk))]
+    meaningful = [c for c in chunks if len(c) > 1 or len(c[0]) > 1 or _CJK_CHAR.match(c[0])]
+    chunks = meaningful or chunks
+    if not chunks:
         return None
     groups: list[str] = []
-    # consecutive CJK characters form a phrase ("扩散" -> "扩" "散" adjacent)
-    i = 0
-    while i < len(tokens):
-        if _CJK_CHAR.fullmatch(tokens[i]):
-            j = i
-            while j < len(tokens) and _CJK_CHAR.fullmatch(tokens[j]):
-                j += 1
-            groups.append('"' + " ".join(tokens[i:j]) + '"')
-            i = j
-            continue
-        term = _term(tokens[i])
-        if not _has_match(catalog, term):
-            alternatives = _close_terms(catalog, tokens[i])
+    for tokens in chunks:
+        term = _phrase(tokens)
+        if len(tokens) == 1 and len(tokens[0]) >= 4 and not _has_match(catalog, term):
+            alternatives = _close_terms(catalog, tokens[0])
             if alternatives:
-                term = "(" + " OR ".join([term, *(_term(a) for a in alternatives)]) + ")"
+                term = "(" + " OR ".join([term, *(_phrase([a]) for a in alternatives)]) + ")"
         groups.append(term)
-        i += 1
     return " AND ".join(groups)
 
 

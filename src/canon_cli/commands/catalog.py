@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from .. import paths, views
-from ..options import JsonOpt, KindOpt, LimitOpt, SearchOpt, SectionOpt, StatusOpt, TagOpt, YearOpt
+from ..options import (
+    EntryIdArg,
+    JsonOpt,
+    KindOpt,
+    LimitOpt,
+    SearchOpt,
+    SectionOpt,
+    StatusOpt,
+    TagOpt,
+    YearOpt,
+)
 from ..query import Filters, parse_years, resolve_entry, select_entries
 from ..session import Session
 
@@ -64,7 +72,7 @@ def list_entries(
 @app.command()
 def show(
     ctx: typer.Context,
-    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Id, alias, id prefix or title.")],
+    entry_id: EntryIdArg,
     as_json: JsonOpt = False,
 ) -> None:
     """Show everything about one entry: summaries, numbered links, section, tags, progress.

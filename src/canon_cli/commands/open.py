@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import paths, views
+from ..completion import complete_entry_id
 from ..session import Session
 
 app = typer.Typer()
@@ -20,6 +21,7 @@ def open_entry(
         typer.Argument(
             metavar="[ID]",
             help="Id, alias, id prefix or title. Default: the entry 'canon next' shows.",
+            autocompletion=complete_entry_id,
             show_default=False,
         ),
     ] = None,

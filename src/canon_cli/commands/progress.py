@@ -8,17 +8,15 @@ from typing import Annotated
 import typer
 
 from .. import paths, views
-from ..options import JsonOpt, KindOpt, SectionOpt
+from ..options import EntryIdArg, EntryIdsArg, JsonOpt, KindOpt, SectionOpt
 from ..session import Session
 
 app = typer.Typer()
 state_app = typer.Typer(help="Copy, restore and merge the reading state between machines.")
 app.add_typer(state_app, name="state")
 
-IdsArg = Annotated[
-    list[str], typer.Argument(metavar="ID...", help="Ids, aliases, id prefixes or titles.")
-]
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="Id, alias, id prefix or title.")]
+IdsArg = EntryIdsArg
+IdArg = EntryIdArg
 
 
 def _mark(ctx: typer.Context, ids: list[str], status: str) -> None:
