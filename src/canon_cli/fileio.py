@@ -178,8 +178,9 @@ def exclusive_lock(lock_path: Path, timeout: float | None = None) -> Iterator[No
             except BlockingIOError:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
+                    target = lock_path.name.removesuffix(".lock")
                     raise BusyError(
-                        f"another canon process is using the reading state: {lock_path} "
+                        f"another canon process is writing {target}: {lock_path} "
                         f"stayed locked for {limit:g} s",
                         hint=(
                             "Wait for the other canon command to finish and try again. "
