@@ -194,3 +194,21 @@ def test_python_dash_m_works(run_canon: Any) -> None:
     result = run_canon("list", "--section", "agents")
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == 7
+
+
+def test_every_command_is_known_to_the_lazy_loader() -> None:
+    """A run builds only the invoked command; a command missing from the table would vanish."""
+    from typer.main import get_command
+
+    from canon_cli.cli import COMMAND_MODULES, app
+
+    group = get_command(app)
+    assert set(group.commands) == set(COMMAND_MODULES)  # type: ignore[attr-defined]
+
+
+def test_each_command_runs_alone_as_a_real_process(run_canon: Any) -> None:
+    for name in ("sections", "paths", "progress", "search"):
+        args = [name, "attention"] if name == "search" else [name]
+        result = run_canon(*args)
+        assert result.exit_code == 0, (name, result.stderr)
+        assert result.stdout

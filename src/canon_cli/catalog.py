@@ -1,5 +1,8 @@
 """The catalog as canon reads it at run time: shared, read-only data.
 
+Records are NamedTuples rather than dataclasses: a dataclass costs about a millisecond
+to define, paid on every run of a command that should start in tens of milliseconds.
+
 ``Catalog`` reads a validated snapshot (a SQLite file in the cache dir, see
 ``snapshot.py``), so a run needs neither YAML parsing nor pydantic once the snapshot
 is warm, and a 100,000-entry catalog is queried without loading it into memory.
@@ -10,14 +13,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 LANGS = ("en", "zh")
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     slug: str
     name_en: str
     name_zh: str | None
@@ -33,14 +35,12 @@ class Section:
         return (self.desc_zh or self.desc_en) if lang == "zh" else self.desc_en
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     label: str
     url: str
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     ord: int
     id: str
     title: str

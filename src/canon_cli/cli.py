@@ -86,7 +86,7 @@ def _escape_unencodable_output() -> None:
                 reconfigure(errors="backslashreplace")
 
 
-app = typer.Typer(
+_app = typer.Typer(
     cls=CanonGroup,
     name="canon",
     help="A reading-list manager for the AI Canon: list, open and track what you read.",
@@ -103,7 +103,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@_app.callback()
 def main_options(
     ctx: typer.Context,
     catalog: Annotated[
@@ -130,17 +130,71 @@ def main_options(
     ctx.obj = Session(catalog_option=catalog, lang_option=lang)
 
 
-def _register() -> None:
-    from .commands import catalog, extra, open, progress
+# Which module defines each command: a run imports and builds only the one it needs.
+COMMAND_MODULES = {
+    "list": "catalog",
+    "show": "catalog",
+    "sections": "catalog",
+    "paths": "catalog",
+    "start": "progress",
+    "done": "progress",
+    "skip": "progress",
+    "reset": "progress",
+    "mark": "progress",
+    "note": "progress",
+    "rate": "progress",
+    "progress": "progress",
+    "next": "progress",
+    "log": "progress",
+    "stats": "progress",
+    "state": "progress",
+    "open": "open",
+    "search": "extra",
+    "config": "extra",
+    "add": "extra",
+    "remove": "extra",
+    "export": "extra",
+}
 
-    for module in (catalog, progress, open, extra):
+
+def register(only: str | None = None) -> None:
+    """Add the commands to the app: all of them, or just the one named ``only``.
+
+    typer builds a click command, with every parameter, for each registered command on
+    each run; importing and building only the invoked one saves a measurable share of
+    start-up time. Help, completion and unknown names get the full set.
+    """
+    import importlib
+
+    if only in COMMAND_MODULES:
+        modules = [COMMAND_MODULES[only]]
+    else:
+        modules = list(dict.fromkeys(COMMAND_MODULES.values()))
+        only = None
+    for name in modules:
+        module = importlib.import_module(f"{__package__}.commands.{name}")
         for info in module.app.registered_commands:
-            app.registered_commands.append(info)
+            callback = info.callback
+            command = info.name or (callback.__name__.replace("_", "-") if callback else "")
+            if only is None or command == only:
+                _app.registered_commands.append(info)
         for group in module.app.registered_groups:
-            app.registered_groups.append(group)
+            if only is None or group.name == only:
+                _app.registered_groups.append(group)
 
 
-_register()
+_registered = False
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: the application with every command (for tests and tools)."""
+    global _registered
+    if name == "app":
+        if not _registered:
+            register(None)
+            _registered = True
+        return _app
+    raise AttributeError(name)
 
 
 _GLOBAL_OPTIONS_WITH_VALUE = ("--catalog", "--lang")
@@ -160,37 +214,17 @@ def invoked_command(argv: list[str]) -> str | None:
     return None
 
 
-def keep_only(name: str) -> None:
-    """Register only the command being run.
-
-    typer builds a click command, with every parameter, for each registered command on
-    each run; building just the one invoked saves a measurable share of start-up time.
-    Help and completion still see every command (they run with the full set).
-    """
-    for info in app.registered_commands:
-        callback = info.callback
-        command_name = info.name or (callback.__name__.replace("_", "-") if callback else "")
-        if command_name == name:
-            app.registered_commands = [info]
-            app.registered_groups = []
-            return
-    for group in app.registered_groups:
-        if group.name == name:
-            app.registered_commands = []
-            app.registered_groups = [group]
-            return
-
-
 def run() -> None:
     """Entry point of the ``canon`` command."""
     import os
     import sys
 
-    name = invoked_command(sys.argv[1:])
-    if name is not None and not any(key.endswith("_COMPLETE") for key in os.environ):
-        keep_only(name)
+    global _registered
+    completing = any(key.endswith("_COMPLETE") for key in os.environ)
+    register(None if completing else invoked_command(sys.argv[1:]))
+    _registered = True
     try:
-        app(prog_name="canon")
+        _app(prog_name="canon")
     except BrokenPipeError:
         # the reader went away (canon list | head): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import CanonIOError, ConfigError, UsageError
 
@@ -26,13 +25,12 @@ KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):  # a NamedTuple: defining a dataclass costs start-up time
     language: str = "en"
     catalogs: tuple[str, ...] = ()
     open_marks_reading: bool = True
-    path: Path | None = field(default=None, compare=False)
-    set_keys: frozenset[str] = field(default=frozenset(), compare=False)  # keys in the file
+    path: Path | None = None
+    set_keys: frozenset[str] = frozenset()  # keys present in the file
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -8,17 +8,16 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .catalog import ENTRY_COLUMNS, Catalog, Entry, entry_from_row
 from .errors import UsageError
-from .snapshot import fts_text, title_key
+from .snapshot import CJK_RANGES, fts_text, title_key
 
 STATUSES = ("unread", "reading", "done", "skipped")
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """What ``list``, ``next``, ``progress`` and ``export`` narrow the catalog by."""
 
     sections: tuple[str, ...] = ()
@@ -27,7 +26,6 @@ class Filters:
     kinds: tuple[str, ...] = ()
     search: str | None = None
     statuses: tuple[str, ...] = ()
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def parse_years(text: str) -> tuple[int | None, int | None]:
@@ -135,7 +133,14 @@ def select_entries(
 # --- search -----------------------------------------------------------------
 
 _TOKEN = re.compile(r"\w+")
-_CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def _is_cjk(token: str) -> bool:
+    """A CJK character (the index holds them one by one; see snapshot.fts_text)."""
+    if len(token) != 1:
+        return False
+    code = ord(token)
+    return any(low <= code <= high for low, high in CJK_RANGES)
 
 
 def _query_tokens(text: str) -> list[str]:
@@ -146,7 +151,7 @@ def _phrase(tokens: list[str]) -> str:
     """An FTS5 phrase of adjacent tokens; words match as prefixes ("transformer" finds
     "transformers"), CJK characters exactly. Quoting keeps FTS syntax in input inert."""
     quoted = '"' + " ".join(token.replace('"', '""') for token in tokens) + '"'
-    return quoted if _CJK_CHAR.fullmatch(tokens[-1]) else quoted + "*"
+    return quoted if _is_cjk(tokens[-1]) else quoted + "*"
 
 
 def _has_match(catalog: Catalog, expression: str) -> bool:
@@ -185,7 +190,7 @@ def _match_expression(catalog: Catalog, text: str) -> str | None:
     index terms, so small typos still find the entry.
     """
     chunks = [tokens for chunk in text.split() if (tokens := _query_tokens(chunk))]
-    meaningful = [c for c in chunks if len(c) > 1 or len(c[0]) > 1 or _CJK_CHAR.match(c[0])]
+    meaningful = [c for c in chunks if len(c) > 1 or len(c[0]) > 1 or _is_cjk(c[0])]
     chunks = meaningful or chunks
     if not chunks:
         return None
@@ -200,8 +205,7 @@ def _match_expression(catalog: Catalog, text: str) -> str | None:
     return " AND ".join(groups)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     entry: Entry
     strong: bool  # matched in the title, authors or tags (ranked above summary-only hits)
 

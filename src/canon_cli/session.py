@@ -7,7 +7,6 @@ the typer context, so there is no module-level mutable state to patch in tests.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,13 +18,20 @@ if TYPE_CHECKING:
     from .catalog import Catalog
 
 
-@dataclass
 class Session:
-    catalog_option: Path | None = None
-    lang_option: str | None = None
-    _config: Config | None = field(default=None, repr=False)
-    _catalog: Catalog | None = field(default=None, repr=False)
-    _statuses: dict[str, str] | None = field(default=None, repr=False)
+    """Settings, catalog and statuses for one run, each loaded on first use."""
+
+    def __init__(
+        self,
+        catalog_option: Path | None = None,
+        lang_option: str | None = None,
+        config: Config | None = None,
+    ) -> None:
+        self.catalog_option = catalog_option
+        self.lang_option = lang_option
+        self._config: Config | None = config
+        self._catalog: Catalog | None = None
+        self._statuses: dict[str, str] | None = None
 
     def config(self) -> Config:
         if self._config is None:

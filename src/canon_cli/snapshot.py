@@ -9,6 +9,7 @@ An unusable cache dir only costs speed: the snapshot is then built in memory.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -21,7 +22,15 @@ from .catalog import Catalog
 from .errors import CatalogError
 
 FORMAT = 1
-_CJK = re.compile(r"([\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef])")
+CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+
+
+@functools.cache
+def _cjk_pattern() -> re.Pattern[str]:
+    # compiled on first use: a pattern of wide Unicode ranges takes milliseconds to build
+    ranges = "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in CJK_RANGES)
+    return re.compile(f"([{ranges}])")
+
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,7 +52,7 @@ CREATE VIRTUAL TABLE fts USING fts5(title, authors, tags, summary, content='',
 
 def fts_text(text: str) -> str:
     """Index form of text: CJK characters become single tokens (they have no spaces)."""
-    return _CJK.sub(r" \1 ", text.casefold())
+    return _cjk_pattern().sub(r" \1 ", text.casefold())
 
 
 def title_key(text: str) -> str:

@@ -13,7 +13,6 @@ the file's bytes, so a warm run imports neither ruamel.yaml nor pydantic.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import itertools
 import json
@@ -72,7 +71,11 @@ class _Seen:
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    try:  # hashlib would load OpenSSL on import; the built-in BLAKE2 module is enough
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - not CPython
+        from hashlib import blake2b
+    return blake2b(data, digest_size=20).hexdigest()
 
 
 def _read(path: Path) -> _Seen:

@@ -186,7 +186,7 @@ def _catalog_check(session: Session) -> Callable[[Config], None]:
     """Refuse new settings whose catalogs do not load and merge (nothing is written)."""
 
     def check(config: Config) -> None:
-        Session(catalog_option=session.catalog_option, _config=config).catalog()
+        Session(catalog_option=session.catalog_option, config=config).catalog()
 
     return check
 
