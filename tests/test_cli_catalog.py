@@ -173,8 +173,9 @@ def test_terminal_gets_a_rich_table_and_no_color_is_honoured(cli: Cli) -> None:
 
 
 def test_help_has_an_example_for_every_command(cli: Cli) -> None:
-    from canon_cli.cli import app
     from typer.main import get_command
+
+    from canon_cli.cli import app
 
     group = get_command(app)
     names = list(group.commands)  # type: ignore[attr-defined]
