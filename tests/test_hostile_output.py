@@ -439,10 +439,9 @@ def test_shell_completion_is_terminal_safe(hostile: Path, shell: str) -> None:
     assert "top" in result.stdout
 
 
-@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
-def test_output_the_terminal_cannot_encode_is_escaped(run_canon: Any, encoding: str) -> None:
-    """Chinese names under an ASCII or Latin-1 terminal: escapes, not a crash."""
-    result = run_canon("--lang", "zh", "sections", env={"PYTHONIOENCODING": encoding})
+def test_output_the_terminal_cannot_encode_is_escaped(run_canon: Any) -> None:
+    """Chinese names under an ASCII-only terminal: escapes, not a crash."""
+    result = run_canon("--lang", "zh", "sections", env={"PYTHONIOENCODING": "ascii"})
     assert result.exit_code == 0, result.stderr
     assert "\\u" in result.stdout
     assert "Traceback" not in result.stderr
