@@ -316,16 +316,16 @@ def test_state_snapshot_with_the_right_key_but_bad_rows_is_rebuilt(
 def test_state_snapshot_from_another_canon_version_is_ignored(
     cli: Any, canon_home: Path, state_baseline: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from canon_cli import statefile
+    from canon_cli import statuses
 
     path = state_snapshot(canon_home)
     blob = json.loads(path.read_bytes())
-    assert blob["key"].startswith(f"canon {statefile.__version__} ")
+    assert blob["key"].startswith(f"canon {statuses.__version__} ")
     # an older canon's snapshot of the same bytes, claiming nothing is read
-    old_key = blob["key"].replace(f"canon {statefile.__version__} ", "canon 0.0.1 ", 1)
+    old_key = blob["key"].replace(f"canon {statuses.__version__} ", "canon 0.0.1 ", 1)
     path.write_text(json.dumps({"key": old_key, "entries": []}))
     with monkeypatch.context() as patch:
-        patch.setattr(statefile, "__version__", "0.0.1")
+        patch.setattr(statuses, "__version__", "0.0.1")
         assert cli("list", "--status", "done").stdout == ""  # the old canon trusts its own
     assert cli("list", "--status", "done", "--status", "reading").stdout == state_baseline
 

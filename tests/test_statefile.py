@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from canon_cli import fileio, paths, statefile
+from canon_cli import fileio, paths, statefile, statuses
 from canon_cli.errors import BusyError, CanonIOError, ConfigError, StateError, UsageError
 from canon_cli.fileio import atomic_write_bytes, exclusive_lock
 from canon_cli.state import STATUSES, EntryState, Note, ReadingState, add_note, mark, set_rating
@@ -709,7 +709,7 @@ def test_read_statuses_builds_and_then_uses_the_snapshot(state_file: Path) -> No
     write(state_file, HAND_EDITED)
     expected = {"attention-is-all-you-need": "reading", "gpt-2": "done"}
     assert read_statuses(state_file) == expected
-    snapshot = paths.cache_dir() / statefile.SNAPSHOT_NAME
+    snapshot = paths.cache_dir() / statuses.SNAPSHOT_NAME
     assert snapshot.is_file()
     assert read_statuses(state_file) == expected
     assert load_state_fast(state_file) == load_state(state_file)
@@ -747,7 +747,7 @@ def test_an_edited_file_is_never_answered_from_a_stale_snapshot(state_file: Path
 def test_a_corrupt_snapshot_is_rebuilt(state_file: Path, garbage: bytes | None) -> None:
     write(state_file, EXAMPLE)
     read_statuses(state_file)
-    snapshot = paths.cache_dir() / statefile.SNAPSHOT_NAME
+    snapshot = paths.cache_dir() / statuses.SNAPSHOT_NAME
     if garbage is None:  # the right key but a broken body
         blob = json.loads(snapshot.read_text())
         blob["entries"] = [["x", "finished", None, None, None, [], None]]

@@ -66,7 +66,7 @@ class Session:
     def statuses(self) -> dict[str, str]:
         """Status per entry id from the state file (fast path, no YAML when warm)."""
         if self._statuses is None:
-            from .statefile import read_statuses
+            from .statuses import read_statuses
 
             self._statuses = read_statuses(paths.state_path())
         return self._statuses

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import __version__, paths
+from . import paths
 from .errors import BusyError, CanonError, CanonIOError, StateError, UsageError
 from .fileio import atomic_write_bytes, exclusive_lock, temp_prefix
 from .state import (
@@ -40,6 +40,7 @@ from .state import (
     merge_states,
     parse_timestamp,
 )
+from .statuses import digest, snapshot_key, snapshot_path, valid_row
 
 T = TypeVar("T")
 
@@ -47,8 +48,6 @@ HEADER = "canon reading state: safe to edit by hand; canon keeps comments and or
 FIELDS = ("status", "started", "finished", "rating", "notes", "updated")
 TIMESTAMP_FIELDS = ("started", "finished", "updated")
 NOTE_FIELDS = ("at", "text")
-SNAPSHOT_FORMAT = 1
-SNAPSHOT_NAME = "state-snapshot.json"
 MAX_STATE_BYTES = 64 * 1024 * 1024
 WRITE_ATTEMPTS = 5
 MAX_DEPTH = 32
@@ -71,11 +70,7 @@ class _Seen:
 
 
 def _digest(data: bytes) -> str:
-    try:  # hashlib would load OpenSSL on import; the built-in BLAKE2 module is enough
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - not CPython
-        from hashlib import blake2b
-    return blake2b(data, digest_size=20).hexdigest()
+    return digest(data)
 
 
 def _read(path: Path) -> _Seen:
@@ -402,8 +397,8 @@ def load_state(path: Path) -> ReadingState:
 # The fast read path: a JSON snapshot keyed on the file's hash
 
 
-def _snapshot_key(digest: str) -> str:
-    return f"canon {__version__} state-snapshot {SNAPSHOT_FORMAT} {digest}"
+def _snapshot_key(content_digest: str) -> str:
+    return snapshot_key(content_digest)
 
 
 def _state_to_json(state: ReadingState) -> list[Any]:
@@ -433,18 +428,9 @@ def _state_from_json(rows: Any) -> ReadingState:
         raise ValueError("bad snapshot")
     entries: dict[str, EntryState] = {}
     for row in rows:
-        if not isinstance(row, list) or len(row) != 7:
+        if not valid_row(row):
             raise ValueError("bad snapshot row")
         entry_id, status, started, finished, rating, notes, updated = row
-        if not isinstance(entry_id, str) or status not in STATUSES:
-            raise ValueError("bad snapshot row")
-        if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int)):
-            raise ValueError("bad snapshot rating")
-        if not isinstance(notes, list) or not all(
-            isinstance(n, list) and len(n) == 2 and all(isinstance(x, str) for x in n)
-            for n in notes
-        ):
-            raise ValueError("bad snapshot notes")
         entries[entry_id] = EntryState(
             status=status,
             started=_opt_str(started),
@@ -457,7 +443,7 @@ def _state_from_json(rows: Any) -> ReadingState:
 
 
 def _snapshot_path() -> Path:
-    return paths.cache_dir() / SNAPSHOT_NAME
+    return snapshot_path()
 
 
 def _load_snapshot(key: str) -> ReadingState | None:
