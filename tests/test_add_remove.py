@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from canon_cli import model, paths
-from canon_cli.usercatalog import KINDS, slugify
+from canon_cli import paths
+from canon_cli.usercatalog import slugify
 
 Cli = Any
 
@@ -318,10 +318,6 @@ def test_most_built_in_ids_are_what_slugify_makes(cli: Cli) -> None:
     entries = json.loads(cli("list", "--json").stdout)
     same = sum(1 for e in entries if slugify(e["title"]) == e["id"])
     assert same >= 0.9 * len(entries)
-
-
-def test_kinds_match_the_catalog_schema() -> None:
-    assert model.KINDS == KINDS
 
 
 def test_help_has_an_example(cli: Cli) -> None:

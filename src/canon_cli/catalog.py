@@ -17,6 +17,19 @@ from pathlib import Path
 from typing import NamedTuple
 
 LANGS = ("en", "zh")
+KINDS = (
+    "paper",
+    "article",
+    "video",
+    "talk",
+    "course",
+    "book",
+    "report",
+    "leaderboard",
+    "repository",
+    "website",
+    "guide",
+)
 
 
 class Section(NamedTuple):

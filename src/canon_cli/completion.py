@@ -136,7 +136,7 @@ def complete_kind(ctx: typer.Context, incomplete: str) -> Completions:
 @_quiet
 def complete_any_kind(ctx: typer.Context, incomplete: str) -> Completions:
     """Every kind the catalog format allows (what ``canon add --kind`` accepts)."""
-    from .usercatalog import KINDS
+    from .catalog import KINDS
 
     return [(k, "") for k in KINDS if k.startswith(incomplete)]
 

@@ -99,8 +99,8 @@ def parse_catalog_file(path: Path) -> tuple[Any, str]:
         message = first["msg"]
         if first["type"] == "extra_forbidden":
             message = "unknown field"
-        elif first["type"] == "literal_error" and loc and loc[-1] == "kind":
-            message = f"{message} (got {first.get('input')!r})"
+        elif first["type"] == "value_error":
+            message = message.removeprefix("Value error, ")
         count = len(exc.errors())
         more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
         raise CatalogError(

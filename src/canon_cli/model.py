@@ -8,34 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-KINDS = (
-    "paper",
-    "article",
-    "video",
-    "talk",
-    "course",
-    "book",
-    "report",
-    "leaderboard",
-    "repository",
-    "website",
-    "guide",
-)
-Kind = Literal[
-    "paper",
-    "article",
-    "video",
-    "talk",
-    "course",
-    "book",
-    "report",
-    "leaderboard",
-    "repository",
-    "website",
-    "guide",
-]
+from .catalog import KINDS
+
+
+def _known_kind(value: str) -> str:
+    if value not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)} (got {value!r})")
+    return value
+
+
+Kind = Annotated[str, AfterValidator(_known_kind)]
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]

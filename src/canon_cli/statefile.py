@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 import json
 import os
 import stat
@@ -41,6 +40,7 @@ from .state import (
     parse_timestamp,
 )
 from .statuses import digest, snapshot_key, snapshot_path, valid_row
+from .yamlio import guess_indent
 
 T = TypeVar("T")
 
@@ -717,35 +717,6 @@ def _delete_entry(entries: Any, entry_id: Any) -> None:
         _put_trailing(entries, keys[index - 1], moved)
 
 
-def _guess_indent(text: str) -> tuple[int, int, int]:
-    """The file's (mapping, sequence, offset) indentation, so a write keeps its style."""
-    mapping, sequence, offset = 2, 4, 2
-    lines = [
-        line
-        for line in text.splitlines()
-        if line.strip() and not line.lstrip().startswith("#") and "\t" not in line[:40]
-    ]
-    found_map = found_seq = False
-    for previous, line in itertools.pairwise(lines):
-        if not previous.rstrip().endswith(":"):
-            continue
-        base = len(previous) - len(previous.lstrip(" "))
-        stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
-        if stripped.startswith("- ") and not found_seq and indent >= base:
-            rest = stripped[1:]
-            content = indent + 1 + len(rest) - len(rest.lstrip(" "))
-            offset, sequence, found_seq = indent - base, content - base, True
-        elif not stripped.startswith("-") and indent > base and not found_map:
-            mapping, found_map = indent - base, True
-        if found_map and found_seq:
-            break
-    mapping = min(max(mapping, 1), 8)
-    offset = min(max(offset, 0), 8)
-    sequence = min(max(sequence, offset + 2), 10)
-    return mapping, sequence, offset
-
-
 def _dump(doc: Any, indent: tuple[int, int, int]) -> bytes:
     stream = io.StringIO()
     _yaml(*indent).dump(doc, stream)
@@ -791,7 +762,7 @@ def _render(
     if not clean and isinstance(doc, dict):
         try:
             _apply(doc, before, after)
-            data = _dump(doc, _guess_indent(text))
+            data = _dump(doc, guess_indent(text))
             if _parse(data, path)[1] == after:
                 return data
         except (StateError, YAMLError, ValueError, TypeError, AttributeError, KeyError):

@@ -9,7 +9,6 @@ the entry added (or removed) changes.
 from __future__ import annotations
 
 import io
-import itertools
 import os
 import re
 import unicodedata
@@ -19,25 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import Catalog
+from .catalog import KINDS, Catalog
 from .errors import CatalogError, UsageError
 from .links import url_problem
+from .yamlio import guess_indent
 
-# The same list as model.KINDS (a test keeps them equal); repeated here so that shell
-# completion of --kind does not import pydantic.
-KINDS = (
-    "paper",
-    "article",
-    "video",
-    "talk",
-    "course",
-    "book",
-    "report",
-    "leaderboard",
-    "repository",
-    "website",
-    "guide",
-)
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MAX_ID_LENGTH = 80
 NEW_CATALOG = (
@@ -211,35 +196,6 @@ def _yaml(indent: tuple[int, int, int]) -> Any:
     mapping, sequence, offset = indent
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     return yaml
-
-
-def guess_indent(text: str) -> tuple[int, int, int]:
-    """The file's (mapping, sequence, offset) indentation, so a rewrite keeps its layout."""
-    mapping, sequence, offset = 2, 4, 2
-    lines = [
-        line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
-    ]
-    found_map = found_seq = False
-    for previous, line in itertools.pairwise(lines):
-        if not previous.rstrip().endswith(":"):
-            continue
-        base = len(previous) - len(previous.lstrip(" "))
-        if previous.lstrip().startswith("- "):
-            base += 2
-        stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
-        if stripped.startswith("- ") and not found_seq and indent >= base:
-            rest = stripped[1:]
-            content = indent + 1 + len(rest) - len(rest.lstrip(" "))
-            offset, sequence, found_seq = indent - base, content - base, True
-        elif not stripped.startswith("-") and indent > base and not found_map:
-            mapping, found_map = indent - base, True
-        if found_map and found_seq:
-            break
-    mapping = min(max(mapping, 1), 8)
-    offset = min(max(offset, 0), 8)
-    sequence = min(max(sequence, offset + 2), 10)
-    return mapping, sequence, offset
 
 
 @dataclass

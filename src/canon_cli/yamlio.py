@@ -9,6 +9,7 @@ Every problem becomes the caller's ``DataError`` subclass with a file and line.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 from pathlib import Path
 from typing import Any
@@ -224,3 +225,32 @@ def find_line(text: str, keys: tuple[str | int, ...]) -> int | None:
         except (KeyError, IndexError, TypeError, AttributeError):
             break
     return line
+
+
+def guess_indent(text: str) -> tuple[int, int, int]:
+    """The file's (mapping, sequence, offset) indentation, so a rewrite keeps its layout."""
+    mapping, sequence, offset = 2, 4, 2
+    lines = [
+        line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+    found_map = found_seq = False
+    for previous, line in itertools.pairwise(lines):
+        if not previous.rstrip().endswith(":"):
+            continue
+        base = len(previous) - len(previous.lstrip(" "))
+        if previous.lstrip().startswith("- "):
+            base += 2
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if stripped.startswith("- ") and not found_seq and indent >= base:
+            rest = stripped[1:]
+            content = indent + 1 + len(rest) - len(rest.lstrip(" "))
+            offset, sequence, found_seq = indent - base, content - base, True
+        elif not stripped.startswith("-") and indent > base and not found_map:
+            mapping, found_map = indent - base, True
+        if found_map and found_seq:
+            break
+    mapping = min(max(mapping, 1), 8)
+    offset = min(max(offset, 0), 8)
+    sequence = min(max(sequence, offset + 2), 10)
+    return mapping, sequence, offset
