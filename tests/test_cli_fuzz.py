@@ -210,14 +210,6 @@ def test_awkward_arguments(in_tmp: Path, args: list[str]) -> None:
     check_run(args)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "options.LimitOpt has no upper bound: a limit over sys.maxsize reaches "
-        "itertools.islice in 'list' (commands/catalog.py) and 'search' (commands/extra.py) "
-        "and ends with a ValueError traceback instead of exit 2"
-    ),
-    strict=False,
-)
 @pytest.mark.parametrize("command", [["list"], ["search", "attention"]])
 def test_a_huge_limit_is_a_usage_error(in_tmp: Path, command: list[str]) -> None:
     result = CliRunner().invoke(app, [*command, "-n", "99999999999999999999"])

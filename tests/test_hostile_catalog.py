@@ -296,16 +296,16 @@ BAD_CATALOGS = {
     "not-a-mapping": ("- just\n- a list\n", ["must be a mapping"]),
     "scalar": ("hello\n", ["must be a mapping"]),
     "empty": ("", ["must be a mapping"]),
-    "syntax": ("version: 1\nentries: [\n", ["YAML error"]),
-    "tab-indent": ("version: 1\nentries:\n\t- id: x\n", ["YAML error"]),
+    "syntax": ("version: 1\nentries: [\n", ["not valid YAML"]),
+    "tab-indent": ("version: 1\nentries:\n\t- id: x\n", ["not valid YAML"]),
     "raw-control-char": ("version: 1\ntitle: {en: a\x01b}\n", ["U+0001"]),
     "raw-escape-char": ("version: 1\ntitle: {en: a\x1b[2Jb}\n", ["U+001B"]),
-    "bad-bool-tag": ("version: 1\ntitle: {en: !!bool maybe}\n", ["YAML error"]),
-    "bad-omap": ("version: 1\nx: !!omap [{[1]: 1}]\n", ["YAML error"]),
-    "bad-date": ("version: 1\nx: 2001-02-30\n", ["YAML error"]),
-    "bad-base64": ("version: 1\nx: !!binary 'x*'\n", ["YAML error"]),
-    "two-documents": ("version: 1\n---\nversion: 1\n", ["YAML error"]),
-    "unhashable-key": ("version: 1\n? {a: 1}\n: 1\n", ["YAML error"]),
+    "bad-bool-tag": ("version: 1\ntitle: {en: !!bool maybe}\n", ["not valid YAML"]),
+    "bad-omap": ("version: 1\nx: !!omap [{[1]: 1}]\n", ["not valid YAML"]),
+    "bad-date": ("version: 1\nx: 2001-02-30\n", ["not valid YAML"]),
+    "bad-base64": ("version: 1\nx: !!binary 'x*'\n", ["not valid YAML"]),
+    "two-documents": ("version: 1\n---\nversion: 1\n", ["not valid YAML"]),
+    "unhashable-key": ("version: 1\n? {a: 1}\n: 1\n", ["not valid YAML"]),
     "list-key": ("version: 1\n? [a]\n: 1\n", ["Keys should be strings"]),
 }
 
@@ -576,14 +576,6 @@ def state_alias_bomb(entries: int = 12, notes: int = 40) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.xfail(
-    reason=(
-        "statefile.py reads state files with ruamel's round-trip loader and no alias "
-        "bound: 'state import/merge' of an 80 KB file of aliased notes ran for minutes "
-        "and writes out every expanded copy"
-    ),
-    strict=False,
-)
 @pytest.mark.parametrize("command", ["import", "merge"])
 def test_state_file_alias_bomb_is_refused(
     cli: Any, canon_home: Path, tmp_path: Path, command: str

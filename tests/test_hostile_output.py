@@ -278,13 +278,6 @@ def test_other_reading_commands_never_emit_terminal_control(
     EXPORT_TO_TERMINAL,
     ids=[" ".join(a) for a, _ in EXPORT_TO_TERMINAL],
 )
-@pytest.mark.xfail(
-    reason=(
-        "exporters.bib_url copies a refused URL as it is: a catalog URL holding ESC "
-        "sequences reaches the terminal raw through 'canon export -f bibtex' (no -o)"
-    ),
-    strict=False,
-)
 def test_export_to_a_terminal_never_emits_terminal_control(
     cli: Any,
     hostile: Path,

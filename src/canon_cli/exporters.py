@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .catalog import Catalog, Entry
 from .errors import UsageError
+from .links import url_problem
 from .render import clean, clean_line
 
 if TYPE_CHECKING:
@@ -428,8 +429,10 @@ def bib_record(item: Item, key: str) -> str:
         fields.append(("archivePrefix", "arXiv"))
     else:
         kind = "misc"
-        fields.append(("howpublished", "\\url{" + bib_url(entry.url) + "}"))
-    fields.append(("url", bib_url(entry.url)))
+    if url_problem(entry.url) is None:  # a refused link is left out, as in Markdown
+        if kind == "misc":
+            fields.append(("howpublished", "\\url{" + bib_url(entry.url) + "}"))
+        fields.append(("url", bib_url(entry.url)))
     if entry.tags:
         fields.append(("keywords", bib_escape(", ".join(entry.tags))))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)

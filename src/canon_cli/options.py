@@ -14,6 +14,8 @@ from .completion import (
     complete_tag,
 )
 
+MAX_COUNT = 1_000_000_000  # -n beyond this is a usage error, not an overflow
+
 SectionOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -65,7 +67,7 @@ SearchOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON and nothing else.")]
 LimitOpt = Annotated[
-    int | None, typer.Option("-n", "--limit", help="Show at most N entries.", min=1)
+    int | None, typer.Option("-n", "--limit", help="Show at most N entries.", min=1, max=MAX_COUNT)
 ]
 
 # Entry-id arguments, with the ids completed by the shell.

@@ -13,6 +13,7 @@ the file's bytes, so a warm run imports neither ruamel.yaml nor pydantic.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -40,7 +41,7 @@ from .state import (
     parse_timestamp,
 )
 from .statuses import digest, snapshot_key, snapshot_path, valid_row
-from .yamlio import guess_indent
+from .yamlio import check_events, guess_indent
 
 T = TypeVar("T")
 
@@ -50,7 +51,6 @@ TIMESTAMP_FIELDS = ("started", "finished", "updated")
 NOTE_FIELDS = ("at", "text")
 MAX_STATE_BYTES = 64 * 1024 * 1024
 WRITE_ATTEMPTS = 5
-MAX_DEPTH = 32
 EXAMPLE_TIMESTAMP = "2026-11-21T09:00:00+00:00"
 
 
@@ -321,38 +321,11 @@ def _decode(data: bytes, path: Path, hint: str) -> str:
 
 
 def _check_depth(text: str, path: Path, hint: str) -> None:
-    """Refuse deep nesting before the round-trip loader sees it: that loader takes
-    seconds on a few thousand ``[`` (and recurses). The C event parser is fast."""
-    try:
-        from _ruamel_yaml import (  # type: ignore[import-not-found,unused-ignore]
-            CParser,  # the C parser, when ruamel.yaml.clib is installed
-        )
-
-        parser: Any = CParser(io.StringIO(text))
-        next_event = parser.get_event
-    except ImportError:  # pragma: no cover - pure-Python fallback
-        events = _yaml().parse(text)
-        next_event = lambda: next(events, None)  # noqa: E731
-    from ruamel.yaml.error import YAMLError
-
-    depth = 0
-    try:
-        while (event := next_event()) is not None:
-            name = type(event).__name__
-            if name in ("MappingStartEvent", "SequenceStartEvent"):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = getattr(event, "start_mark", None)
-                    raise StateError(
-                        f"the file nests deeper than {MAX_DEPTH} levels",
-                        path=str(path),
-                        line=mark.line + 1 if mark is not None else None,
-                        hint=hint,
-                    )
-            elif name in ("MappingEndEvent", "SequenceEndEvent"):
-                depth -= 1
-    except YAMLError:
-        return  # the round-trip loader reports syntax errors, with its own wording
+    """Refuse deep nesting and aliases before the round-trip loader sees them: that
+    loader takes seconds on a few thousand ``[`` (and recurses), and expands aliases
+    (canon never writes one, so a state file with aliases came from elsewhere).
+    The same bounded event walk as for catalogs (C parser, fast)."""
+    check_events(text, str(path), functools.partial(StateError, hint=hint), max_aliases=0)
 
 
 def _parse(data: bytes, path: Path, hint: str | None = None) -> tuple[Any, ReadingState]:

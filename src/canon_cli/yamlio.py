@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import itertools
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,9 @@ def read_text(path: Path, error: type[DataError], max_bytes: int | None = None) 
         raise error("not valid UTF-8 text", path=str(path), line=line) from None
 
 
-def _check_events(text: str, path: str, error: type[DataError]) -> None:
+def check_events(
+    text: str, path: str, error: Callable[..., DataError], max_aliases: int = MAX_ALIASES
+) -> None:
     """Walk the parser's events: bound nesting depth, alias count and alias expansion."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -114,9 +117,11 @@ def _check_events(text: str, path: str, error: type[DataError]) -> None:
                     sizes[event.anchor] = 1
             elif name == "AliasEvent":
                 aliases += 1
-                if aliases > MAX_ALIASES:
+                if aliases > max_aliases:
                     raise error(
-                        f"more than {MAX_ALIASES} YAML aliases (refused to guard memory)",
+                        f"more than {max_aliases} YAML aliases (refused to guard memory)"
+                        if max_aliases
+                        else "YAML aliases (*name) are not allowed in this file",
                         path=path,
                         line=_event_line(event),
                     )
@@ -147,7 +152,7 @@ def _check_events(text: str, path: str, error: type[DataError]) -> None:
         raise _reader_error(exc, text, path, error) from None
 
 
-def _reader_error(exc: Any, text: str, path: str, error: type[DataError]) -> DataError:
+def _reader_error(exc: Any, text: str, path: str, error: Callable[..., DataError]) -> DataError:
     position = getattr(exc, "position", None)  # a byte offset into the UTF-8 text
     line = None
     if isinstance(position, int):
@@ -157,7 +162,7 @@ def _reader_error(exc: Any, text: str, path: str, error: type[DataError]) -> Dat
         problem = f"character U+{character:04X} is not allowed in YAML"
     else:
         problem = "invalid YAML"
-    return error(f"YAML error: {problem}", path=path, line=line)
+    return error(f"not valid YAML: {problem}", path=path, line=line)
 
 
 def _event_line(event: Any) -> int | None:
@@ -165,7 +170,7 @@ def _event_line(event: Any) -> int | None:
     return None if mark is None else int(mark.line) + 1
 
 
-def _yaml_error(exc: Any, path: str, error: type[DataError]) -> DataError:
+def _yaml_error(exc: Any, path: str, error: Callable[..., DataError]) -> DataError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = None if mark is None else int(mark.line) + 1
     problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "invalid YAML"
@@ -177,7 +182,7 @@ def _yaml_error(exc: Any, path: str, error: type[DataError]) -> DataError:
         problem = f"{problem} (tags that build objects are not allowed)"
     elif context and context != problem:
         problem = f"{problem} ({context})"
-    return error(f"YAML error: {problem}", path=path, line=line)
+    return error(f"not valid YAML: {problem}", path=path, line=line)
 
 
 def load_yaml(text: str, path: str, error: type[DataError]) -> Any:
@@ -185,7 +190,7 @@ def load_yaml(text: str, path: str, error: type[DataError]) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    _check_events(text, path, error)
+    check_events(text, path, error)
     yaml = YAML(typ="safe")
     yaml.allow_duplicate_keys = False
     try:
@@ -193,11 +198,11 @@ def load_yaml(text: str, path: str, error: type[DataError]) -> Any:
     except YAMLError as exc:
         raise _yaml_error(exc, path, error) from None
     except (RecursionError, ValueError, OverflowError) as exc:
-        raise error(f"YAML error: {exc}", path=path) from None
+        raise error(f"not valid YAML: {exc}", path=path) from None
     except (LookupError, TypeError) as exc:
         # the safe constructors let these through for some tagged values, e.g.
         # `!!bool maybe` (KeyError) or `!!omap [{[1]: 1}]` (unhashable key)
-        raise error(f"YAML error: a tagged value cannot be read ({exc})", path=path) from None
+        raise error(f"not valid YAML: a tagged value cannot be read ({exc})", path=path) from None
 
 
 def load_yaml_file(path: Path, error: type[DataError]) -> Any:

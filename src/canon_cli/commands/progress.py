@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import paths, views
-from ..options import EntryIdArg, EntryIdsArg, JsonOpt, KindOpt, SectionOpt
+from ..options import MAX_COUNT, EntryIdArg, EntryIdsArg, JsonOpt, KindOpt, SectionOpt
 from ..session import Session
 
 app = typer.Typer()
@@ -147,7 +147,9 @@ def next_(
     ctx: typer.Context,
     section: SectionOpt = None,
     kind: KindOpt = None,
-    count: Annotated[int, typer.Option("-n", "--count", help="How many entries.", min=1)] = 1,
+    count: Annotated[
+        int, typer.Option("-n", "--count", help="How many entries.", min=1, max=MAX_COUNT)
+    ] = 1,
     as_json: JsonOpt = False,
 ) -> None:
     """Show what to read next: entries in progress first, then the first unread.
@@ -167,7 +169,8 @@ def next_(
 def log(
     ctx: typer.Context,
     limit: Annotated[
-        int | None, typer.Option("-n", "--limit", help="Show at most N events.", min=1)
+        int | None,
+        typer.Option("-n", "--limit", help="Show at most N events.", min=1, max=MAX_COUNT),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
