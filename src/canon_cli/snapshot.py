@@ -131,6 +131,13 @@ def _rebuild(paths: list[Path], cache: Path, db_path: Path, key: str) -> sqlite3
         db = sqlite3.connect(tmp)
         _fill(db, loaded, key)
         db.close()
+        # Written with synchronous=OFF for speed; one fsync before the rename so a crash
+        # cannot leave a snapshot with zeroed pages under the final name.
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, db_path)
     except (OSError, sqlite3.Error):
         Path(tmp).unlink(missing_ok=True)
