@@ -101,21 +101,32 @@ def text(value: str, style: str = "") -> Any:
 
 
 def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: bool) -> None:
-    """The ``list`` table: one block of rows per section, in reading order."""
-    from rich import box
+    """The ``list`` view: a heading rule per section, then its rows, in reading order.
+
+    Every section's table gets the same fixed column widths so the blocks line up; the
+    id column is capped (long ids fold) so titles keep room on an 80-column terminal.
+    """
+    from rich.rule import Rule
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    table.add_column("ID", style="cyan", no_wrap=True, overflow="fold")
-    table.add_column("Title", ratio=1)
-    table.add_column("Year", justify="right", no_wrap=True)
-    table.add_column("Kind", no_wrap=True)
-    if show_status:
-        table.add_column("Status", no_wrap=True)
+    con = console()
+    rows_all = [row for _, rows in groups for row in rows]
+    id_width = min(max(len(row["id"]) for row in rows_all), max(12, con.width // 3))
+    kind_width = max(len(row["kind"]) for row in rows_all)
+    status_width = 7 if show_status else 0
+    fixed = id_width + 4 + kind_width + status_width + 2 * (4 if show_status else 3)
+    title_width = max(con.width - fixed - 1, 20)
     for index, (heading, rows) in enumerate(groups):
-        if index:
-            table.add_section()
-        table.add_row(text(heading, "bold"), *([""] * (4 if show_status else 3)))
+        con.print(Rule(text(heading, "bold"), align="left", style="dim"))
+        table = Table(
+            box=None, show_header=index == 0, header_style="bold", show_edge=False, pad_edge=False
+        )
+        table.add_column("ID", style="cyan", width=id_width, overflow="fold")
+        table.add_column("Title", width=title_width)
+        table.add_column("Year", justify="right", width=4, no_wrap=True)
+        table.add_column("Kind", width=kind_width, no_wrap=True)
+        if show_status:
+            table.add_column("Status", width=status_width, no_wrap=True)
         for row in rows:
             cells = [
                 text(row["id"], "cyan"),
@@ -126,7 +137,7 @@ def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: boo
             if show_status:
                 cells.append(text(row["status"], STATUS_STYLE.get(row["status"], "")))
             table.add_row(*cells)
-    console().print(table)
+        con.print(table)
 
 
 def key_values(title: str, pairs: list[tuple[str, str]], blocks: list[tuple[str, str]]) -> None:
