@@ -14,7 +14,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 LANGS = ("en", "zh")
 KINDS = (
@@ -86,6 +86,11 @@ ENTRY_COLUMNS = (
 )
 
 
+def _json_tuple(value: object) -> tuple[Any, ...]:
+    # most entries have no links or aliases: skip the parse for an empty list
+    return () if value == "[]" else tuple(json.loads(str(value)))
+
+
 def entry_from_row(row: Sequence[object]) -> Entry:
     (ord_, id_, title, title_zh, url, section, path, year, authors, kind, tags) = row[:11]
     (summary_en, summary_zh, links, aliases, url_problem, source) = row[11:]
@@ -98,13 +103,13 @@ def entry_from_row(row: Sequence[object]) -> Entry:
         section=str(section),
         section_path=tuple(str(path).split("/")),
         year=None if year is None else int(year),  # type: ignore[call-overload]
-        authors=tuple(json.loads(str(authors))),
+        authors=_json_tuple(authors),
         kind=str(kind),
         tags=tuple(str(tags).split()),
         summary_en=str(summary_en),
         summary_zh=None if summary_zh is None else str(summary_zh),
-        links=tuple(Link(label, url) for label, url in json.loads(str(links))),
-        aliases=tuple(json.loads(str(aliases))),
+        links=tuple(Link(label, url) for label, url in _json_tuple(links)),
+        aliases=_json_tuple(aliases),
         url_problem=None if url_problem is None else str(url_problem),
         source=str(source),
     )

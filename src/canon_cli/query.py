@@ -68,10 +68,11 @@ def check_filters(catalog: Catalog, filters: Filters) -> None:
     for tag in filters.tags:
         if tag not in catalog.tags:
             raise _unknown("tag", tag, catalog.tags)
-    kinds = catalog.kinds()
-    for kind in filters.kinds:
-        if kind not in kinds:
-            raise _unknown("kind", kind, kinds)
+    if filters.kinds:  # a scan of every entry: only when a kind was asked for
+        kinds = catalog.kinds()
+        for kind in filters.kinds:
+            if kind not in kinds:
+                raise _unknown("kind", kind, kinds)
     for status in filters.statuses:
         if status not in STATUSES:
             raise _unknown("status", status, STATUSES)
