@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from .. import paths, views
+from .. import actions, paths, views
 from ..options import (
     EntryIdArg,
     JsonOpt,
@@ -16,28 +16,10 @@ from ..options import (
     TagOpt,
     YearOpt,
 )
-from ..query import Filters, parse_years, resolve_entry, select_entries
+from ..query import resolve_entry
 from ..session import Session
 
 app = typer.Typer()
-
-
-def make_filters(
-    section: list[str] | None = None,
-    year: str | None = None,
-    tag: list[str] | None = None,
-    kind: list[str] | None = None,
-    search: str | None = None,
-    status: list[str] | None = None,
-) -> Filters:
-    return Filters(
-        sections=tuple(section or ()),
-        years=None if year is None else parse_years(year),
-        tags=tuple(tag or ()),
-        kinds=tuple(kind or ()),
-        search=search,
-        statuses=tuple(status or ()),
-    )
 
 
 @app.command("list")
@@ -56,17 +38,7 @@ def list_entries(
 
     Example: canon list --section agents --year 2023..
     """
-    session: Session = ctx.obj
-    catalog = session.catalog()
-    statuses = session.statuses()
-    entries = select_entries(
-        catalog, make_filters(section, year, tag, kind, search, status), statuses
-    )
-    if limit is not None:
-        import itertools
-
-        entries = itertools.islice(entries, limit)
-    views.show_list(catalog, entries, statuses, session.lang(), as_json)
+    actions.list_entries(ctx.obj, section, year, tag, kind, search, status, limit, as_json)
 
 
 @app.command()

@@ -57,8 +57,8 @@ def search(
     """
     from itertools import islice
 
+    from ..actions import make_filters
     from ..query import search_entries
-    from .catalog import make_filters
 
     session: Session = ctx.obj
     catalog = session.catalog()
@@ -402,8 +402,8 @@ def export(
     Example: canon export --format bibtex --section research -o canon.bib
     """
     from .. import exporters
+    from ..actions import make_filters
     from ..statefile import load_state
-    from .catalog import make_filters
 
     session: Session = ctx.obj
     chosen = fmt or exporters.format_for(output)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .. import paths, views
+from .. import actions, paths, views
 from ..options import MAX_COUNT, EntryIdArg, EntryIdsArg, JsonOpt, KindOpt, SectionOpt
 from ..session import Session
 
@@ -131,15 +131,7 @@ def progress(
 
     Example: canon progress --section research
     """
-    from ..progress import progress_summary
-    from ..query import Filters, check_filters
-
-    session: Session = ctx.obj
-    catalog = session.catalog()
-    if section:
-        check_filters(catalog, Filters(sections=(section,)))
-    summary = progress_summary(catalog, session.statuses(), section)
-    views.show_progress(catalog, summary, session.lang(), as_json)
+    actions.show_progress(ctx.obj, section, as_json)
 
 
 @app.command("next")
@@ -156,13 +148,7 @@ def next_(
 
     Example: canon next --section agents -n 3
     """
-    from ..progress import next_entries
-
-    session: Session = ctx.obj
-    catalog = session.catalog()
-    statuses = session.statuses()
-    entries = next_entries(catalog, statuses, tuple(section or ()), tuple(kind or ()), count)
-    views.show_list(catalog, entries, statuses, session.lang(), as_json)
+    actions.show_next(ctx.obj, section, kind, count, as_json)
 
 
 @app.command()

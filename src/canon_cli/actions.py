@@ -1,0 +1,80 @@
+"""The bodies of the most-used read commands, free of typer.
+
+``list``, ``progress`` and ``next`` run many times a day; their typer commands and the
+start-up fast path (``fastpath.py``) both call these, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from . import views
+from .query import Filters, parse_years
+from .session import Session
+
+
+def make_filters(
+    section: list[str] | None = None,
+    year: str | None = None,
+    tag: list[str] | None = None,
+    kind: list[str] | None = None,
+    search: str | None = None,
+    status: list[str] | None = None,
+) -> Filters:
+    return Filters(
+        sections=tuple(section or ()),
+        years=None if year is None else parse_years(year),
+        tags=tuple(tag or ()),
+        kinds=tuple(kind or ()),
+        search=search,
+        statuses=tuple(status or ()),
+    )
+
+
+def list_entries(
+    session: Session,
+    section: list[str] | None = None,
+    year: str | None = None,
+    tag: list[str] | None = None,
+    kind: list[str] | None = None,
+    search: str | None = None,
+    status: list[str] | None = None,
+    limit: int | None = None,
+    as_json: bool = False,
+) -> None:
+    from .query import select_entries
+
+    catalog = session.catalog()
+    statuses = session.statuses()
+    entries = select_entries(
+        catalog, make_filters(section, year, tag, kind, search, status), statuses
+    )
+    if limit is not None:
+        import itertools
+
+        entries = itertools.islice(entries, limit)
+    views.show_list(catalog, entries, statuses, session.lang(), as_json)
+
+
+def show_progress(session: Session, section: str | None = None, as_json: bool = False) -> None:
+    from .progress import progress_summary
+    from .query import check_filters
+
+    catalog = session.catalog()
+    if section:
+        check_filters(catalog, Filters(sections=(section,)))
+    summary = progress_summary(catalog, session.statuses(), section)
+    views.show_progress(catalog, summary, session.lang(), as_json)
+
+
+def show_next(
+    session: Session,
+    section: list[str] | None = None,
+    kind: list[str] | None = None,
+    count: int = 1,
+    as_json: bool = False,
+) -> None:
+    from .progress import next_entries
+
+    catalog = session.catalog()
+    statuses = session.statuses()
+    entries = next_entries(catalog, statuses, tuple(section or ()), tuple(kind or ()), count)
+    views.show_list(catalog, entries, statuses, session.lang(), as_json)
