@@ -6,8 +6,6 @@ Commands are thin: they read options, call domain functions and hand results to
 
 from __future__ import annotations
 
-import contextlib
-import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +14,8 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__, render
-from .errors import CanonError, ExitCode
+from .errors import ExitCode
+from .guard import run_guarded
 from .session import Session
 
 
@@ -24,66 +23,16 @@ class CanonGroup(TyperGroup):
     """Turns canon's own errors into a clean message and a documented exit code."""
 
     def invoke(self, ctx: Any) -> Any:
-        _escape_unencodable_output()
-        try:
-            return super().invoke(ctx)
-        except CanonError as exc:
-            render.error(str(exc))
-            raise typer.Exit(int(exc.exit_code)) from None
-        except KeyboardInterrupt:
-            render.error("interrupted")
-            raise typer.Exit(130) from None
-        except UnicodeEncodeError as exc:
-            # Catalog and state text is decoded UTF-8, so a lone surrogate can only come
-            # from an argument holding bytes that are not UTF-8 (Python keeps them as
-            # surrogates); anything else is a bug and keeps its traceback.
-            if not (isinstance(exc.object, str) and _SURROGATE.search(exc.object)):
-                raise
-            render.error(f"an argument holds bytes that are not UTF-8 text: {exc.object!r}")
-            raise typer.Exit(int(ExitCode.USAGE)) from None
-        except Exception as exc:
-            damaged = _damaged_snapshot(ctx, exc)
-            if damaged is None:
-                raise
-            render.error(
-                f"the catalog snapshot {damaged} is damaged ({exc}); it has been removed, "
-                "so the next run rebuilds it"
-            )
-            raise typer.Exit(int(ExitCode.IO)) from None
+        result = None
 
+        def call() -> None:
+            nonlocal result
+            result = super(CanonGroup, self).invoke(ctx)
 
-def _damaged_snapshot(ctx: Any, exc: Exception) -> Path | None:
-    """The catalog snapshot, removed, if ``exc`` is SQLite finding it damaged on disk.
-
-    A snapshot is checked when it is opened, but a page damaged later in the file only
-    shows when a query reaches it; removing the file makes the next run rebuild it.
-    """
-    sqlite3 = sys.modules.get("sqlite3")  # imported only by runs that read a snapshot
-    session = ctx.obj
-    if sqlite3 is None or type(exc) is not sqlite3.DatabaseError:
-        return None
-    if not isinstance(session, Session):
-        return None
-    from . import paths
-    from .snapshot import snapshot_path
-
-    damaged = snapshot_path(paths.cache_dir(), session.catalog_sources())
-    with contextlib.suppress(OSError):
-        damaged.unlink()
-    return damaged
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _escape_unencodable_output() -> None:
-    """Text the output's encoding cannot hold (Chinese with PYTHONIOENCODING=ascii or a
-    Latin-1 locale) is written as backslash escapes instead of ending canon."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
-            with contextlib.suppress(ValueError, OSError):
-                reconfigure(errors="backslashreplace")
+        code = run_guarded(call, lambda: ctx.obj)
+        if code:
+            raise typer.Exit(code)
+        return result
 
 
 _app = typer.Typer(
@@ -217,7 +166,6 @@ def invoked_command(argv: list[str]) -> str | None:
 def run() -> None:
     """Entry point of the ``canon`` command."""
     import os
-    import sys
 
     global _registered
     completing = any(key.endswith("_COMPLETE") for key in os.environ)
