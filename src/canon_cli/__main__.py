@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 
 def main() -> None:
-    from .cli import run
+    try:
+        if not any(key.endswith("_COMPLETE") for key in os.environ):
+            from .fastpath import run as run_fast
 
-    run()
+            code = run_fast(sys.argv[1:])
+            if code is not None:
+                sys.stdout.flush()
+                sys.exit(code)
+        from .cli import run
+
+        run()
+    except BrokenPipeError:
+        # the reader went away (canon list | head): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__, render
-from .errors import ExitCode
 from .guard import run_guarded
 from .session import Session
 
@@ -171,10 +170,4 @@ def run() -> None:
     completing = any(key.endswith("_COMPLETE") for key in os.environ)
     register(None if completing else invoked_command(sys.argv[1:]))
     _registered = True
-    try:
-        _app(prog_name="canon")
-    except BrokenPipeError:
-        # the reader went away (canon list | head): stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(int(ExitCode.OK))
+    _app(prog_name="canon")
