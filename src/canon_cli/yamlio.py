@@ -8,9 +8,11 @@ Every problem becomes the caller's ``DataError`` subclass with a file and line.
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -185,11 +187,129 @@ def _yaml_error(exc: Any, path: str, error: Callable[..., DataError]) -> DataErr
     return error(f"not valid YAML: {problem}", path=path, line=line)
 
 
+_DEFER: Any = object()  # fast_load's answer when only the full loader may decide
+_NO_KEY: Any = object()  # no mapping key pending
+_FAST_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_FAST_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
+_TAG = "tag:yaml.org,2002:"
+
+
+@functools.cache
+def _plain_resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
+    """The safe loader's implicit resolvers (YAML 1.2), keyed by first character."""
+    from ruamel.yaml.resolver import VersionedResolver
+
+    table = VersionedResolver().versioned_resolver
+    return {first: [(str(tag), regexp) for tag, regexp in rules] for first, rules in table.items()}
+
+
+def _resolve_plain(value: str) -> Any:
+    """A plain scalar as the safe loader builds it, or ``_DEFER`` if not plainly so."""
+    table = _plain_resolvers()
+    rules = table.get(value[0] if value else "")
+    if not rules and None not in table:
+        return value
+    for tag, regexp in (rules or []) + table.get(None, []):
+        if not regexp.match(value):
+            continue
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "bool":
+            lowered = value.lower()
+            return True if lowered == "true" else False if lowered == "false" else _DEFER
+        if tag == _TAG + "int" and _FAST_INT.fullmatch(value):
+            return int(value)
+        if tag == _TAG + "float" and _FAST_FLOAT.fullmatch(value):
+            return float(value)
+        return _DEFER  # timestamps, merge keys, octal, underscores, .inf, ...
+    return value
+
+
+def fast_load(text: str) -> Any:
+    """Plain data built straight from the C parser's events, in one pass.
+
+    Handles what catalogs hold: one document of mappings, sequences and untagged
+    scalars. Anything else (tags, anchors, aliases, several documents, directives,
+    duplicate or non-scalar keys, nesting over the limit, plain scalars that are not
+    plain null/bool/int/float/str, parse errors) returns ``_DEFER``, so the full loader
+    decides, with its checks and its messages. The result equals ``YAML(typ="safe")``'s.
+    """
+    try:
+        from _ruamel_yaml import (  # type: ignore[import-not-found,unused-ignore]
+            CParser,
+        )
+    except ImportError:  # pragma: no cover - pure-Python ruamel only
+        return _DEFER
+    parser: Any = CParser(io.StringIO(text))
+    get_event = parser.get_event
+    containers: list[Any] = []  # open mappings and sequences, innermost last
+    pending: list[Any] = []  # for each open mapping: its key awaiting a value
+    root: Any = None
+    documents = 0
+    try:
+        while True:
+            event = get_event()
+            if event is None:
+                break
+            name = type(event).__name__
+            if name == "ScalarEvent":
+                if event.anchor is not None or event.tag is not None:
+                    return _DEFER
+                value: Any = _resolve_plain(event.value) if event.implicit[0] else event.value
+                if value is _DEFER:
+                    return _DEFER
+            elif name == "MappingStartEvent" or name == "SequenceStartEvent":
+                if event.anchor is not None or event.tag is not None:
+                    return _DEFER
+                if len(containers) >= MAX_DEPTH:
+                    return _DEFER
+                value = {} if name == "MappingStartEvent" else []
+            elif name == "MappingEndEvent" or name == "SequenceEndEvent":
+                containers.pop()
+                pending.pop()
+                continue
+            elif name == "DocumentStartEvent":
+                documents += 1
+                if documents > 1 or event.version is not None or event.tags:
+                    return _DEFER
+                continue
+            elif name in ("StreamStartEvent", "DocumentEndEvent"):
+                continue
+            elif name == "StreamEndEvent":
+                break
+            else:  # AliasEvent, or anything unknown
+                return _DEFER
+            if not containers:
+                root = value
+            else:
+                parent = containers[-1]
+                if type(parent) is list:
+                    parent.append(value)
+                elif pending[-1] is _NO_KEY:
+                    if type(value) not in (str, int, bool) and value is not None:
+                        return _DEFER  # a collection or float as a key
+                    if value in parent:
+                        return _DEFER  # duplicate: the full loader words the error
+                    pending[-1] = value
+                else:
+                    parent[pending[-1]] = value
+                    pending[-1] = _NO_KEY
+            if type(value) is dict or type(value) is list:
+                containers.append(value)
+                pending.append(_NO_KEY)
+    except Exception:  # a parse error: the full loader reports it with its message
+        return _DEFER
+    return root
+
+
 def load_yaml(text: str, path: str, error: type[DataError]) -> Any:
     """Parse ``text`` safely into plain Python data, or raise ``error``."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    data = fast_load(text)
+    if data is not _DEFER:
+        return data
     check_events(text, path, error)
     yaml = YAML(typ="safe")
     yaml.allow_duplicate_keys = False
