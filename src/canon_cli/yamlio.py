@@ -240,6 +240,18 @@ def fast_load(text: str) -> Any:
         )
     except ImportError:  # pragma: no cover - pure-Python ruamel only
         return _DEFER
+    from ruamel.yaml.events import (
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+        StreamStartEvent,
+    )
+
     parser: Any = CParser(io.StringIO(text))
     get_event = parser.get_event
     containers: list[Any] = []  # open mappings and sequences, innermost last
@@ -251,31 +263,31 @@ def fast_load(text: str) -> Any:
             event = get_event()
             if event is None:
                 break
-            name = type(event).__name__
-            if name == "ScalarEvent":
+            kind = type(event)
+            if kind is ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
                     return _DEFER
                 value: Any = _resolve_plain(event.value) if event.implicit[0] else event.value
                 if value is _DEFER:
                     return _DEFER
-            elif name == "MappingStartEvent" or name == "SequenceStartEvent":
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 if event.anchor is not None or event.tag is not None:
                     return _DEFER
                 if len(containers) >= MAX_DEPTH:
                     return _DEFER
-                value = {} if name == "MappingStartEvent" else []
-            elif name == "MappingEndEvent" or name == "SequenceEndEvent":
+                value = {} if kind is MappingStartEvent else []
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 containers.pop()
                 pending.pop()
                 continue
-            elif name == "DocumentStartEvent":
+            elif kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1 or event.version is not None or event.tags:
                     return _DEFER
                 continue
-            elif name in ("StreamStartEvent", "DocumentEndEvent"):
+            elif kind is StreamStartEvent or kind is DocumentEndEvent:
                 continue
-            elif name == "StreamEndEvent":
+            elif kind is StreamEndEvent:
                 break
             else:  # AliasEvent, or anything unknown
                 return _DEFER
