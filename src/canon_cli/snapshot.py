@@ -63,7 +63,7 @@ def _spaced(match: re.Match[str]) -> str:
 
 def title_key(text: str) -> str:
     """A title with case, punctuation and spacing removed, for loose matching."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return "".join(filter(str.isalnum, text.casefold()))
 
 
 def source_identity(paths: list[Path]) -> str:
