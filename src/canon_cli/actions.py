@@ -44,9 +44,8 @@ def list_entries(
 
     catalog = session.catalog()
     statuses = session.statuses()
-    entries = select_entries(
-        catalog, make_filters(section, year, tag, kind, search, status), statuses
-    )
+    filters = make_filters(section, year, tag, kind, search, status)
+    entries = select_entries(catalog, filters, statuses, summaries=as_json)
     if limit is not None:
         import itertools
 

@@ -30,11 +30,15 @@ def _visible(match: re.Match[str]) -> str:
 
 def clean(text: str) -> str:
     """Catalog or state text made safe for a terminal: controls shown as \\xNN escapes."""
+    if text.isprintable():  # no control, format or separator characters: nothing to do
+        return text
     return _UNSAFE.sub(_visible, text)
 
 
 def clean_line(text: str) -> str:
     """Like ``clean`` and also on one line (for tab-separated output)."""
+    if text.isprintable():
+        return text
     return clean(text).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
