@@ -45,7 +45,7 @@ def list_entries(
     catalog = session.catalog()
     statuses = session.statuses()
     filters = make_filters(section, year, tag, kind, search, status)
-    entries = select_entries(catalog, filters, statuses, summaries=as_json)
+    entries = select_entries(catalog, filters, statuses, full=as_json)
     if limit is not None:
         import itertools
 

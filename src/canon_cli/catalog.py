@@ -86,7 +86,12 @@ ENTRY_COLUMNS = (
 )
 
 
-_WITHOUT_SUMMARIES = ENTRY_COLUMNS.replace("summary_en, summary_zh", "'', NULL")
+# What a listing needs: no summaries, authors or extra links (empty in these rows)
+_LISTING_COLUMNS = (
+    ENTRY_COLUMNS.replace("summary_en, summary_zh", "'', NULL")
+    .replace(" authors,", " '[]',")
+    .replace(" links,", " '[]',")
+)
 
 
 def _json_tuple(value: object) -> tuple[Any, ...]:
@@ -146,14 +151,14 @@ class Catalog:
         return [k for (k,) in self.db.execute("SELECT DISTINCT kind FROM entries ORDER BY kind")]
 
     def entries(
-        self, where: str = "", params: Sequence[object] = (), summaries: bool = True
+        self, where: str = "", params: Sequence[object] = (), full: bool = True
     ) -> Iterator[Entry]:
         """Entries in reading order, optionally narrowed by an SQL condition.
 
-        ``summaries=False`` leaves both summaries empty: listings never print them, and on
-        a large catalog reading them is a good share of the time.
+        ``full=False`` leaves summaries, authors and extra links empty: listings never
+        print them, and on a large catalog reading them is most of the time.
         """
-        columns = ENTRY_COLUMNS if summaries else _WITHOUT_SUMMARIES
+        columns = ENTRY_COLUMNS if full else _LISTING_COLUMNS
         sql = f"SELECT {columns} FROM entries"
         if where:
             sql += f" WHERE {where}"

@@ -114,9 +114,9 @@ def entry_status(entry: Entry, statuses: Mapping[str, str]) -> str:
 
 
 def select_entries(
-    catalog: Catalog, filters: Filters, statuses: Mapping[str, str], summaries: bool = True
+    catalog: Catalog, filters: Filters, statuses: Mapping[str, str], full: bool = True
 ) -> Iterator[Entry]:
-    """Entries matching every filter, in reading order (summaries left empty if not asked)."""
+    """Entries matching every filter, in reading order (``full=False``: listing fields only)."""
     check_filters(catalog, filters)
     where, params = _sql_filters(catalog, filters)
     if filters.search:
@@ -125,7 +125,7 @@ def select_entries(
             return
         where.append("ord IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
         params.append(match)
-    for entry in catalog.entries(" AND ".join(where), params, summaries):
+    for entry in catalog.entries(" AND ".join(where), params, full):
         if filters.statuses and entry_status(entry, statuses) not in filters.statuses:
             continue
         yield entry
