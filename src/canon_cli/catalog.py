@@ -99,27 +99,30 @@ def _json_tuple(value: object) -> tuple[Any, ...]:
     return () if value == "[]" else tuple(json.loads(str(value)))
 
 
-def entry_from_row(row: Sequence[object]) -> Entry:
+def entry_from_row(row: Sequence[Any]) -> Entry:
+    """An Entry from a snapshot row (columns as ENTRY_COLUMNS; SQLite gives str/int)."""
     (ord_, id_, title, title_zh, url, section, path, year, authors, kind, tags) = row[:11]
     (summary_en, summary_zh, links, aliases, url_problem, source) = row[11:]
     return Entry(
-        ord=int(ord_),  # type: ignore[call-overload]
-        id=str(id_),
-        title=str(title),
-        title_zh=None if title_zh is None else str(title_zh),
-        url=str(url),
-        section=str(section),
-        section_path=tuple(str(path).split("/")),
-        year=None if year is None else int(year),  # type: ignore[call-overload]
-        authors=_json_tuple(authors),
-        kind=str(kind),
-        tags=tuple(str(tags).split()),
-        summary_en=str(summary_en),
-        summary_zh=None if summary_zh is None else str(summary_zh),
-        links=tuple(Link(label, url) for label, url in _json_tuple(links)),
-        aliases=_json_tuple(aliases),
-        url_problem=None if url_problem is None else str(url_problem),
-        source=str(source),
+        ord_,
+        id_,
+        title,
+        title_zh,
+        url,
+        section,
+        tuple(path.split("/")),
+        year,
+        _json_tuple(authors),
+        kind,
+        tuple(tags.split()),
+        summary_en,
+        summary_zh,
+        tuple(Link(label, link_url) for label, link_url in _json_tuple(links))
+        if links != "[]"
+        else (),
+        _json_tuple(aliases),
+        url_problem,
+        source,
     )
 
 
