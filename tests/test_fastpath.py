@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from canon_cli import fastpath, paths
+from canon_cli.statefile import read_statuses
 
 MATRIX = [
     ["list"],
@@ -35,6 +36,14 @@ MATRIX = [
     ["next", "-n", "3", "--json"],
     ["next", "--kind", "repository"],
     ["next", "-s", "agents", "-k", "paper", "-n", "2"],
+    ["done", "react"],
+    ["done", "attention-is-all-you-need"],
+    ["start", "Toolformer"],
+    ["skip", "auto", "babyagi"],
+    ["reset", "bert", "lora"],
+    ["done", "atention-is-all-you-need"],
+    ["done", "the"],
+    ["--catalog", "nope.yaml", "done", "react"],
 ]
 
 
@@ -57,12 +66,17 @@ def test_fast_path_matches_typer(
 ) -> None:
     if terminal:
         monkeypatch.setenv("FORCE_COLOR", "1")
+    state = paths.state_path()
+    before = state.read_bytes()
     capsys.readouterr()
     code = fastpath.run(argv)
     fast = capsys.readouterr()
     assert code is not None, "the fast path should take this command line"
+    fast_statuses = read_statuses(state)
+    state.write_bytes(before)  # the marks change the state: both paths start alike
     slow = cli(*argv)
     assert (code, fast.out, fast.err) == (slow.exit_code, slow.stdout, slow.stderr)
+    assert fast_statuses == read_statuses(state)
 
 
 def test_catalog_option_on_the_fast_path(cli: Any, capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,6 +114,10 @@ def test_catalog_option_on_the_fast_path(cli: Any, capsys: pytest.CaptureFixture
         ["--version", "list"],
         ["next", "-n", "-1"],
         ["list", "--", "x"],
+        ["done"],
+        ["done", "--help"],
+        ["done", "react", "-h"],
+        ["mark", "react", "--status", "done"],
     ],
 )
 def test_anything_unusual_is_left_to_typer(argv: list[str]) -> None:

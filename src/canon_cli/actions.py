@@ -1,7 +1,8 @@
-"""The bodies of the most-used read commands, free of typer.
+"""The bodies of the most-used commands, free of typer.
 
-``list``, ``progress`` and ``next`` run many times a day; their typer commands and the
-start-up fast path (``fastpath.py``) both call these, so the two cannot drift apart.
+``list``, ``progress``, ``next`` and the marks (``start``, ``done``, ``skip``, ``reset``)
+run many times a day; their typer commands and the start-up fast path (``fastpath.py``)
+both call these, so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -77,3 +78,11 @@ def show_next(
     statuses = session.statuses()
     entries = next_entries(catalog, statuses, tuple(section or ()), tuple(kind or ()), count)
     views.show_list(catalog, entries, statuses, session.lang(), as_json)
+
+
+def mark(session: Session, ids: list[str], status: str) -> None:
+    from . import paths
+    from .marks import mark_entries
+
+    changes = mark_entries(session.catalog(), paths.state_path(), ids, status)
+    views.show_marks(changes, status)

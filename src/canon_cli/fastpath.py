@@ -1,4 +1,5 @@
-"""A start-up fast path for the commands run most often: ``list``, ``progress``, ``next``.
+"""A start-up fast path for the commands run most often: ``list``, ``progress``, ``next``
+and the marks ``start``, ``done``, ``skip`` and ``reset``.
 
 Importing typer alone costs about six times the interpreter's own start-up, most of
 canon's budget for these commands. When the command line is one of these commands with
@@ -51,6 +52,8 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 GLOBAL = {"--catalog": "catalog", "--lang": "lang"}
+# commands that take ids and no options: the status each one sets
+MARKS = {"start": "reading", "done": "done", "skip": "skipped", "reset": "unread"}
 
 
 def _split(arg: str) -> tuple[str, str | None]:
@@ -77,6 +80,11 @@ def parse(argv: list[str]) -> tuple[str, dict[str, str], dict[str, object]] | No
             return None
         globals_[name] = value
         index += 1
+    if index < len(argv) and argv[index] in MARKS:
+        ids = argv[index + 1 :]
+        if not ids or any(not i or i.startswith("-") for i in ids):
+            return None
+        return argv[index], globals_, {"ids": ids}
     if index >= len(argv) or argv[index] not in COMMANDS:
         return None
     command = argv[index]
@@ -144,5 +152,9 @@ def run(argv: list[str]) -> int | None:
         "progress": actions.show_progress,
         "next": actions.show_next,
     }
+    if command in MARKS:
+        ids = [str(i) for i in options["ids"]]  # type: ignore[attr-defined]
+        status = MARKS[command]
+        return run_guarded(lambda: actions.mark(session, ids, status), lambda: session)
     action = table[command]
     return run_guarded(lambda: action(session, **options), lambda: session)

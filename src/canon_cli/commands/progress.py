@@ -20,11 +20,7 @@ IdArg = EntryIdArg
 
 
 def _mark(ctx: typer.Context, ids: list[str], status: str) -> None:
-    from ..marks import mark_entries
-
-    session: Session = ctx.obj
-    changes = mark_entries(session.catalog(), paths.state_path(), ids, status)
-    views.show_marks(changes, status)
+    actions.mark(ctx.obj, ids, status)
 
 
 @app.command()
