@@ -63,6 +63,19 @@ def _split(arg: str) -> tuple[str, str | None]:
     return arg, None
 
 
+def _option_value(argv: list[str], index: int, inline: str | None) -> tuple[str, int] | None:
+    """The value of the option at ``argv[index]`` (after '=' or the next word) and the
+    index after it; None when missing or when it looks like an option itself."""
+    if inline is None:
+        index += 1
+        if index >= len(argv):
+            return None
+        inline = argv[index]
+    if not inline or inline.startswith("-"):
+        return None
+    return inline, index + 1
+
+
 def parse(argv: list[str]) -> tuple[str, dict[str, str], dict[str, object]] | None:
     """(command, global options, command options), or None to leave it to typer."""
     globals_: dict[str, str] = {}
@@ -71,15 +84,10 @@ def parse(argv: list[str]) -> tuple[str, dict[str, str], dict[str, object]] | No
         name, value = _split(argv[index])
         if name not in GLOBAL or name in globals_:
             return None
-        if value is None:
-            index += 1
-            if index >= len(argv):
-                return None
-            value = argv[index]
-        if not value or value.startswith("-"):
+        taken = _option_value(argv, index, value)
+        if taken is None:
             return None
-        globals_[name] = value
-        index += 1
+        globals_[name], index = taken
     if index < len(argv) and argv[index] in MARKS:
         ids = argv[index + 1 :]
         if not ids or any(not i or i.startswith("-") for i in ids):
@@ -102,13 +110,10 @@ def parse(argv: list[str]) -> tuple[str, dict[str, str], dict[str, object]] | No
             options[param] = True
             index += 1
             continue
-        if value is None:
-            index += 1
-            if index >= len(argv):
-                return None
-            value = argv[index]
-        if not value or value.startswith("-"):
+        taken = _option_value(argv, index, value)
+        if taken is None:
             return None
+        value, index = taken
         if kind == "many":
             existing = options.setdefault(param, [])
             assert isinstance(existing, list)
@@ -121,7 +126,6 @@ def parse(argv: list[str]) -> tuple[str, dict[str, str], dict[str, object]] | No
             options[param] = int(value)
         else:
             options[param] = value
-        index += 1
     return command, globals_, options
 
 
