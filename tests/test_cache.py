@@ -3,19 +3,17 @@ and rebuilt (or done without), and the output is always what the files on disk s
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
 import sqlite3
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from canon_cli import snapshot
+from fsutil import unwritable
 
 SAME_SIZE_TITLES = ("Alpha title", "Omega title")
 
@@ -342,39 +340,6 @@ def test_state_edited_by_hand_is_not_served_from_the_snapshot(
 
 
 # --- an unusable cache dir ---------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def unwritable(directory: Path) -> Iterator[None]:
-    """Make ``directory`` refuse new files, even for root (chattr +i), or skip the test."""
-    directory.mkdir(parents=True, exist_ok=True)
-    mode = directory.stat().st_mode
-    directory.chmod(0o555)
-    immutable = False
-    probe = directory / ".probe"
-    try:
-        try:
-            probe.touch()
-        except OSError:
-            pass
-        else:
-            probe.unlink()
-            immutable = (
-                subprocess.run(["chattr", "+i", str(directory)], capture_output=True).returncode
-                == 0
-            )
-            try:
-                probe.touch()
-            except OSError:
-                pass
-            else:
-                probe.unlink()
-                pytest.skip("cannot make a directory unwritable here")
-        yield
-    finally:
-        if immutable:
-            subprocess.run(["chattr", "-i", str(directory)], capture_output=True)
-        directory.chmod(mode)
 
 
 def test_read_only_cache_dir(cli: Any, canon_home: Path, baseline: list[str]) -> None:

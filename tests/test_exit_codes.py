@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from canon_cli.errors import ExitCode
+from fsutil import unwritable
 
 
 @pytest.fixture(scope="module")
@@ -225,37 +226,6 @@ def test_reading_does_not_wait_for_the_lock(cli: Any, canon_home: Path) -> None:
 
 
 # --- 5: io --------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def unwritable(directory: Path) -> Iterator[None]:
-    """Make ``directory`` refuse new files, even for root (chattr +i), or skip the test."""
-    directory.mkdir(parents=True, exist_ok=True)
-    mode = directory.stat().st_mode
-    directory.chmod(0o555)
-    immutable = False
-    probe = directory / ".probe"
-    try:
-        try:
-            probe.touch()
-        except OSError:
-            pass
-        else:
-            probe.unlink()
-            chattr = subprocess.run(["chattr", "+i", str(directory)], capture_output=True)
-            immutable = chattr.returncode == 0
-            try:
-                probe.touch()
-            except OSError:
-                pass
-            else:
-                probe.unlink()
-                pytest.skip("cannot make a directory unwritable here")
-        yield
-    finally:
-        if immutable:
-            subprocess.run(["chattr", "-i", str(directory)], capture_output=True)
-        directory.chmod(mode)
 
 
 def test_unwritable_state_dir_is_5(cli: Any, canon_home: Path) -> None:
