@@ -213,3 +213,13 @@ def test_each_command_runs_alone_as_a_real_process(run_canon: Any) -> None:
         result = run_canon(*args)
         assert result.exit_code == 0, (name, result.stderr)
         assert result.stdout
+
+
+def test_tags_lists_the_vocabulary_with_counts(cli: Cli) -> None:
+    listed = rows(cli("tags").stdout)
+    by_tag = {row[0]: int(row[1]) for row in listed}
+    assert by_tag["agents"] >= 7 and "transformers" in by_tag
+    entries = json.loads(cli("list", "--tag", "diffusion", "--json").stdout)
+    assert by_tag["diffusion"] == len(entries)
+    data = json.loads(cli("tags", "--json").stdout)
+    assert {"tag", "description", "count"} <= set(data[0])

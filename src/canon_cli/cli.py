@@ -84,6 +84,7 @@ COMMAND_MODULES = {
     "show": "catalog",
     "sections": "catalog",
     "paths": "catalog",
+    "tags": "catalog",
     "start": "progress",
     "done": "progress",
     "skip": "progress",

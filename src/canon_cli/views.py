@@ -287,3 +287,24 @@ def show_launch(
         which = "the link" if len(unopened) == 1 else "the links"
         render.note(f"canon: {problem or 'no browser opened it'}; printing {which} instead.")
         show_urls(unopened)
+
+
+def show_tags(catalog: Catalog, as_json: bool) -> None:
+    """``tags``: the controlled vocabulary, with how many entries carry each tag."""
+    counts = dict.fromkeys(catalog.tags, 0)
+    for (tags,) in catalog.db.execute("SELECT tags FROM entries"):
+        for tag in tags.split():
+            counts[tag] = counts.get(tag, 0) + 1
+    if as_json:
+        render.print_json(
+            [
+                {"tag": tag, "description": catalog.tags.get(tag, ""), "count": count}
+                for tag, count in counts.items()
+            ]
+        )
+        return
+    rows = [[tag, str(count), catalog.tags.get(tag, "")] for tag, count in counts.items()]
+    if render.use_rich():
+        render.simple_table(["Tag", "Entries", "Description"], rows, ["cyan", "", ""])
+        return
+    render.plain_rows(rows)

@@ -72,6 +72,16 @@ def sections(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     views.show_sections(session.catalog(), session.lang(), as_json)
 
 
+@app.command()
+def tags(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Show the topic tags (the values --tag accepts) with entry counts.
+
+    Example: canon tags
+    """
+    session: Session = ctx.obj
+    views.show_tags(session.catalog(), as_json)
+
+
 @app.command("paths")
 def show_paths(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Show where canon's catalog, state, config and cache live.
