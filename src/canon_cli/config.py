@@ -95,21 +95,11 @@ def load_config(path: Path) -> Config:
         return Config(path=path)
     except OSError as exc:
         raise CanonIOError(f"cannot read {path}: {exc.strerror or exc}") from None
-    import tomllib
-
     try:
         text = raw.decode("utf-8")
-        data = tomllib.loads(text)
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8 text", path=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(
-            f"invalid TOML: {exc}",
-            path=str(path),
-            line=int(match.group(1)) if match else None,
-        ) from None
-    return validate(data, path, text)
+    return validate(_parse_text(text, path), path, text)
 
 
 def catalog_paths(config: Config) -> list[Path]:
