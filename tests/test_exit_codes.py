@@ -6,20 +6,16 @@ nothing on stdout, and no traceback.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from canon_cli.errors import ExitCode
-from fsutil import unwritable
+from fsutil import lock_held, unwritable
 
 
 @pytest.fixture(scope="module")
@@ -167,33 +163,6 @@ def test_invalid_limit_settings_are_3(cli: Any, monkeypatch: pytest.MonkeyPatch)
 
 
 # --- 4: busy ------------------------------------------------------------------------------
-
-HOLDER = """
-import fcntl, os, sys
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
-fcntl.flock(fd, fcntl.LOCK_EX)
-print("locked", flush=True)
-sys.stdin.readline()
-"""
-
-
-@contextlib.contextmanager
-def lock_held(path: Path) -> Iterator[subprocess.Popen[str]]:
-    """Another process holds the state lock until the block ends."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
-        yield proc
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        proc.wait(timeout=10)
 
 
 def test_lock_held_past_the_timeout_is_4(

@@ -9,7 +9,6 @@ link planted at the lock or temp path is never followed.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import re
@@ -17,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ import pytest
 
 from canon_cli import fileio
 from canon_cli.errors import CanonIOError, ExitCode
+from fsutil import lock_held
 
 
 @pytest.fixture(scope="module")
@@ -161,31 +161,6 @@ def test_failed_export_names_the_file(cli: Any, home: Path, tmp_path: Path) -> N
 
 
 # --- the lock -------------------------------------------------------------------------------
-
-HOLDER = """
-import fcntl, os, sys
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
-fcntl.flock(fd, fcntl.LOCK_EX)
-print("locked", flush=True)
-sys.stdin.readline()
-"""
-
-
-@contextlib.contextmanager
-def lock_held(path: Path) -> Iterator[subprocess.Popen[str]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
-        yield proc
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        proc.wait(timeout=10)
 
 
 def canon_process(*args: str, timeout: str = "20") -> subprocess.Popen[str]:
