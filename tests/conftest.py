@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from canon_cli.cli import app
+from canon_cli.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 

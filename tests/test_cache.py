@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from canon_cli import snapshot
+from canon_cli.catalog import snapshot
 from fsutil import unwritable
 
 SAME_SIZE_TITLES = ("Alpha title", "Omega title")
@@ -314,7 +314,7 @@ def test_state_snapshot_with_the_right_key_but_bad_rows_is_rebuilt(
 def test_state_snapshot_from_another_canon_version_is_ignored(
     cli: Any, canon_home: Path, state_baseline: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from canon_cli import statuses
+    from canon_cli.state import statuses
 
     path = state_snapshot(canon_home)
     blob = json.loads(path.read_bytes())

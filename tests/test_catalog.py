@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from canon_cli import paths
+from canon_cli.catalog.load import load_catalogs
+from canon_cli.catalog.snapshot import open_catalog
 from canon_cli.errors import CatalogError
-from canon_cli.loader import load_catalogs
-from canon_cli.snapshot import open_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Path(__file__).parent / "data" / "ai-canon-zh.md"  # the list the catalog was built from
@@ -23,7 +23,7 @@ def catalog() -> object:
 
 
 def test_catalog_shape(catalog: object) -> None:
-    from canon_cli.catalog import Catalog
+    from canon_cli.catalog.store import Catalog
 
     assert isinstance(catalog, Catalog)
     entries = list(catalog.entries())
@@ -55,7 +55,7 @@ def test_catalog_shape(catalog: object) -> None:
 
 
 def test_every_bullet_and_url_of_the_source_is_in_the_catalog(catalog: object) -> None:
-    from canon_cli.catalog import Catalog
+    from canon_cli.catalog.store import Catalog
 
     assert isinstance(catalog, Catalog)
     text = SOURCE.read_text(encoding="utf-8")
@@ -72,7 +72,7 @@ def test_every_bullet_and_url_of_the_source_is_in_the_catalog(catalog: object) -
 
 
 def test_every_entry_is_bilingual_with_controlled_tags(catalog: object) -> None:
-    from canon_cli.catalog import Catalog
+    from canon_cli.catalog.store import Catalog
 
     assert isinstance(catalog, Catalog)
     for entry in catalog.entries():

@@ -175,7 +175,7 @@ def test_terminal_gets_a_rich_table_and_no_color_is_honoured(cli: Cli) -> None:
 def test_help_has_an_example_for_every_command(cli: Cli) -> None:
     from typer.main import get_command
 
-    from canon_cli.cli import app
+    from canon_cli.cli.app import app
 
     group = get_command(app)
     names = list(group.commands)  # type: ignore[attr-defined]
@@ -201,7 +201,7 @@ def test_every_command_is_known_to_the_lazy_loader() -> None:
     """A run builds only the invoked command; a command missing from the table would vanish."""
     from typer.main import get_command
 
-    from canon_cli.cli import COMMAND_MODULES, app
+    from canon_cli.cli.app import COMMAND_MODULES, app
 
     group = get_command(app)
     assert set(group.commands) == set(COMMAND_MODULES)  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from canon_cli.cli import app
+from canon_cli.cli.app import app
 
 EXIT_CODES = {0, 1, 2, 3, 4, 5}
 NEVER = {"--install-completion", "--show-completion"}  # they edit shell start-up files

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from canon_cli import paths
-from canon_cli.statefile import load_state
+from canon_cli.state.file import load_state
 
 
 def canon(*args: str) -> subprocess.Popen[str]:

@@ -15,8 +15,8 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from canon_cli import paths
-from canon_cli.cli import app
-from canon_cli.completion import (
+from canon_cli.cli.app import app
+from canon_cli.cli.completion import (
     MAX_ITEMS,
     complete_any_kind,
     complete_entry_id,
@@ -29,7 +29,7 @@ from canon_cli.completion import (
     complete_user_entry_id,
     help_text,
 )
-from canon_cli.options import EntryIdArg
+from canon_cli.cli.options import EntryIdArg
 
 Cli = Any
 RunCanon = Any
@@ -163,8 +163,8 @@ def test_a_warm_completion_reads_no_yaml(canon_home: Path) -> None:
     code = (
         "import sys, typer\n"
         "from typer.main import get_command\n"
-        "from canon_cli.cli import app\n"
-        "from canon_cli.completion import complete_entry_id\n"
+        "from canon_cli.cli.app import app\n"
+        "from canon_cli.cli.completion import complete_entry_id\n"
         "ctx = typer.Context(get_command(app))\n"
         "assert [v for v, _ in complete_entry_id(ctx, 'bert')] == ['bert']\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('ruamel', 'pydantic')))\n"

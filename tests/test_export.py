@@ -15,7 +15,7 @@ import bibtexparser
 import pytest
 from bibtexparser.bparser import BibTexParser
 
-from canon_cli.exporters import arxiv_id, md_escape
+from canon_cli.output.export import arxiv_id, md_escape
 
 Cli = Any
 
@@ -362,7 +362,7 @@ def test_output_format_follows_the_suffix_unless_given(cli: Cli, tmp_path: Path)
 def test_stdout_and_file_hold_the_same_bytes(cli: Cli, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from canon_cli.cli import app
+    from canon_cli.cli.app import app
 
     out = tmp_path / "x.csv"
     assert cli("export", "-f", "csv", "-o", str(out)).exit_code == 0

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from canon_cli.catalog.snapshot import CJK_RANGES, fts_text
 from canon_cli.errors import CatalogError
-from canon_cli.snapshot import CJK_RANGES, fts_text
 from canon_cli.yamlio import _DEFER, fast_load, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from canon_cli import fastpath, paths
-from canon_cli.statefile import read_statuses
+from canon_cli import paths
+from canon_cli.cli import fastpath
+from canon_cli.state.file import read_statuses
 
 MATRIX = [
     ["list"],
@@ -131,7 +132,7 @@ def test_a_directory_as_catalog_is_left_to_typer(tmp_path: Any) -> None:
 def test_the_fast_path_does_not_import_typer() -> None:
     code = (
         "import sys\n"
-        "from canon_cli import fastpath\n"
+        "from canon_cli.cli import fastpath\n"
         "code = fastpath.run(['list', '--section', 'agents'])\n"
         "assert code == 0, code\n"
         "heavy = [m for m in ('typer', 'rich', 'pydantic', 'ruamel.yaml') if m in sys.modules]\n"

@@ -29,8 +29,8 @@ from fsutil import lock_held
 
 @pytest.fixture(scope="module")
 def built_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from canon_cli.catalog.snapshot import open_catalog
     from canon_cli.paths import builtin_catalog_path
-    from canon_cli.snapshot import open_catalog
 
     cache = tmp_path_factory.mktemp("cache")
     open_catalog([builtin_catalog_path()], cache).db.close()

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from canon_cli.catalog.load import LoadedCatalog, load_catalogs
+from canon_cli.catalog.snapshot import open_catalog
 from canon_cli.errors import CatalogError, ExitCode
-from canon_cli.loader import LoadedCatalog, load_catalogs
-from canon_cli.snapshot import open_catalog
 
 PROPERTY = settings(
     max_examples=100,
@@ -599,7 +599,7 @@ def test_only_plain_web_links_are_accepted(url: str) -> None:
     """What canon would hand to a browser: http(s), a host, no controls, no leading '-'."""
     from urllib.parse import urlsplit
 
-    from canon_cli.links import url_problem
+    from canon_cli.catalog.urls import url_problem
 
     problem = url_problem(url)
     if problem is None:

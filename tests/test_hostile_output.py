@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from canon_cli.cli import app
+from canon_cli.cli.app import app
 
 PAYLOADS = {
     "clear": "\x1b[2J",

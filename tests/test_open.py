@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from canon_cli import opener, paths
-from canon_cli.catalog import Entry, Link
-from canon_cli.cli import app
+from canon_cli import paths
+from canon_cli.catalog.store import Entry, Link
+from canon_cli.cli.app import app
 from canon_cli.errors import CatalogError, ExitCode, UsageError
+from canon_cli.reading import opener
 
 MAIN = "https://arxiv.org/abs/1706.03762"
 BLOG = "https://blog.example.org/transformer"

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from canon_cli.errors import UsageError
-from canon_cli.state import (
+from canon_cli.state.records import (
     STATUSES,
     EntryState,
     Note,

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from canon_cli import paths, statefile
+from canon_cli import paths
 from canon_cli.errors import ExitCode
-from canon_cli.state import STATUSES, Note, ReadingState, mark, set_rating
-from canon_cli.statefile import load_state, update_state
+from canon_cli.state import file as statefile
+from canon_cli.state.file import load_state, update_state
+from canon_cli.state.records import STATUSES, Note, ReadingState, mark, set_rating
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -24,8 +25,8 @@ MARK_DONE = """
 import sys
 from canon_cli import paths
 from canon_cli.errors import CanonError
-from canon_cli.state import mark, now_iso
-from canon_cli.statefile import update_state
+from canon_cli.state.records import mark, now_iso
+from canon_cli.state.file import update_state
 try:
     update_state(paths.state_path(), lambda s: mark(s, sys.argv[1], "done", now_iso()))
 except CanonError as exc:

@@ -17,11 +17,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from canon_cli import fileio, paths, statefile, statuses
+from canon_cli import fileio, paths
 from canon_cli.errors import BusyError, CanonIOError, ConfigError, StateError, UsageError
 from canon_cli.fileio import atomic_write_bytes, exclusive_lock
-from canon_cli.state import STATUSES, EntryState, Note, ReadingState, add_note, mark, set_rating
-from canon_cli.statefile import (
+from canon_cli.state import file as statefile
+from canon_cli.state import statuses
+from canon_cli.state.file import (
     dump_state,
     export_state,
     import_state,
@@ -30,6 +31,15 @@ from canon_cli.statefile import (
     merge_state_file,
     read_statuses,
     update_state,
+)
+from canon_cli.state.records import (
+    STATUSES,
+    EntryState,
+    Note,
+    ReadingState,
+    add_note,
+    mark,
+    set_rating,
 )
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -719,7 +729,7 @@ def test_a_warm_read_imports_neither_ruamel_nor_pydantic(state_file: Path, home:
     write(state_file, HAND_EDITED)
     read_statuses(state_file)
     code = (
-        "import sys\nfrom canon_cli import paths, statefile\n"
+        "import sys\nfrom canon_cli import paths\nfrom canon_cli.state import file as statefile\n"
         "print(sorted(statefile.read_statuses(paths.state_path()).items()))\n"
         "print([m for m in sys.modules if m.startswith(('ruamel', 'pydantic'))])\n"
     )

@@ -9,13 +9,13 @@ import sys
 def main() -> None:
     try:
         if not any(key.endswith("_COMPLETE") for key in os.environ):
-            from .fastpath import run as run_fast
+            from canon_cli.cli.fastpath import run as run_fast
 
             code = run_fast(sys.argv[1:])
             if code is not None:
                 sys.stdout.flush()
                 sys.exit(code)
-        from .cli import run
+        from canon_cli.cli.app import run
 
         run()
     except BrokenPipeError:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import CanonIOError, ConfigError, UsageError
+from canon_cli.errors import CanonIOError, ConfigError, UsageError
 
 LANGUAGES = ("en", "zh")
 KEYS = {
@@ -318,7 +318,7 @@ def change_settings(
     ``check`` (if given) may refuse the new settings, before anything is written; the
     write is atomic and holds a lock, so two canons changing settings do not lose one.
     """
-    from .fileio import atomic_write_bytes, exclusive_lock
+    from canon_cli.fileio import atomic_write_bytes, exclusive_lock
 
     with exclusive_lock(path.with_name(path.name + ".lock")):
         try:

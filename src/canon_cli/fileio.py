@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import BusyError, CanonIOError, ConfigError
+from canon_cli.errors import BusyError, CanonIOError, ConfigError
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 LOCK_TIMEOUT_ENV = "CANON_LOCK_TIMEOUT"

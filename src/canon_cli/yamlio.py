@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import CanonIOError, ConfigError, DataError
+from canon_cli.errors import CanonIOError, ConfigError, DataError
 
 MAX_BYTES_ENV = "CANON_MAX_YAML_BYTES"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from .catalog import KINDS
+from canon_cli.catalog.store import KINDS
 
 
 def _known_kind(value: str) -> str:

@@ -10,9 +10,9 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
-from .catalog import ENTRY_COLUMNS, Catalog, Entry, entry_from_row
-from .errors import UsageError
-from .snapshot import CJK_RANGES, fts_text, title_key
+from canon_cli.catalog.snapshot import CJK_RANGES, fts_text, title_key
+from canon_cli.catalog.store import ENTRY_COLUMNS, Catalog, Entry, entry_from_row
+from canon_cli.errors import UsageError
 
 STATUSES = ("unread", "reading", "done", "skipped")
 

@@ -10,12 +10,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import paths
-from .config import LANGUAGES, Config, catalog_paths, load_config
-from .errors import UsageError
+from canon_cli import paths
+from canon_cli.config import LANGUAGES, Config, catalog_paths, load_config
+from canon_cli.errors import UsageError
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
+    from canon_cli.catalog.store import Catalog
 
 
 class Session:
@@ -58,7 +58,7 @@ class Session:
 
     def catalog(self) -> Catalog:
         if self._catalog is None:
-            from .snapshot import open_catalog
+            from canon_cli.catalog.snapshot import open_catalog
 
             self._catalog = open_catalog(self.catalog_sources(), paths.cache_dir())
         return self._catalog
@@ -66,7 +66,7 @@ class Session:
     def statuses(self) -> dict[str, str]:
         """Status per entry id from the state file (fast path, no YAML when warm)."""
         if self._statuses is None:
-            from .statuses import read_statuses
+            from canon_cli.state.statuses import read_statuses
 
             self._statuses = read_statuses(paths.state_path())
         return self._statuses

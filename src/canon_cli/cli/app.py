@@ -13,9 +13,10 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from . import __version__, render
-from .guard import run_guarded
-from .session import Session
+from canon_cli import __version__
+from canon_cli.cli.guard import run_guarded
+from canon_cli.cli.session import Session
+from canon_cli.output import render
 
 
 class CanonGroup(TyperGroup):

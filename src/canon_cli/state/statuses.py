@@ -16,7 +16,7 @@ import os
 import stat
 from pathlib import Path
 
-from . import __version__, paths
+from canon_cli import __version__, paths
 
 SNAPSHOT_FORMAT = 1
 SNAPSHOT_NAME = "state-snapshot.json"
@@ -94,6 +94,6 @@ def read_statuses(path: Path) -> dict[str, str]:
     warm = _warm_statuses(path)
     if warm is not None:
         return warm
-    from .statefile import read_statuses as read_validated
+    from canon_cli.state.file import read_statuses as read_validated
 
     return read_validated(path)

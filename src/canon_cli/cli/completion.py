@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
+    from canon_cli.catalog.store import Catalog
 
 Completions = list[tuple[str, str]]
 MAX_ITEMS = 500  # a shell cannot usefully show more; 100,000 ids would only be slow
@@ -45,7 +45,7 @@ def _quiet(
 def help_text(text: str) -> str:
     """A title or name as completion help: one line, short, and inert for the shells
     (typer passes zsh and fish help through rich markup, so '[...]' is escaped)."""
-    from .render import clean_line
+    from canon_cli.output.render import clean_line
 
     line = " ".join(clean_line(text).split())
     if len(line) > HELP_WIDTH:
@@ -61,7 +61,7 @@ def _root_param(ctx: Any, name: str) -> Any:
 
 
 def _session(ctx: Any) -> Any:
-    from .session import Session
+    from canon_cli.cli.session import Session
 
     catalog = _root_param(ctx, "catalog")  # a str: typer converts it only for the command
     lang = _root_param(ctx, "lang")
@@ -100,7 +100,7 @@ def complete_entry_id(ctx: typer.Context, incomplete: str) -> Completions:
 @_quiet
 def complete_user_entry_id(ctx: typer.Context, incomplete: str) -> Completions:
     """Ids of the user's own entries (for ``remove``)."""
-    from . import paths
+    from canon_cli import paths
 
     return entry_ids(_catalog(ctx), incomplete, paths.user_catalog_path())
 
@@ -136,21 +136,21 @@ def complete_kind(ctx: typer.Context, incomplete: str) -> Completions:
 @_quiet
 def complete_any_kind(ctx: typer.Context, incomplete: str) -> Completions:
     """Every kind the catalog format allows (what ``canon add --kind`` accepts)."""
-    from .catalog import KINDS
+    from canon_cli.catalog.store import KINDS
 
     return [(k, "") for k in KINDS if k.startswith(incomplete)]
 
 
 @_quiet
 def complete_status(ctx: typer.Context, incomplete: str) -> Completions:
-    from .query import STATUSES
+    from canon_cli.catalog.query import STATUSES
 
     return [(s, "") for s in STATUSES if s.startswith(incomplete)]
 
 
 @_quiet
 def complete_setting(ctx: typer.Context, incomplete: str) -> Completions:
-    from .config import KEYS
+    from canon_cli.config import KEYS
 
     return [(k, help_text(text)) for k, text in KEYS.items() if k.startswith(incomplete)]
 
@@ -158,7 +158,7 @@ def complete_setting(ctx: typer.Context, incomplete: str) -> Completions:
 @_quiet
 def complete_setting_value(ctx: typer.Context, incomplete: str) -> Completions:
     """Values for ``config set KEY``: the fixed choices of the key already typed."""
-    from .config import LANGUAGES
+    from canon_cli.config import LANGUAGES
 
     key = ctx.params.get("key")
     choices: tuple[str, ...] = ()

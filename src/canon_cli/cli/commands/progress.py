@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
-from .. import actions, paths, views
-from ..options import MAX_COUNT, EntryIdArg, EntryIdsArg, JsonOpt, KindOpt, SectionOpt
-from ..session import Session
+from canon_cli import paths
+from canon_cli.cli import actions
+from canon_cli.cli.options import MAX_COUNT, EntryIdArg, EntryIdsArg, JsonOpt, KindOpt, SectionOpt
+from canon_cli.cli.session import Session
+from canon_cli.output import views
 
 app = typer.Typer()
 state_app = typer.Typer(help="Copy, restore and merge the reading state between machines.")
@@ -71,8 +73,8 @@ def mark(
 
     Example: canon mark lora flashattention --status reading
     """
-    from ..errors import UsageError
-    from ..query import STATUSES
+    from canon_cli.catalog.query import STATUSES
+    from canon_cli.errors import UsageError
 
     if status not in STATUSES:
         raise UsageError(
@@ -91,7 +93,7 @@ def note(
 
     Example: canon note attention "re-read section 3.2 on multi-head attention"
     """
-    from ..marks import note_entry
+    from canon_cli.reading.marks import note_entry
 
     session: Session = ctx.obj
     entry = note_entry(session.catalog(), paths.state_path(), entry_id, " ".join(text))
@@ -108,7 +110,7 @@ def rate(
 
     Example: canon rate attention 5
     """
-    from ..marks import rate_entry
+    from canon_cli.reading.marks import rate_entry
 
     session: Session = ctx.obj
     entry = rate_entry(session.catalog(), paths.state_path(), entry_id, rating)
@@ -160,8 +162,8 @@ def log(
 
     Example: canon log -n 10
     """
-    from ..progress import log_events
-    from ..statefile import load_state
+    from canon_cli.reading.progress import log_events
+    from canon_cli.state.file import load_state
 
     session: Session = ctx.obj
     events = log_events(load_state(paths.state_path()), session.catalog())
@@ -176,8 +178,8 @@ def stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """
     from datetime import date
 
-    from ..progress import reading_stats
-    from ..statefile import load_state
+    from canon_cli.reading.progress import reading_stats
+    from canon_cli.state.file import load_state
 
     summary = reading_stats(load_state(paths.state_path()), date.today())
     views.show_stats(summary, as_json)
@@ -195,7 +197,7 @@ def state_export(
 
     Example: canon state export ~/canon-state.yaml
     """
-    from ..statefile import export_state
+    from canon_cli.state.file import export_state
 
     count = export_state(paths.state_path(), file, force)
     views.confirm(f"exported {count} entries to {file}")
@@ -207,7 +209,7 @@ def state_import(file: FileArg) -> None:
 
     Example: canon state import ~/canon-state.yaml
     """
-    from ..statefile import import_state
+    from canon_cli.state.file import import_state
 
     count = import_state(paths.state_path(), file)
     views.confirm(f"imported {count} entries from {file} (previous state kept in state.yaml.bak)")
@@ -219,7 +221,7 @@ def state_merge(file: FileArg) -> None:
 
     Example: canon state merge laptop-state.yaml
     """
-    from ..statefile import merge_state_file
+    from canon_cli.state.file import merge_state_file
 
     count = merge_state_file(paths.state_path(), file)
     views.confirm(f"merged {file}: {count} entries changed")

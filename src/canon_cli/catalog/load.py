@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CatalogError
-from .links import url_problem
-from .yamlio import find_line, load_yaml, read_text
+from canon_cli.catalog.urls import url_problem
+from canon_cli.errors import CatalogError
+from canon_cli.yamlio import find_line, load_yaml, read_text
 
 
 @dataclass
@@ -71,7 +71,7 @@ def parse_catalog_file(path: Path) -> tuple[Any, str]:
     """Parse and validate one catalog file into a ``CatalogModel`` (and its text)."""
     from pydantic import ValidationError
 
-    from .model import CatalogModel
+    from canon_cli.catalog.schema import CatalogModel
 
     text = read_text(path, CatalogError)
     data = load_yaml(text, str(path), CatalogError)

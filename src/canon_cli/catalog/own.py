@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import KINDS, Catalog
-from .errors import CatalogError, UsageError
-from .links import url_problem
-from .yamlio import guess_indent
+from canon_cli.catalog.store import KINDS, Catalog
+from canon_cli.catalog.urls import url_problem
+from canon_cli.errors import CatalogError, UsageError
+from canon_cli.yamlio import guess_indent
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MAX_ID_LENGTH = 80
@@ -174,7 +174,7 @@ def _check_schema(data: dict[str, Any]) -> None:
     """The catalog schema's own limits (text lengths and the like), as a usage error."""
     from pydantic import ValidationError
 
-    from .model import EntryModel
+    from canon_cli.catalog.schema import EntryModel
 
     try:
         EntryModel.model_validate(data)
@@ -226,7 +226,7 @@ class UserCatalog:
 def read_user_catalog(path: Path) -> UserCatalog:
     """The user's catalog (a new one when the file does not exist yet); a file that is
     not a valid catalog is refused, naming the file and line, and never rewritten."""
-    from .loader import parse_catalog_file
+    from canon_cli.catalog.load import parse_catalog_file
 
     if path.exists():
         _, text = parse_catalog_file(path)
@@ -340,8 +340,8 @@ def _validated(user: UserCatalog, data: bytes) -> bytes:
     """``data`` if it reads back as a valid catalog; anything else is a bug in canon."""
     from pydantic import ValidationError
 
-    from .model import CatalogModel
-    from .yamlio import load_yaml
+    from canon_cli.catalog.schema import CatalogModel
+    from canon_cli.yamlio import load_yaml
 
     try:
         CatalogModel.model_validate(load_yaml(data.decode("utf-8"), str(user.path), CatalogError))
@@ -352,7 +352,7 @@ def _validated(user: UserCatalog, data: bytes) -> bytes:
 
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    from .fileio import exclusive_lock
+    from canon_cli.fileio import exclusive_lock
 
     with exclusive_lock(path.with_name(path.name + ".lock")):
         yield
@@ -363,7 +363,7 @@ def add_entry(catalog: Catalog, path: Path, new: NewEntry) -> dict[str, Any]:
     return the entry as written. Nothing is written when a check fails."""
     from ruamel.yaml.comments import CommentedSeq
 
-    from .fileio import atomic_write_bytes
+    from canon_cli.fileio import atomic_write_bytes
 
     with _locked(path):
         user = read_user_catalog(path)
@@ -385,7 +385,7 @@ def remove_entry(catalog: Catalog, path: Path, entry_id: str) -> str:
     An entry from the built-in catalog (or another extra catalog) is refused: canon
     never writes those files.
     """
-    from .fileio import atomic_write_bytes
+    from canon_cli.fileio import atomic_write_bytes
 
     wanted = entry_id.strip()
     with _locked(path):
@@ -410,8 +410,8 @@ def remove_entry(catalog: Catalog, path: Path, entry_id: str) -> str:
 
 
 def _not_removable(catalog: Catalog, entry_id: str, path: Path) -> UsageError:
-    from .paths import builtin_catalog_path
-    from .query import resolve_entry
+    from canon_cli.catalog.query import resolve_entry
+    from canon_cli.paths import builtin_catalog_path
 
     found = catalog.get(entry_id)
     if found is not None:
@@ -437,6 +437,6 @@ def _not_removable(catalog: Catalog, entry_id: str, path: Path) -> UsageError:
 
 def default_kind(url: str) -> str:
     """The kind ``canon add`` assumes when none is given: arXiv links are papers."""
-    from .exporters import arxiv_id
+    from canon_cli.output.export import arxiv_id
 
     return "paper" if arxiv_id(url) is not None else "article"

@@ -17,9 +17,9 @@ import sqlite3
 import zlib
 from pathlib import Path
 
-from . import __version__
-from .catalog import Catalog
-from .errors import CatalogError
+from canon_cli import __version__
+from canon_cli.catalog.store import Catalog
+from canon_cli.errors import CatalogError
 
 FORMAT = 1
 CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
@@ -122,7 +122,7 @@ def open_catalog(paths: list[Path], cache: Path) -> Catalog:
 def _rebuild(paths: list[Path], cache: Path, db_path: Path, key: str) -> sqlite3.Connection:
     import tempfile
 
-    from .loader import load_catalogs
+    from canon_cli.catalog.load import load_catalogs
 
     loaded = load_catalogs(paths)
     try:
@@ -159,7 +159,7 @@ def _rebuild(paths: list[Path], cache: Path, db_path: Path, key: str) -> sqlite3
 
 
 def _fill(db: sqlite3.Connection, loaded: object, key: str) -> None:
-    from .loader import LoadedCatalog, entry_url_problem
+    from canon_cli.catalog.load import LoadedCatalog, entry_url_problem
 
     assert isinstance(loaded, LoadedCatalog)
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)

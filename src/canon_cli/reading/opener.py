@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .catalog import Catalog, Entry
-from .config import Config
-from .errors import CatalogError, FailureError, UsageError
-from .links import url_problem
+from canon_cli.catalog.store import Catalog, Entry
+from canon_cli.catalog.urls import url_problem
+from canon_cli.config import Config
+from canon_cli.errors import CatalogError, FailureError, UsageError
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ def target_entry(catalog: Catalog, statuses: Mapping[str, str], text: str | None
     With nothing in progress and nothing unread there is nothing to open: that is a
     ``FailureError`` (exit code 1), so ``url=$(canon open --print)`` can tell.
     """
-    from .progress import next_entries
-    from .query import resolve_entry
+    from canon_cli.catalog.query import resolve_entry
+    from canon_cli.reading.progress import next_entries
 
     if text is not None:
         return resolve_entry(catalog, text)
@@ -120,7 +120,7 @@ def marks_reading(
     """Whether opening ``entry`` moves it to ``reading``: only an unread entry, and only
     without ``--no-mark`` and with ``open_marks_reading`` on (the config is read last,
     so only when it matters)."""
-    from .query import entry_status
+    from canon_cli.catalog.query import entry_status
 
     return not no_mark and entry_status(entry, statuses) == "unread" and config().open_marks_reading
 

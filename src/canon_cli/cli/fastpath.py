@@ -143,9 +143,9 @@ def run(argv: list[str]) -> int | None:
     catalog = globals_.get("--catalog")
     if catalog is not None and Path(catalog).is_dir():
         return None  # typer reports a directory given as --catalog
-    from . import actions
-    from .guard import run_guarded
-    from .session import Session
+    from canon_cli.cli import actions
+    from canon_cli.cli.guard import run_guarded
+    from canon_cli.cli.session import Session
 
     session = Session(
         catalog_option=None if catalog is None else Path(catalog),

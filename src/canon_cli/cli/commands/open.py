@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from .. import paths, views
-from ..completion import complete_entry_id
-from ..session import Session
+from canon_cli import paths
+from canon_cli.cli.completion import complete_entry_id
+from canon_cli.cli.session import Session
+from canon_cli.output import views
 
 app = typer.Typer()
 
@@ -57,7 +58,7 @@ def open_entry(
 
     Example: canon open attention --link blog
     """
-    from .. import opener
+    from canon_cli.reading import opener
 
     session: Session = ctx.obj
     catalog = session.catalog()
@@ -68,7 +69,7 @@ def open_entry(
     # Marked before launching: a terminal browser (BROWSER=lynx) holds canon until it
     # quits, and a mark written after that could undo a 'canon done' made meanwhile.
     if opener.marks_reading(entry, statuses, no_mark, session.config):
-        from ..marks import mark_entries
+        from canon_cli.reading.marks import mark_entries
 
         changes = mark_entries(catalog, paths.state_path(), [entry.id], "reading")
         views.show_marks(changes, "reading")

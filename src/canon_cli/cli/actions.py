@@ -7,9 +7,9 @@ both call these, so the two cannot drift apart.
 
 from __future__ import annotations
 
-from . import views
-from .query import Filters, parse_years
-from .session import Session
+from canon_cli.catalog.query import Filters, parse_years
+from canon_cli.cli.session import Session
+from canon_cli.output import views
 
 
 def make_filters(
@@ -41,7 +41,7 @@ def list_entries(
     limit: int | None = None,
     as_json: bool = False,
 ) -> None:
-    from .query import select_entries
+    from canon_cli.catalog.query import select_entries
 
     catalog = session.catalog()
     statuses = session.statuses()
@@ -55,8 +55,8 @@ def list_entries(
 
 
 def show_progress(session: Session, section: str | None = None, as_json: bool = False) -> None:
-    from .progress import progress_summary
-    from .query import check_filters
+    from canon_cli.catalog.query import check_filters
+    from canon_cli.reading.progress import progress_summary
 
     catalog = session.catalog()
     if section:
@@ -72,7 +72,7 @@ def show_next(
     count: int = 1,
     as_json: bool = False,
 ) -> None:
-    from .progress import next_entries
+    from canon_cli.reading.progress import next_entries
 
     catalog = session.catalog()
     statuses = session.statuses()
@@ -81,8 +81,8 @@ def show_next(
 
 
 def mark(session: Session, ids: list[str], status: str) -> None:
-    from . import paths
-    from .marks import mark_entries
+    from canon_cli import paths
+    from canon_cli.reading.marks import mark_entries
 
     changes = mark_entries(session.catalog(), paths.state_path(), ids, status)
     views.show_marks(changes, status)

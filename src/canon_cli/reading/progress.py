@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from .catalog import Catalog, Entry
+from canon_cli.catalog.store import Catalog, Entry
 
 
 def state_key(state: Any, entry: Entry) -> str | None:
@@ -99,7 +99,7 @@ def next_entries(
     limit: int = 1,
 ) -> list[Entry]:
     """What to read next in curriculum order: entries being read first, then the first unread."""
-    from .query import Filters, entry_status, select_entries
+    from canon_cli.catalog.query import Filters, entry_status, select_entries
 
     reading: list[Entry] = []
     unread: list[Entry] = []
@@ -114,7 +114,7 @@ def next_entries(
 
 def log_events(state: Any, catalog: Catalog) -> list[dict[str, str]]:
     """Started and finished events, newest first, with titles where the catalog has them."""
-    from .state import parse_timestamp
+    from canon_cli.state.records import parse_timestamp
 
     titles = {}
     events = []
@@ -147,7 +147,7 @@ def log_events(state: Any, catalog: Catalog) -> list[dict[str, str]]:
 
 def reading_stats(state: Any, today: date) -> dict[str, Any]:
     """Entries finished per month, and streaks of consecutive days with a finish."""
-    from .state import parse_timestamp
+    from canon_cli.state.records import parse_timestamp
 
     days: set[date] = set()
     months: dict[str, int] = {}

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from .catalog import Catalog, Entry
-from .errors import UsageError
-from .links import url_problem
-from .render import clean, clean_line
+from canon_cli.catalog.store import Catalog, Entry
+from canon_cli.catalog.urls import url_problem
+from canon_cli.errors import UsageError
+from canon_cli.output.render import clean, clean_line
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .query import Filters
+    from canon_cli.catalog.query import Filters
 
 
 class ExportFormat(StrEnum):
@@ -59,8 +59,8 @@ class Item:
 def select_items(catalog: Catalog, filters: Filters, state: Any) -> list[Item]:
     """The entries ``filters`` select, in reading order, each with the user's record
     from the reading ``state`` (found under a former id too, after a rename)."""
-    from .progress import record_of
-    from .query import select_entries
+    from canon_cli.catalog.query import select_entries
+    from canon_cli.reading.progress import record_of
 
     statuses = {entry_id: record.status for entry_id, record in state.entries.items()}
     entries = list(select_entries(catalog, filters, statuses))
@@ -102,7 +102,7 @@ def check_output(path: Path, force: bool) -> None:
 
 def write_output(path: Path, data: bytes, force: bool) -> None:
     """Write an export atomically: a reader sees the old file or the new one, never half."""
-    from .fileio import atomic_write_bytes
+    from canon_cli.fileio import atomic_write_bytes
 
     check_output(path, force)
     atomic_write_bytes(path, data, new_file_mode=0o644)

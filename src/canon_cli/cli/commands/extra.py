@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import paths, render
-from ..completion import (
+from canon_cli import paths
+from canon_cli.cli.completion import (
     complete_any_kind,
     complete_section,
     complete_setting,
@@ -17,13 +17,14 @@ from ..completion import (
     complete_tag,
     complete_user_entry_id,
 )
-from ..exporters import ExportFormat
-from ..options import JsonOpt, KindOpt, LimitOpt, SectionOpt, StatusOpt, TagOpt, YearOpt
-from ..session import Session
+from canon_cli.cli.options import JsonOpt, KindOpt, LimitOpt, SectionOpt, StatusOpt, TagOpt, YearOpt
+from canon_cli.cli.session import Session
+from canon_cli.output import render
+from canon_cli.output.export import ExportFormat
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..query import Hit
+    from canon_cli.catalog.query import Hit
+    from canon_cli.config import Config
 
 app = typer.Typer()
 config_app = typer.Typer()
@@ -57,8 +58,8 @@ def search(
     """
     from itertools import islice
 
-    from ..actions import make_filters
-    from ..query import search_entries
+    from canon_cli.catalog.query import search_entries
+    from canon_cli.cli.actions import make_filters
 
     session: Session = ctx.obj
     catalog = session.catalog()
@@ -72,8 +73,8 @@ def search(
 
 
 def _show_hits(hits: list[Hit], statuses: dict[str, str], lang: str, as_json: bool) -> None:
-    from ..query import entry_status
-    from ..views import entry_json
+    from canon_cli.catalog.query import entry_status
+    from canon_cli.output.views import entry_json
 
     if as_json:
         render.print_json(
@@ -137,7 +138,7 @@ def config_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 def _show_config(config: Config, path: Path, as_json: bool) -> None:
-    from ..config import KEYS, format_setting
+    from canon_cli.config import KEYS, format_setting
 
     values = config.as_dict()
     if as_json:
@@ -167,7 +168,7 @@ def config_get(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> Non
 
     Example: canon config get language
     """
-    from ..config import KEYS, format_setting, unknown_setting
+    from canon_cli.config import KEYS, format_setting, unknown_setting
 
     if key not in KEYS:
         raise unknown_setting(key)
@@ -208,7 +209,7 @@ def config_set(
 
     Example: canon config set catalogs ~/reading/extra.yaml,more.yaml
     """
-    from ..config import change_settings, format_setting, parse_setting
+    from canon_cli.config import change_settings, format_setting, parse_setting
 
     session: Session = ctx.obj
     parsed = parse_setting(key, value, Path.cwd())
@@ -223,7 +224,7 @@ def config_unset(ctx: typer.Context, key: KeyArg) -> None:
 
     Example: canon config unset language
     """
-    from ..config import KEYS, Config, change_settings, format_setting, unknown_setting
+    from canon_cli.config import KEYS, Config, change_settings, format_setting, unknown_setting
 
     if key not in KEYS:
         raise unknown_setting(key)
@@ -242,7 +243,7 @@ def config_add_catalog(ctx: typer.Context, path: CatalogArg) -> None:
 
     Example: canon config add-catalog ~/reading/team-list.yaml
     """
-    from ..config import add_catalog, catalog_setting
+    from canon_cli.config import add_catalog, catalog_setting
 
     session: Session = ctx.obj
     stored = catalog_setting(path, Path.cwd())
@@ -256,7 +257,7 @@ def config_remove_catalog(ctx: typer.Context, path: CatalogArg) -> None:
 
     Example: canon config remove-catalog ~/reading/team-list.yaml
     """
-    from ..config import remove_catalog
+    from canon_cli.config import remove_catalog
 
     remove_catalog(paths.config_path(), path)
     render.note(f"Removed catalog {path} from the settings")
@@ -314,8 +315,8 @@ def add(
     Example: canon add https://arxiv.org/abs/2305.10601 --title "Tree of thoughts"
     --section agents --year 2023 --tag reasoning --author "Shunyu Yao"
     """
-    from ..config import add_catalog
-    from ..usercatalog import NewEntry, add_entry, default_kind
+    from canon_cli.catalog.own import NewEntry, add_entry, default_kind
+    from canon_cli.config import add_catalog
 
     session: Session = ctx.obj
     new = NewEntry(
@@ -358,7 +359,7 @@ def remove(
 
     Example: canon remove tree-of-thoughts
     """
-    from ..usercatalog import remove_entry
+    from canon_cli.catalog.own import remove_entry
 
     session: Session = ctx.obj
     target = paths.user_catalog_path()
@@ -401,9 +402,9 @@ def export(
 
     Example: canon export --format bibtex --section research -o canon.bib
     """
-    from .. import exporters
-    from ..actions import make_filters
-    from ..statefile import load_state
+    from canon_cli.cli.actions import make_filters
+    from canon_cli.output import export as exporters
+    from canon_cli.state.file import load_state
 
     session: Session = ctx.obj
     chosen = fmt or exporters.format_for(output)

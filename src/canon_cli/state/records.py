@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 
-from .errors import UsageError
+from canon_cli.errors import UsageError
 
 STATE_VERSION = 1
 STATUSES = ("unread", "reading", "done", "skipped")

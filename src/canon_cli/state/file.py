@@ -25,10 +25,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import paths
-from .errors import BusyError, CanonError, CanonIOError, StateError, UsageError
-from .fileio import atomic_write_bytes, exclusive_lock, temp_prefix
-from .state import (
+from canon_cli import paths
+from canon_cli.errors import BusyError, CanonError, CanonIOError, StateError, UsageError
+from canon_cli.fileio import atomic_write_bytes, exclusive_lock, temp_prefix
+from canon_cli.state.records import (
     MAX_RATING,
     MIN_RATING,
     STATE_VERSION,
@@ -40,8 +40,8 @@ from .state import (
     merge_states,
     parse_timestamp,
 )
-from .statuses import digest, snapshot_key, snapshot_path, valid_row
-from .yamlio import check_events, guess_indent
+from canon_cli.state.statuses import digest, snapshot_key, snapshot_path, valid_row
+from canon_cli.yamlio import check_events, guess_indent
 
 T = TypeVar("T")
 

@@ -12,8 +12,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import render
-from .errors import CanonError, ExitCode
+from canon_cli.errors import CanonError, ExitCode
+from canon_cli.output import render
 
 _SURROGATES = range(0xD800, 0xE000)
 
@@ -61,9 +61,9 @@ def _damaged_snapshot(session: object, exc: Exception) -> Path | None:
     sqlite3 = sys.modules.get("sqlite3")  # imported only by runs that read a snapshot
     if sqlite3 is None or type(exc) is not sqlite3.DatabaseError:
         return None
-    from . import paths
-    from .session import Session
-    from .snapshot import snapshot_path
+    from canon_cli import paths
+    from canon_cli.catalog.snapshot import snapshot_path
+    from canon_cli.cli.session import Session
 
     if not isinstance(session, Session):
         return None

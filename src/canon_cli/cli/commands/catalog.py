@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from .. import actions, paths, views
-from ..options import (
+from canon_cli import paths
+from canon_cli.catalog.query import resolve_entry
+from canon_cli.cli import actions
+from canon_cli.cli.options import (
     EntryIdArg,
     JsonOpt,
     KindOpt,
@@ -16,8 +18,8 @@ from ..options import (
     TagOpt,
     YearOpt,
 )
-from ..query import resolve_entry
-from ..session import Session
+from canon_cli.cli.session import Session
+from canon_cli.output import views
 
 app = typer.Typer()
 
@@ -54,8 +56,8 @@ def show(
     session: Session = ctx.obj
     catalog = session.catalog()
     entry = resolve_entry(catalog, entry_id)
-    from ..progress import record_of
-    from ..statefile import load_state
+    from canon_cli.reading.progress import record_of
+    from canon_cli.state.file import load_state
 
     record = record_of(load_state(paths.state_path()), entry)
     lang = session.lang() if (session.lang_option or as_json) else None

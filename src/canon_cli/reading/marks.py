@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .catalog import Catalog, Entry
-from .progress import state_key
-from .query import resolve_entries, resolve_entry
-from .state import ReadingState, add_note, mark, now_iso, set_rating
+from canon_cli.catalog.query import resolve_entries, resolve_entry
+from canon_cli.catalog.store import Catalog, Entry
+from canon_cli.reading.progress import state_key
+from canon_cli.state.records import ReadingState, add_note, mark, now_iso, set_rating
 
 
 def _adopt(state: ReadingState, entry: Entry) -> str:
@@ -22,7 +22,7 @@ def mark_entries(
     catalog: Catalog, state_path: Path, ids: list[str], status: str
 ) -> list[tuple[Entry, bool]]:
     """Set ``status`` on every entry named; returns each entry and whether it changed."""
-    from .statefile import update_state
+    from canon_cli.state.file import update_state
 
     entries = resolve_entries(catalog, ids)  # all resolved before anything is written
     now = now_iso()
@@ -34,7 +34,7 @@ def mark_entries(
 
 
 def note_entry(catalog: Catalog, state_path: Path, text_id: str, text: str) -> Entry:
-    from .statefile import update_state
+    from canon_cli.state.file import update_state
 
     entry = resolve_entry(catalog, text_id)
     now = now_iso()
@@ -43,7 +43,7 @@ def note_entry(catalog: Catalog, state_path: Path, text_id: str, text: str) -> E
 
 
 def rate_entry(catalog: Catalog, state_path: Path, text_id: str, rating: int) -> Entry:
-    from .statefile import update_state
+    from canon_cli.state.file import update_state
 
     entry = resolve_entry(catalog, text_id)
     now = now_iso()

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from . import render
-from .catalog import Catalog, Entry
-from .query import entry_status
+from canon_cli.catalog.query import entry_status
+from canon_cli.catalog.store import Catalog, Entry
+from canon_cli.output import render
 
 
 def section_heading(catalog: Catalog, entry_section: str, lang: str) -> str:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .completion import (
+from canon_cli.cli.completion import (
     complete_entry_id,
     complete_kind,
     complete_section,

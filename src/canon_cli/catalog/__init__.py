@@ -1,0 +1,1 @@
+"""The catalog: shared, read-only data - schema, loading, the snapshot, queries."""

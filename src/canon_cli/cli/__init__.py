@@ -1,0 +1,1 @@
+"""The command line: the typer app, the fast path, options and completion."""

@@ -1,1 +1,0 @@
-"""The command modules; each registers its commands on the app."""

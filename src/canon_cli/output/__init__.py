@@ -1,0 +1,1 @@
+"""Turning results into text: terminal drawing, views, export formats."""

@@ -1,0 +1,1 @@
+"""The catalog joined with the reading state: statuses, progress, marks, opening."""
