@@ -16,7 +16,8 @@ from canon_cli import paths
 from canon_cli.errors import ExitCode
 from canon_cli.state import file as statefile
 from canon_cli.state.file import load_state, update_state
-from canon_cli.state.records import STATUSES, Note, ReadingState, mark, set_rating
+from canon_cli.state.records import Note, ReadingState, mark, set_rating
+from canon_cli.vocab import STATUSES
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from canon_cli.errors import CanonIOError, ConfigError, UsageError
+from canon_cli.vocab import LANGUAGES
 
-LANGUAGES = ("en", "zh")
 KEYS = {
     "language": "Language of summaries and section names: en or zh.",
     "catalogs": "Extra catalog files merged after the built-in one (a list of paths).",

@@ -337,10 +337,6 @@ def load_yaml(text: str, path: str, error: type[DataError]) -> Any:
         raise error(f"not valid YAML: a tagged value cannot be read ({exc})", path=path) from None
 
 
-def load_yaml_file(path: Path, error: type[DataError]) -> Any:
-    return load_yaml(read_text(path, error), str(path), error)
-
-
 def find_line(text: str, keys: tuple[str | int, ...]) -> int | None:
     """The 1-based line of the node at ``keys`` (e.g. ("entries", 3, "kind")), if known.
 

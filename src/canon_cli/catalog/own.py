@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from canon_cli.catalog.store import KINDS, Catalog
+from canon_cli.catalog.store import Catalog
 from canon_cli.catalog.urls import url_problem
 from canon_cli.errors import CatalogError, UsageError
+from canon_cli.vocab import KINDS, SLUG_MAX, SLUG_PATTERN, YEAR_MAX, YEAR_MIN
 from canon_cli.yamlio import guess_indent
 
-SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+SLUG = re.compile(SLUG_PATTERN)
 MAX_ID_LENGTH = 80
 NEW_CATALOG = (
     "# Your own additions to the AI Canon, kept by 'canon add' and 'canon remove'.\n"
@@ -127,11 +128,11 @@ def check_new_entry(
             raise _unknown("tag", tag, list(catalog.tags))
     if new.kind not in KINDS:
         raise _unknown("kind", new.kind, list(KINDS))
-    if new.year is not None and not 1800 <= new.year <= 2100:
-        raise UsageError(f"year {new.year} is out of range (1800..2100)")
+    if new.year is not None and not YEAR_MIN <= new.year <= YEAR_MAX:
+        raise UsageError(f"year {new.year} is out of range ({YEAR_MIN}..{YEAR_MAX})")
     if new.entry_id is not None:
         entry_id = new.entry_id.strip()
-        if not SLUG.fullmatch(entry_id) or len(entry_id) > 120:
+        if not SLUG.fullmatch(entry_id) or len(entry_id) > SLUG_MAX:
             raise UsageError(
                 f"invalid id {entry_id!r}",
                 hint="An id is lowercase ASCII words joined by '-', e.g. my-paper-2024.",

@@ -13,8 +13,7 @@ from typing import NamedTuple
 from canon_cli.catalog.snapshot import CJK_RANGES, fts_text, title_key
 from canon_cli.catalog.store import ENTRY_COLUMNS, Catalog, Entry, entry_from_row
 from canon_cli.errors import UsageError
-
-STATUSES = ("unread", "reading", "done", "skipped")
+from canon_cli.vocab import STATUSES
 
 
 class Filters(NamedTuple):

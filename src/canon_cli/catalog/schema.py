@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from canon_cli.catalog.store import KINDS
+from canon_cli.vocab import KINDS, SLUG_MAX, SLUG_PATTERN, YEAR_MAX, YEAR_MIN
 
 
 def _known_kind(value: str) -> str:
@@ -20,8 +20,7 @@ def _known_kind(value: str) -> str:
 
 
 Kind = Annotated[str, AfterValidator(_known_kind)]
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=1_000)]
 
@@ -54,7 +53,7 @@ class EntryModel(Strict):
     title_zh: ShortText | None = None
     url: ShortText
     section: Slug
-    year: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    year: Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None = None
     authors: list[ShortText] = Field(default_factory=list)
     kind: Kind
     tags: list[Slug] = Field(default_factory=list)

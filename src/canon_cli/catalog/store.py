@@ -16,21 +16,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-LANGS = ("en", "zh")
-KINDS = (
-    "paper",
-    "article",
-    "video",
-    "talk",
-    "course",
-    "book",
-    "report",
-    "leaderboard",
-    "repository",
-    "website",
-    "guide",
-)
-
 
 class Section(NamedTuple):
     slug: str

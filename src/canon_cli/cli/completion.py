@@ -45,7 +45,7 @@ def _quiet(
 def help_text(text: str) -> str:
     """A title or name as completion help: one line, short, and inert for the shells
     (typer passes zsh and fish help through rich markup, so '[...]' is escaped)."""
-    from canon_cli.output.render import clean_line
+    from canon_cli.text import clean_line
 
     line = " ".join(clean_line(text).split())
     if len(line) > HELP_WIDTH:
@@ -136,14 +136,14 @@ def complete_kind(ctx: typer.Context, incomplete: str) -> Completions:
 @_quiet
 def complete_any_kind(ctx: typer.Context, incomplete: str) -> Completions:
     """Every kind the catalog format allows (what ``canon add --kind`` accepts)."""
-    from canon_cli.catalog.store import KINDS
+    from canon_cli.vocab import KINDS
 
     return [(k, "") for k in KINDS if k.startswith(incomplete)]
 
 
 @_quiet
 def complete_status(ctx: typer.Context, incomplete: str) -> Completions:
-    from canon_cli.catalog.query import STATUSES
+    from canon_cli.vocab import STATUSES
 
     return [(s, "") for s in STATUSES if s.startswith(incomplete)]
 
@@ -158,7 +158,7 @@ def complete_setting(ctx: typer.Context, incomplete: str) -> Completions:
 @_quiet
 def complete_setting_value(ctx: typer.Context, incomplete: str) -> Completions:
     """Values for ``config set KEY``: the fixed choices of the key already typed."""
-    from canon_cli.config import LANGUAGES
+    from canon_cli.vocab import LANGUAGES
 
     key = ctx.params.get("key")
     choices: tuple[str, ...] = ()

@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-MAX_COUNT = 1_000_000_000  # options.MAX_COUNT: typer rejects larger -n values itself
+from canon_cli.vocab import MAX_COUNT
 
 # option spelling -> (parameter, kind); kind: "many" (repeatable), "one", "int", "flag"
 _FILTERS = {

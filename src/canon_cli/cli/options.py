@@ -13,8 +13,7 @@ from canon_cli.cli.completion import (
     complete_status,
     complete_tag,
 )
-
-MAX_COUNT = 1_000_000_000  # -n beyond this is a usage error, not an overflow
+from canon_cli.vocab import MAX_COUNT
 
 SectionOpt = Annotated[
     list[str] | None,

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from canon_cli import paths
-from canon_cli.config import LANGUAGES, Config, catalog_paths, load_config
+from canon_cli.config import Config, catalog_paths, load_config
 from canon_cli.errors import UsageError
+from canon_cli.vocab import LANGUAGES
 
 if TYPE_CHECKING:
     from canon_cli.catalog.store import Catalog

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.catalog.urls import url_problem
 from canon_cli.errors import UsageError
-from canon_cli.output.render import clean, clean_line
+from canon_cli.text import clean, clean_line
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -10,36 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from canon_cli.text import clean, clean_line, json_safe
+from canon_cli.vocab import STATUSES
+
 if TYPE_CHECKING:
     from rich.console import Console
-
-# C0 controls except tab and newline, DEL, C1 controls, and bidi embeddings/overrides/isolates
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_JSON = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def clean(text: str) -> str:
-    """Catalog or state text made safe for a terminal: controls shown as \\xNN escapes."""
-    if text.isprintable():  # no control, format or separator characters: nothing to do
-        return text
-    return _UNSAFE.sub(_visible, text)
-
-
-def clean_line(text: str) -> str:
-    """Like ``clean`` and also on one line (for tab-separated output)."""
-    if text.isprintable():
-        return text
-    return clean(text).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
 def use_rich() -> bool:
@@ -78,7 +57,7 @@ def plain_rows(rows: Iterable[Sequence[object]]) -> None:
 def print_json(data: Any) -> None:
     """JSON on stdout and nothing else; C1/bidi characters escaped so a terminal is safe."""
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    sys.stdout.write(_UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    sys.stdout.write(json_safe(text) + "\n")
 
 
 def error(message: str) -> None:
@@ -95,7 +74,6 @@ def note(message: str) -> None:
 
 
 STATUS_STYLE = {"unread": "dim", "reading": "yellow", "done": "green", "skipped": "magenta"}
-STATUS_MARK = {"unread": " ", "reading": "~", "done": "x", "skipped": "-"}
 
 
 def text(value: str, style: str = "") -> Any:
@@ -198,7 +176,7 @@ def progress_view(
     con.print(head)
     con.print(
         text(
-            "  ".join(f"{k}: {overall[k]}" for k in ("unread", "reading", "done", "skipped")),
+            "  ".join(f"{k}: {overall[k]}" for k in STATUSES),
             "dim",
         )
     )

@@ -12,6 +12,8 @@ from typing import Any
 from canon_cli.catalog.query import entry_status
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.output import render
+from canon_cli.text import clean, clean_line
+from canon_cli.vocab import STATUSES
 
 
 def section_heading(catalog: Catalog, entry_section: str, lang: str) -> str:
@@ -139,14 +141,14 @@ def show_entry(
     if render.use_rich():
         render.key_values(entry.title, pairs, blocks)
         return
-    render.out(render.clean_line(entry.title))
+    render.out(clean_line(entry.title))
     for key, value in pairs:
-        render.out(f"{key}:\t{render.clean_line(value)}")
+        render.out(f"{key}:\t{clean_line(value)}")
     for heading, body in blocks:
         render.out("")
         render.out(heading + ":")
         for line in body.split("\n"):
-            render.out("  " + render.clean(line))
+            render.out("  " + clean(line))
 
 
 def show_sections(catalog: Catalog, lang: str, as_json: bool) -> None:
@@ -218,7 +220,7 @@ def show_progress(catalog: Catalog, summary: dict[str, Any], lang: str, as_json:
         reading.append((entry_id, entry.title if entry else ""))
     if render.use_rich():
         render.progress_view(
-            {k: summary[k] for k in ("total", "unread", "reading", "done", "skipped")},
+            {k: summary[k] for k in ("total", *STATUSES)},
             [
                 (len(path) - 1, catalog.section_by_slug[path[-1]].name(lang), counts)
                 for path, counts in by_path.items()
@@ -226,7 +228,7 @@ def show_progress(catalog: Catalog, summary: dict[str, Any], lang: str, as_json:
             reading,
         )
         return
-    keys = ("total", "unread", "reading", "done", "skipped")
+    keys = ("total", *STATUSES)
     render.plain_rows([["all", *(summary[k] for k in keys)]])
     render.plain_rows(
         ["/".join(path), *(counts[k] for k in keys)] for path, counts in by_path.items()

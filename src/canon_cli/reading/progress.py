@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from canon_cli.catalog.store import Catalog, Entry
+from canon_cli.vocab import STATUSES
 
 
 def state_key(state: Any, entry: Entry) -> str | None:
@@ -34,7 +35,7 @@ def record_of(state: Any, entry: Entry) -> dict[str, Any]:
     }
 
 
-COUNT_KEYS = ("unread", "reading", "done", "skipped")
+COUNT_KEYS = STATUSES
 
 
 def _empty() -> dict[str, int]:

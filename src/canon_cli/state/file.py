@@ -32,7 +32,6 @@ from canon_cli.state.records import (
     MAX_RATING,
     MIN_RATING,
     STATE_VERSION,
-    STATUSES,
     EntryState,
     Note,
     ReadingState,
@@ -41,6 +40,7 @@ from canon_cli.state.records import (
     parse_timestamp,
 )
 from canon_cli.state.statuses import digest, snapshot_key, snapshot_path, valid_row
+from canon_cli.vocab import STATUSES
 from canon_cli.yamlio import check_events, guess_indent
 
 T = TypeVar("T")

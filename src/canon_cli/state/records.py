@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 
 from canon_cli.errors import UsageError
+from canon_cli.vocab import STATUSES
 
 STATE_VERSION = 1
-STATUSES = ("unread", "reading", "done", "skipped")
 MIN_RATING = 1
 MAX_RATING = 5
 

@@ -17,10 +17,10 @@ import stat
 from pathlib import Path
 
 from canon_cli import __version__, paths
+from canon_cli.vocab import STATUSES
 
 SNAPSHOT_FORMAT = 1
 SNAPSHOT_NAME = "state-snapshot.json"
-STATUSES = ("unread", "reading", "done", "skipped")
 
 
 def digest(data: bytes) -> str:

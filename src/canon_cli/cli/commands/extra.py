@@ -21,6 +21,7 @@ from canon_cli.cli.options import JsonOpt, KindOpt, LimitOpt, SectionOpt, Status
 from canon_cli.cli.session import Session
 from canon_cli.output import render
 from canon_cli.output.export import ExportFormat
+from canon_cli.text import clean_line
 
 if TYPE_CHECKING:
     from canon_cli.catalog.query import Hit
@@ -149,7 +150,7 @@ def _show_config(config: Config, path: Path, as_json: bool) -> None:
         render.note(f"config file: {where}")
         render.plain_rows([key, format_setting(value)] for key, value in values.items())
         return
-    render.out(f"Config file: {render.clean_line(where)}")
+    render.out(f"Config file: {clean_line(where)}")
     rows = [
         [
             key,
@@ -178,7 +179,7 @@ def config_get(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> Non
         render.print_json(value)
     elif isinstance(value, list):
         for item in value:
-            render.out(render.clean_line(item))
+            render.out(clean_line(item))
     else:
         render.out(format_setting(value))
 

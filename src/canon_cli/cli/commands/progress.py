@@ -9,9 +9,10 @@ import typer
 
 from canon_cli import paths
 from canon_cli.cli import actions
-from canon_cli.cli.options import MAX_COUNT, EntryIdArg, EntryIdsArg, JsonOpt, KindOpt, SectionOpt
+from canon_cli.cli.options import EntryIdArg, EntryIdsArg, JsonOpt, KindOpt, SectionOpt
 from canon_cli.cli.session import Session
 from canon_cli.output import views
+from canon_cli.vocab import MAX_COUNT
 
 app = typer.Typer()
 state_app = typer.Typer(help="Copy, restore and merge the reading state between machines.")
@@ -73,8 +74,8 @@ def mark(
 
     Example: canon mark lora flashattention --status reading
     """
-    from canon_cli.catalog.query import STATUSES
     from canon_cli.errors import UsageError
+    from canon_cli.vocab import STATUSES
 
     if status not in STATUSES:
         raise UsageError(

@@ -1,0 +1,39 @@
+"""canon's vocabulary, defined once: statuses, kinds, languages and limits.
+
+Every other module imports these names; none repeats a literal list, so adding a
+kind or a status is a change in one place (and the tests that check each use).
+"""
+
+from __future__ import annotations
+
+# Reading statuses, in the order progress counts them.
+STATUSES = ("unread", "reading", "done", "skipped")
+
+# Kinds of catalog entry.
+KINDS = (
+    "paper",
+    "article",
+    "video",
+    "talk",
+    "course",
+    "book",
+    "report",
+    "leaderboard",
+    "repository",
+    "website",
+    "guide",
+)
+
+# Languages of catalog text and of canon's own messages.
+LANGUAGES = ("en", "zh")
+
+# Ids, section slugs and tags: lower-case words joined by single hyphens.
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG_MAX = 120
+
+# Years an entry may carry.
+YEAR_MIN = 1800
+YEAR_MAX = 2100
+
+# The largest -n / --limit / --count accepted: beyond it is a usage error, not an overflow.
+MAX_COUNT = 1_000_000_000
