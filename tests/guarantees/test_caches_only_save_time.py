@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from canon_cli.catalog import snapshot
-from fsutil import unwritable
+from tests.fsutil import unwritable
 
 SAME_SIZE_TITLES = ("Alpha title", "Omega title")
 

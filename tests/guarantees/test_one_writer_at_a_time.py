@@ -19,7 +19,7 @@ from canon_cli.state.file import load_state, update_state
 from canon_cli.state.records import Note, ReadingState, mark, set_rating
 from canon_cli.vocab import STATUSES
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 # What `canon done ID` does, without the CLI: exit with canon's exit code on an error.
 MARK_DONE = """

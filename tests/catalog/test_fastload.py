@@ -17,7 +17,7 @@ from canon_cli.catalog.snapshot import CJK_RANGES, fts_text
 from canon_cli.errors import CatalogError
 from canon_cli.yamlio import _DEFER, fast_load, load_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROPERTY = settings(
     max_examples=200,
     deadline=None,

@@ -13,8 +13,10 @@ from canon_cli.catalog.load import load_catalogs
 from canon_cli.catalog.snapshot import open_catalog
 from canon_cli.errors import CatalogError
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCE = Path(__file__).parent / "data" / "ai-canon-zh.md"  # the list the catalog was built from
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = (
+    Path(__file__).resolve().parents[1] / "data" / "ai-canon-zh.md"
+)  # the list the catalog was built from
 
 
 @pytest.fixture

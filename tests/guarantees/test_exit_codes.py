@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from canon_cli.errors import ExitCode
-from fsutil import lock_held, unwritable
+from tests.fsutil import lock_held, unwritable
 
 
 @pytest.fixture(scope="module")

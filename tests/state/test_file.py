@@ -42,7 +42,7 @@ from canon_cli.state.records import (
     set_rating,
 )
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 NOW = "2026-12-01T10:00:00+00:00"
 
 EXAMPLE = """\

@@ -24,7 +24,7 @@ import pytest
 
 from canon_cli import fileio
 from canon_cli.errors import CanonIOError, ExitCode
-from fsutil import lock_held
+from tests.fsutil import lock_held
 
 
 @pytest.fixture(scope="module")
