@@ -15,7 +15,8 @@ import bibtexparser
 import pytest
 from bibtexparser.bparser import BibTexParser
 
-from canon_cli.output.export import arxiv_id, md_escape
+from canon_cli.catalog.urls import arxiv_id
+from canon_cli.output.export import md_escape
 
 Cli = Any
 

@@ -438,6 +438,6 @@ def _not_removable(catalog: Catalog, entry_id: str, path: Path) -> UsageError:
 
 def default_kind(url: str) -> str:
     """The kind ``canon add`` assumes when none is given: arXiv links are papers."""
-    from canon_cli.output.export import arxiv_id
+    from canon_cli.catalog.urls import arxiv_id
 
     return "paper" if arxiv_id(url) is not None else "article"

@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+_ARXIV = re.compile(
+    r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
 _FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -37,3 +42,9 @@ def url_problem(url: str) -> str | None:
     if not host:
         return "has no host"
     return None
+
+
+def arxiv_id(url: str) -> str | None:
+    """The arXiv identifier in an abs/pdf URL, without version or ``.pdf``."""
+    match = _ARXIV.match(url.strip())
+    return match.group("id") if match else None

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from canon_cli.catalog.store import Catalog, Entry
-from canon_cli.catalog.urls import url_problem
+from canon_cli.catalog.urls import arxiv_id, url_problem
 from canon_cli.errors import UsageError
 from canon_cli.text import clean, clean_line
 
@@ -277,11 +277,6 @@ def to_csv(items: list[Item]) -> str:
 
 # --- BibTeX -----------------------------------------------------------------
 
-_ARXIV = re.compile(
-    r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
-    re.IGNORECASE,
-)
 _ET_AL = re.compile(r"^(et\.? al\.?|others)$", re.IGNORECASE)
 _STOP_WORDS = frozenset({"a", "an", "the", "on", "of", "in", "for", "to", "and", "is"})
 _NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
@@ -297,12 +292,6 @@ _BIB_SPECIAL = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-
-
-def arxiv_id(url: str) -> str | None:
-    """The arXiv identifier in an abs/pdf URL, without version or ``.pdf``."""
-    match = _ARXIV.match(url.strip())
-    return match.group("id") if match else None
 
 
 def bib_escape(text: str) -> str:
