@@ -98,11 +98,11 @@ def _clash(catalog: Catalog, own_ids: dict[str, str], entry_id: str, own_path: P
     found = catalog.get(entry_id)
     if found is not None:
         return f"{found.title!r} in {found.source}"
-    row = catalog.db.execute("SELECT id FROM aliases WHERE alias = ?", (entry_id,)).fetchone()
-    if row is not None:
-        owner = catalog.get(row[0])
+    target = catalog.alias_target(entry_id)
+    if target is not None:
+        owner = catalog.get(target)
         where = owner.source if owner is not None else "the catalog"
-        return f"an alias of {row[0]!r} in {where}"
+        return f"an alias of {target!r} in {where}"
     if entry_id in own_ids:
         return f"{own_ids[entry_id]!r} in {own_path}"
     return None

@@ -6,12 +6,11 @@ Pure functions over a ``Catalog`` and plain values; the CLI only passes options 
 from __future__ import annotations
 
 import re
-import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from canon_cli.catalog.snapshot import CJK_RANGES, fts_text, title_key
-from canon_cli.catalog.store import ENTRY_COLUMNS, Catalog, Entry, entry_from_row
+from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.errors import UsageError
 from canon_cli.vocab import STATUSES
 
@@ -101,21 +100,10 @@ def _sql_filters(catalog: Catalog, filters: Filters) -> tuple[list[str], list[ob
     return where, params
 
 
-def entry_status(entry: Entry, statuses: Mapping[str, str]) -> str:
-    """An entry's status, found under its id or, after a rename, under an alias."""
-    status = statuses.get(entry.id)
-    if status is None:
-        for alias in entry.aliases:
-            status = statuses.get(alias)
-            if status is not None:
-                break
-    return status or "unread"
-
-
-def select_entries(
-    catalog: Catalog, filters: Filters, statuses: Mapping[str, str], full: bool = True
-) -> Iterator[Entry]:
-    """Entries matching every filter, in reading order (``full=False``: listing fields only)."""
+def find_entries(catalog: Catalog, filters: Filters, full: bool = True) -> Iterator[Entry]:
+    """Entries matching every catalog filter, in reading order (``full=False``: listing
+    fields only). ``filters.statuses`` is the reading layer's to apply (reading/status.py).
+    """
     check_filters(catalog, filters)
     where, params = _sql_filters(catalog, filters)
     if filters.search:
@@ -124,10 +112,7 @@ def select_entries(
             return
         where.append("ord IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
         params.append(match)
-    for entry in catalog.entries(" AND ".join(where), params, full):
-        if filters.statuses and entry_status(entry, statuses) not in filters.statuses:
-            continue
-        yield entry
+    yield from catalog.entries(" AND ".join(where), params, full)
 
 
 # --- search -----------------------------------------------------------------
@@ -154,11 +139,6 @@ def _phrase(tokens: list[str]) -> str:
     return quoted if _is_cjk(tokens[-1]) else quoted + "*"
 
 
-def _has_match(catalog: Catalog, expression: str) -> bool:
-    row = catalog.db.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", (expression,))
-    return row.fetchone() is not None
-
-
 def _close_terms(catalog: Catalog, token: str) -> list[str]:
     """Title, tag and summary terms within a small edit distance of a mistyped word.
 
@@ -166,18 +146,7 @@ def _close_terms(catalog: Catalog, token: str) -> list[str]:
     """
     import difflib
 
-    try:
-        catalog.db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, 'fts', 'col')"
-        )
-        rows = catalog.db.execute(
-            "SELECT DISTINCT term FROM temp.vocab WHERE col != 'authors'"
-            " AND length(term) BETWEEN ? AND ?",
-            (len(token) - 2, len(token) + 2),
-        )
-        terms = [term for (term,) in rows]
-    except sqlite3.Error:  # fts5vocab missing from this SQLite build: no fuzzy matching
-        return []
+    terms = catalog.index_terms(len(token) - 2, len(token) + 2)
     return difflib.get_close_matches(token, terms, n=3, cutoff=0.8)
 
 
@@ -197,7 +166,7 @@ def _match_expression(catalog: Catalog, text: str) -> str | None:
     groups: list[str] = []
     for tokens in chunks:
         term = _phrase(tokens)
-        if len(tokens) == 1 and len(tokens[0]) >= 4 and not _has_match(catalog, term):
+        if len(tokens) == 1 and len(tokens[0]) >= 4 and not catalog.has_match(term):
             alternatives = _close_terms(catalog, tokens[0])
             if alternatives:
                 term = "(" + " OR ".join([term, *(_phrase([a]) for a in alternatives)]) + ")"
@@ -210,31 +179,19 @@ class Hit(NamedTuple):
     strong: bool  # matched in the title, authors or tags (ranked above summary-only hits)
 
 
-def search_entries(
-    catalog: Catalog, query: str, filters: Filters, statuses: Mapping[str, str]
-) -> Iterator[Hit]:
-    """Ranked search: title/author/tag hits first, then summary hits; bm25 within each."""
+def search_catalog(catalog: Catalog, query: str, filters: Filters) -> Iterator[Hit]:
+    """Ranked search: title/author/tag hits first, then summary hits; bm25 within each.
+
+    ``filters.statuses`` is the reading layer's to apply (reading/status.py).
+    """
     check_filters(catalog, filters)
     match = _match_expression(catalog, query)
     if match is None:
         return
     where, params = _sql_filters(catalog, filters)
-    columns = ", ".join("e." + c.strip() for c in ENTRY_COLUMNS.split(","))
-    sql = (
-        "WITH hits AS (SELECT rowid AS r, bm25(fts, 8.0, 4.0, 6.0, 1.0) AS score"
-        " FROM fts WHERE fts MATCH ?),"
-        " strong AS (SELECT rowid AS r FROM fts WHERE fts MATCH ?)"
-        f" SELECT {columns}, e.ord IN strong AS is_strong FROM entries e"
-        " JOIN hits ON e.ord = hits.r"
-        + ("".join(" AND " + w for w in where))
-        + " ORDER BY is_strong DESC, hits.score, e.ord"
-    )
     strong = "{title authors tags} : (" + match + ")"
-    for row in catalog.db.execute(sql, (match, strong, *params)):
-        entry = entry_from_row(row[:-1])
-        if filters.statuses and entry_status(entry, statuses) not in filters.statuses:
-            continue
-        yield Hit(entry, bool(row[-1]))
+    for entry, is_strong in catalog.search(match, strong, where, params):
+        yield Hit(entry, is_strong)
 
 
 # --- resolving ids ----------------------------------------------------------
@@ -246,12 +203,11 @@ def resolve_entry(catalog: Catalog, text: str) -> Entry:
     entry = catalog.get(wanted) or catalog.get(wanted.lower())
     if entry is not None:
         return entry
-    row = catalog.db.execute("SELECT id FROM aliases WHERE alias = ?", (wanted.lower(),))
-    found = row.fetchone()
-    if found is not None:
-        resolved = catalog.get(found[0])
-        assert resolved is not None
-        return resolved
+    target = catalog.alias_target(wanted.lower())
+    if target is not None:
+        resolved = catalog.get(target)
+        if resolved is not None:
+            return resolved
     key = title_key(wanted)
     if key:
         by_title = list(catalog.entries("title_key = ? OR title_key = ?", (key, key)))
@@ -289,11 +245,11 @@ def _not_found(catalog: Catalog, text: str) -> UsageError:
     import difflib
 
     wanted = text.strip().lower()
-    ids = [i for (i,) in catalog.db.execute("SELECT id FROM entries")]
+    ids = catalog.ids()
     close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
     if not close:
         key = title_key(text)
-        keyed = dict(catalog.db.execute("SELECT title_key, id FROM entries").fetchall())
+        keyed = catalog.ids_by_title_key()
         close = [keyed[k] for k in difflib.get_close_matches(key, list(keyed), n=3, cutoff=0.6)]
     if not close and len(wanted) >= 3:
         close = [i for i in ids if wanted in i][:3]

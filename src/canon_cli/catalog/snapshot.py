@@ -109,12 +109,12 @@ def open_catalog(paths: list[Path], cache: Path) -> Catalog:
     db = _open_existing(db_path, key)
     if db is not None:
         try:
-            return Catalog(db, paths)
+            return Catalog(db, paths, db_path)
         except sqlite3.Error:  # damaged on disk since it was written: build it again
             db.close()
     db = _rebuild(paths, cache, db_path, key)
     try:
-        return Catalog(db, paths)
+        return Catalog(db, paths, db_path)
     except sqlite3.Error as exc:  # written by us moments ago, so this is a real fault
         raise CatalogError(f"catalog snapshot is unreadable: {exc}", path=str(db_path)) from None
 

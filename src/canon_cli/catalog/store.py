@@ -10,11 +10,25 @@ is warm, and a 100,000-entry catalog is queried without loading it into memory.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from canon_cli.errors import CanonIOError
+
+
+class SnapshotDamagedError(CanonIOError):
+    """The catalog snapshot was found damaged mid-query; it has been removed."""
+
+    def __init__(self, path: Path, cause: Exception) -> None:
+        super().__init__(
+            f"the catalog snapshot {path} is damaged ({cause}); it has been removed, "
+            "so the next run rebuilds it"
+        )
+        self.path = path
 
 
 class Section(NamedTuple):
@@ -112,11 +126,19 @@ def entry_from_row(row: Sequence[Any]) -> Entry:
 
 
 class Catalog:
-    """A read-only view of a validated catalog snapshot."""
+    """A read-only view of a validated catalog snapshot: every read of its SQL is here.
 
-    def __init__(self, db: sqlite3.Connection, sources: list[Path]) -> None:
+    A page of the snapshot damaged after it was written only shows when a query reaches
+    it; every query therefore goes through ``_rows``, which removes the damaged file (so
+    the next run rebuilds it) and reports a ``SnapshotDamagedError``.
+    """
+
+    def __init__(
+        self, db: sqlite3.Connection, sources: list[Path], path: Path | None = None
+    ) -> None:
         self.db = db
         self.sources = sources
+        self.path = path
         self.sections: list[Section] = [
             Section(slug, name_en, name_zh, desc_en, desc_zh, parent, tuple(path.split("/")))
             for slug, name_en, name_zh, desc_en, desc_zh, parent, path in db.execute(
@@ -132,11 +154,25 @@ class Catalog:
         self.title: str = meta.get("title", "")
         self.source_url: str | None = meta.get("source_url") or None
 
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
+        try:
+            yield from self.db.execute(sql, tuple(params))
+        except sqlite3.DatabaseError as exc:
+            if type(exc) is not sqlite3.DatabaseError or self.path is None:
+                raise
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            raise SnapshotDamagedError(self.path, exc) from None
+
+    def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
+        return next(self._rows(sql, params), None)
+
     def __len__(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM entries").fetchone()[0])
+        row = self._one("SELECT count(*) FROM entries")
+        return int(row[0]) if row else 0
 
     def kinds(self) -> list[str]:
-        return [k for (k,) in self.db.execute("SELECT DISTINCT kind FROM entries ORDER BY kind")]
+        return [k for (k,) in self._rows("SELECT DISTINCT kind FROM entries ORDER BY kind")]
 
     def entries(
         self, where: str = "", params: Sequence[object] = (), full: bool = True
@@ -150,14 +186,97 @@ class Catalog:
         sql = f"SELECT {columns} FROM entries"
         if where:
             sql += f" WHERE {where}"
-        for row in self.db.execute(sql + " ORDER BY ord", tuple(params)):
+        for row in self._rows(sql + " ORDER BY ord", params):
             yield entry_from_row(row)
 
     def get(self, entry_id: str) -> Entry | None:
-        row = self.db.execute(
-            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id = ?", (entry_id,)
-        ).fetchone()
+        row = self._one(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id = ?", (entry_id,))
         return None if row is None else entry_from_row(row)
+
+    def alias_target(self, alias: str) -> str | None:
+        """The id an alias (a former id) stands for, if any."""
+        row = self._one("SELECT id FROM aliases WHERE alias = ?", (alias,))
+        return None if row is None else str(row[0])
+
+    def get_by_id_or_alias(self, entry_id: str) -> Entry | None:
+        """The entry with this id, or the one it is a former id of."""
+        found = self.get(entry_id)
+        if found is None:
+            target = self.alias_target(entry_id)
+            found = self.get(target) if target is not None else None
+        return found
+
+    def ids(self) -> list[str]:
+        return [i for (i,) in self._rows("SELECT id FROM entries ORDER BY ord")]
+
+    def ids_by_title_key(self) -> dict[str, str]:
+        """Each entry's normalised title (see ``snapshot.title_key``) to its id."""
+        return {key: i for key, i in self._rows("SELECT title_key, id FROM entries")}
+
+    def ids_starting(self, prefix: str) -> list[tuple[str, str, str]]:
+        """(id, title, source file) of entries whose id starts with ``prefix``, in order."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        sql = "SELECT id, title, source FROM entries WHERE id LIKE ? ESCAPE '\\' ORDER BY ord"
+        return [(str(i), str(t), str(s)) for i, t, s in self._rows(sql, (escaped + "%",))]
+
+    def id_sections(
+        self, scope: list[str] | None = None
+    ) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+        """(id, section, aliases) of every entry in reading order, within ``scope`` sections."""
+        where, params = "", list[object]()
+        if scope is not None:
+            where = f" WHERE section IN ({','.join('?' * len(scope))})"
+            params = list(scope)
+        sql = f"SELECT id, section, aliases FROM entries{where} ORDER BY ord"
+        for entry_id, section, aliases in self._rows(sql, params):
+            yield entry_id, section, _json_tuple(aliases)
+
+    def tag_counts(self) -> dict[str, int]:
+        """How many entries carry each tag: every vocabulary tag, then any others."""
+        counts = dict.fromkeys(self.tags, 0)
+        for (tags,) in self._rows("SELECT tags FROM entries"):
+            for tag in tags.split():
+                counts[tag] = counts.get(tag, 0) + 1
+        return counts
+
+    def has_match(self, expression: str) -> bool:
+        """Whether an FTS5 expression matches any entry."""
+        return self._one("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", (expression,)) is not None
+
+    def index_terms(self, shortest: int, longest: int) -> list[str]:
+        """Title, tag and summary terms of the search index (authors left out).
+
+        Empty when this SQLite build has no fts5vocab.
+        """
+        try:
+            self.db.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, 'fts', 'col')"
+            )
+        except sqlite3.OperationalError:
+            return []
+        sql = (
+            "SELECT DISTINCT term FROM temp.vocab WHERE col != 'authors'"
+            " AND length(term) BETWEEN ? AND ?"
+        )
+        return [term for (term,) in self._rows(sql, (shortest, longest))]
+
+    def search(
+        self, match: str, strong: str, where: Sequence[str], params: Sequence[object]
+    ) -> Iterator[tuple[Entry, bool]]:
+        """Entries matching the FTS5 expression ``match``, with whether ``strong`` matches
+        too; strong hits first, then by bm25 (title 8, authors 4, tags 6, summaries 1)."""
+        columns = ", ".join("e." + c.strip() for c in ENTRY_COLUMNS.split(","))
+        sql = (
+            "WITH hits AS (SELECT rowid AS r, bm25(fts, 8.0, 4.0, 6.0, 1.0) AS score"
+            " FROM fts WHERE fts MATCH ?),"
+            " strong AS (SELECT rowid AS r FROM fts WHERE fts MATCH ?)"
+            f" SELECT {columns}, e.ord IN strong AS is_strong FROM entries e"
+            " JOIN hits ON e.ord = hits.r"
+            + ("".join(" AND " + w for w in where))
+            + " ORDER BY is_strong DESC, hits.score, e.ord"
+        )
+        for row in self._rows(sql, (match, strong, *params)):
+            yield entry_from_row(row[:-1]), bool(row[-1])
 
     def subtree(self, slug: str) -> list[str]:
         """The slug and every section below it."""
@@ -165,4 +284,4 @@ class Catalog:
 
     def section_counts(self) -> dict[str, int]:
         """Number of entries directly in each section."""
-        return dict(self.db.execute("SELECT section, count(*) FROM entries GROUP BY section"))
+        return dict(self._rows("SELECT section, count(*) FROM entries GROUP BY section"))

@@ -41,7 +41,7 @@ def list_entries(
     limit: int | None = None,
     as_json: bool = False,
 ) -> None:
-    from canon_cli.catalog.query import select_entries
+    from canon_cli.reading.status import select_entries
 
     catalog = session.catalog()
     statuses = session.statuses()

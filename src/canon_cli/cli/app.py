@@ -29,7 +29,7 @@ class CanonGroup(TyperGroup):
             nonlocal result
             result = super(CanonGroup, self).invoke(ctx)
 
-        code = run_guarded(call, lambda: ctx.obj)
+        code = run_guarded(call)
         if code:
             raise typer.Exit(code)
         return result

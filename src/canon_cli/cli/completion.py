@@ -78,11 +78,7 @@ def _catalog(ctx: Any) -> Catalog:
 
 def entry_ids(catalog: Catalog, incomplete: str, source: Path | None = None) -> Completions:
     """Ids starting with ``incomplete`` in reading order, with their titles as help."""
-    escaped = incomplete.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows = catalog.db.execute(
-        "SELECT id, title, source FROM entries WHERE id LIKE ? ESCAPE '\\' ORDER BY ord",
-        (escaped + "%",),
-    )
+    rows = catalog.ids_starting(incomplete)
     if source is None:
         return [(str(i), help_text(str(t))) for i, t, _ in rows]
     import os

@@ -159,6 +159,6 @@ def run(argv: list[str]) -> int | None:
     if command in MARKS:
         ids = [str(i) for i in options["ids"]]  # type: ignore[attr-defined]
         status = MARKS[command]
-        return run_guarded(lambda: actions.mark(session, ids, status), lambda: session)
+        return run_guarded(lambda: actions.mark(session, ids, status))
     action = table[command]
-    return run_guarded(lambda: action(session, **options), lambda: session)
+    return run_guarded(lambda: action(session, **options))

@@ -59,8 +59,8 @@ class Item:
 def select_items(catalog: Catalog, filters: Filters, state: Any) -> list[Item]:
     """The entries ``filters`` select, in reading order, each with the user's record
     from the reading ``state`` (found under a former id too, after a rename)."""
-    from canon_cli.catalog.query import select_entries
     from canon_cli.reading.progress import record_of
+    from canon_cli.reading.status import select_entries
 
     statuses = {entry_id: record.status for entry_id, record in state.entries.items()}
     entries = list(select_entries(catalog, filters, statuses))

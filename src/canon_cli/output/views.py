@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from canon_cli.catalog.query import entry_status
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.output import render
+from canon_cli.reading.status import entry_status
 from canon_cli.text import clean, clean_line
 from canon_cli.vocab import STATUSES
 
@@ -293,10 +293,7 @@ def show_launch(
 
 def show_tags(catalog: Catalog, as_json: bool) -> None:
     """``tags``: the controlled vocabulary, with how many entries carry each tag."""
-    counts = dict.fromkeys(catalog.tags, 0)
-    for (tags,) in catalog.db.execute("SELECT tags FROM entries"):
-        for tag in tags.split():
-            counts[tag] = counts.get(tag, 0) + 1
+    counts = catalog.tag_counts()
     if as_json:
         render.print_json(
             [

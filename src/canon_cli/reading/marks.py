@@ -6,13 +6,13 @@ from pathlib import Path
 
 from canon_cli.catalog.query import resolve_entries, resolve_entry
 from canon_cli.catalog.store import Catalog, Entry
-from canon_cli.reading.progress import state_key
+from canon_cli.reading.status import state_key
 from canon_cli.state.records import ReadingState, add_note, mark, now_iso, set_rating
 
 
 def _adopt(state: ReadingState, entry: Entry) -> str:
     """Move progress recorded under a former id (an alias) to the entry's current id."""
-    key = state_key(state, entry)
+    key = state_key(entry, state.entries)
     if key is not None and key != entry.id:
         state.entries[entry.id] = state.entries.pop(key)
     return entry.id

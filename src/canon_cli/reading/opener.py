@@ -120,7 +120,7 @@ def marks_reading(
     """Whether opening ``entry`` moves it to ``reading``: only an unread entry, and only
     without ``--no-mark`` and with ``open_marks_reading`` on (the config is read last,
     so only when it matters)."""
-    from canon_cli.catalog.query import entry_status
+    from canon_cli.reading.status import entry_status
 
     return not no_mark and entry_status(entry, statuses) == "unread" and config().open_marks_reading
 

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
 from canon_cli.catalog.store import Catalog, Entry
+from canon_cli.reading.status import state_key, status_for
 from canon_cli.vocab import STATUSES
 
 
-def state_key(state: Any, entry: Entry) -> str | None:
-    """The key under which the state holds this entry: its id, or an alias after a rename."""
-    if entry.id in state.entries:
-        return entry.id
-    for alias in entry.aliases:
-        if alias in state.entries:
-            return str(alias)
-    return None
-
-
 def record_of(state: Any, entry: Entry) -> dict[str, Any]:
-    key = state_key(state, entry)
+    key = state_key(entry, state.entries)
     if key is None:
         return {"status": "unread"}
     rec = state.entries[key]
@@ -46,21 +36,10 @@ def status_by_entry(
     catalog: Catalog, statuses: Mapping[str, str], scope: list[str] | None
 ) -> list[tuple[str, str, str]]:
     """(id, section, status) of every entry in reading order, within ``scope`` sections."""
-    where = ""
-    params: list[object] = []
-    if scope is not None:
-        where = f" WHERE section IN ({','.join('?' * len(scope))})"
-        params = list(scope)
-    rows = catalog.db.execute(
-        f"SELECT id, section, aliases FROM entries{where} ORDER BY ord", params
-    )
-    result = []
-    for entry_id, section, aliases in rows:
-        status = statuses.get(entry_id)
-        if status is None and aliases != "[]":
-            status = next((statuses[a] for a in json.loads(aliases) if a in statuses), None)
-        result.append((entry_id, section, status or "unread"))
-    return result
+    return [
+        (entry_id, section, status_for(entry_id, aliases, statuses))
+        for entry_id, section, aliases in catalog.id_sections(scope)
+    ]
 
 
 def progress_summary(
@@ -100,7 +79,8 @@ def next_entries(
     limit: int = 1,
 ) -> list[Entry]:
     """What to read next in curriculum order: entries being read first, then the first unread."""
-    from canon_cli.catalog.query import Filters, entry_status, select_entries
+    from canon_cli.catalog.query import Filters
+    from canon_cli.reading.status import entry_status, select_entries
 
     reading: list[Entry] = []
     unread: list[Entry] = []
@@ -124,12 +104,7 @@ def log_events(state: Any, catalog: Catalog) -> list[dict[str, str]]:
             if not stamp:
                 continue
             if entry_id not in titles:
-                found = catalog.get(entry_id)
-                if found is None:
-                    row = catalog.db.execute(
-                        "SELECT id FROM aliases WHERE alias = ?", (entry_id,)
-                    ).fetchone()
-                    found = catalog.get(row[0]) if row else None
+                found = catalog.get_by_id_or_alias(entry_id)
                 titles[entry_id] = found.title if found else "(not in the catalog)"
             events.append(
                 {

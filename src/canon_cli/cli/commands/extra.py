@@ -59,8 +59,8 @@ def search(
     """
     from itertools import islice
 
-    from canon_cli.catalog.query import search_entries
     from canon_cli.cli.actions import make_filters
+    from canon_cli.reading.status import search_entries
 
     session: Session = ctx.obj
     catalog = session.catalog()
@@ -74,8 +74,8 @@ def search(
 
 
 def _show_hits(hits: list[Hit], statuses: dict[str, str], lang: str, as_json: bool) -> None:
-    from canon_cli.catalog.query import entry_status
     from canon_cli.output.views import entry_json
+    from canon_cli.reading.status import entry_status
 
     if as_json:
         render.print_json(
