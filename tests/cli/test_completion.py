@@ -182,6 +182,8 @@ def test_a_warm_completion_reads_no_yaml(canon_home: Path) -> None:
 def test_bash_protocol_completes_option_values(run_canon: RunCanon) -> None:
     result = bash_complete(run_canon, "canon search --section ag")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "agents\n", "")
+    # progress takes one section: it completes like the others
+    assert bash_complete(run_canon, "canon progress --section ag").stdout == "agents\n"
     assert bash_complete(run_canon, "canon list --tag re").stdout.split() == [
         "reasoning",
         "retrieval",

@@ -25,6 +25,16 @@ SectionOpt = Annotated[
         autocompletion=complete_section,
     ),
 ]
+OneSectionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--section",
+        "-s",
+        help="Only this section (any level).",
+        show_default=False,
+        autocompletion=complete_section,
+    ),
+]
 YearOpt = Annotated[
     str | None,
     typer.Option("--year", "-y", help="A year (2022) or a range: 2020..2022, 2021.., ..2019."),

@@ -9,7 +9,14 @@ import typer
 
 from canon_cli import paths
 from canon_cli.cli import actions
-from canon_cli.cli.options import EntryIdArg, EntryIdsArg, JsonOpt, KindOpt, SectionOpt
+from canon_cli.cli.options import (
+    EntryIdArg,
+    EntryIdsArg,
+    JsonOpt,
+    KindOpt,
+    OneSectionOpt,
+    SectionOpt,
+)
 from canon_cli.cli.session import Session
 from canon_cli.output import views
 from canon_cli.vocab import MAX_COUNT
@@ -121,9 +128,7 @@ def rate(
 @app.command()
 def progress(
     ctx: typer.Context,
-    section: Annotated[
-        str | None, typer.Option("--section", "-s", help="Only this section (any level).")
-    ] = None,
+    section: OneSectionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show overall and per-section progress, and what you are reading now.
