@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import canon_cli
 from canon_cli.catalog import snapshot
 from tests.fsutil import unwritable
 
@@ -91,7 +92,7 @@ def assert_trusted_snapshot(path: Path) -> None:
     meta = dict(db.execute("SELECT key, value FROM meta"))
     db.close()
     assert meta["complete"] == "1"
-    assert meta["identity"].startswith(f"canon {snapshot.__version__} snapshot")
+    assert meta["identity"].startswith(f"canon {canon_cli.__version__} snapshot")
 
 
 def tamper(path: Path, sql: str, *params: object) -> None:
@@ -298,6 +299,7 @@ def test_state_snapshot_with_the_right_key_but_bad_rows_is_rebuilt(
 ) -> None:
     path = state_snapshot(canon_home)
     blob = json.loads(path.read_bytes())
+    rows: Any
     for rows in (
         [["bert", "finished", None, None, None, [], None]],  # not a status
         [["bert"]],
@@ -318,9 +320,9 @@ def test_state_snapshot_from_another_canon_version_is_ignored(
 
     path = state_snapshot(canon_home)
     blob = json.loads(path.read_bytes())
-    assert blob["key"].startswith(f"canon {statuses.__version__} ")
+    assert blob["key"].startswith(f"canon {canon_cli.__version__} ")
     # an older canon's snapshot of the same bytes, claiming nothing is read
-    old_key = blob["key"].replace(f"canon {statuses.__version__} ", "canon 0.0.1 ", 1)
+    old_key = blob["key"].replace(f"canon {canon_cli.__version__} ", "canon 0.0.1 ", 1)
     path.write_text(json.dumps({"key": old_key, "entries": []}))
     with monkeypatch.context() as patch:
         patch.setattr(statuses, "__version__", "0.0.1")

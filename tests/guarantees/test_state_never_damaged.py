@@ -58,10 +58,10 @@ def leftovers(home: Path) -> list[str]:
 def _path_of(arg: Any) -> str:
     if isinstance(arg, int):
         try:
-            return os.readlink(f"/proc/self/fd/{arg}")
+            return str(os.readlink(f"/proc/self/fd/{arg}"))
         except OSError:
             return ""
-    return os.fspath(arg)
+    return str(os.fspath(arg))
 
 
 def _is_temp_for(name: str) -> Callable[[str], bool]:

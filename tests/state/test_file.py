@@ -33,7 +33,6 @@ from canon_cli.state.file import (
     update_state,
 )
 from canon_cli.state.records import (
-    STATUSES,
     EntryState,
     Note,
     ReadingState,
@@ -41,6 +40,7 @@ from canon_cli.state.records import (
     mark,
     set_rating,
 )
+from canon_cli.vocab import STATUSES
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 NOW = "2026-12-01T10:00:00+00:00"

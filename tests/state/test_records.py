@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from canon_cli.errors import UsageError
 from canon_cli.state.records import (
-    STATUSES,
     EntryState,
     Note,
     ReadingState,
@@ -24,6 +23,7 @@ from canon_cli.state.records import (
     set_rating,
     status_of,
 )
+from canon_cli.vocab import STATUSES
 
 T0 = "2026-11-20T10:00:00+00:00"
 T1 = "2026-11-21T09:00:00+00:00"
