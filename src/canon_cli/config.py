@@ -22,6 +22,8 @@ KEYS = {
     "language": "Language of summaries and section names: en or zh.",
     "catalogs": "Extra catalog files merged after the built-in one (a list of paths).",
     "open_marks_reading": "Whether 'canon open' marks an unread entry as reading (true/false).",
+    "sync_folder": "A folder your machines share (Dropbox, Syncthing, a git work tree); "
+    "canon syncs the reading state through it.",
 }
 
 
@@ -29,6 +31,7 @@ class Config(NamedTuple):  # a NamedTuple: defining a dataclass costs start-up t
     language: str = "en"
     catalogs: tuple[str, ...] = ()
     open_marks_reading: bool = True
+    sync_folder: str | None = None
     path: Path | None = None
     set_keys: frozenset[str] = frozenset()  # keys present in the file
 
@@ -37,6 +40,7 @@ class Config(NamedTuple):  # a NamedTuple: defining a dataclass costs start-up t
             "language": self.language,
             "catalogs": list(self.catalogs),
             "open_marks_reading": self.open_marks_reading,
+            "sync_folder": self.sync_folder,
         }
 
 
@@ -78,10 +82,18 @@ def validate(data: dict[str, Any], path: Path, text: str = "") -> Config:
             path=str(path),
             line=_line_of(text, "open_marks_reading"),
         )
+    sync_folder = data.get("sync_folder")
+    if sync_folder is not None and not (isinstance(sync_folder, str) and sync_folder.strip()):
+        raise ConfigError(
+            "sync_folder must be the path of a folder",
+            path=str(path),
+            line=_line_of(text, "sync_folder"),
+        )
     return Config(
         language=language,
         catalogs=tuple(catalogs),
         open_marks_reading=marks,
+        sync_folder=sync_folder,
         path=path,
         set_keys=frozenset(data),
     )
@@ -106,6 +118,15 @@ def catalog_paths(config: Config) -> list[Path]:
     """Extra catalogs from the config, relative paths taken from the config's folder."""
     base = config.path.parent if config.path is not None else Path.cwd()
     return [(base / Path(p).expanduser()) for p in config.catalogs]
+
+
+def sync_folder_path(config: Config) -> Path | None:
+    """The sync folder, if one is set: ``~`` expanded, a relative path taken from the
+    config's folder (like ``catalogs``)."""
+    if config.sync_folder is None:
+        return None
+    base = config.path.parent if config.path is not None else Path.cwd()
+    return base / Path(config.sync_folder).expanduser()
 
 
 # --- changing settings ------------------------------------------------------
@@ -141,6 +162,8 @@ def unknown_setting(key: str) -> UsageError:
 
 def format_setting(value: Any) -> str:
     """A setting's value as the user types it: ``true``, ``en``, ``a.yaml,b.yaml``."""
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
@@ -164,6 +187,30 @@ def catalog_setting(text: str, cwd: Path) -> str:
     return stored
 
 
+def sync_folder_setting(text: str, cwd: Path) -> str:
+    """A sync folder from the command line as it is stored: a relative path made
+    absolute from ``cwd``, ``~`` kept (so one config suits machines whose home
+    differs). The folder must exist: canon never creates it, as a sync folder that is
+    missing is usually one not mounted or synced yet."""
+    from canon_cli.i18n import _
+
+    raw = text.strip()
+    if not raw:
+        raise UsageError(_("the sync folder path is empty"))
+    expanded = Path(raw).expanduser()
+    full = expanded if expanded.is_absolute() else cwd / expanded
+    if not full.is_dir():
+        what = _("is a file, not a folder") if full.exists() else _("does not exist")
+        raise UsageError(
+            _("sync folder {path!r} {what}").format(path=raw, what=what),
+            hint=_(
+                "Create the folder first (for example inside your Dropbox or Syncthing "
+                "folder, or clone your git sync repository), then set it again."
+            ),
+        )
+    return raw if raw.startswith("~") else os.path.normpath(cwd / expanded)
+
+
 def parse_setting(key: str, text: str, cwd: Path) -> Any:
     """A value typed on the command line, checked and converted for ``key``."""
     if key not in KEYS:
@@ -180,6 +227,8 @@ def parse_setting(key: str, text: str, cwd: Path) -> Any:
         if word in _FALSE:
             return False
         raise UsageError(f"open_marks_reading must be true or false, not {text!r}")
+    if key == "sync_folder":
+        return sync_folder_setting(text, cwd)
     catalogs: list[str] = []
     for part in text.split(","):
         if part.strip():

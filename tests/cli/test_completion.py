@@ -112,6 +112,7 @@ def test_sections_tags_kinds_statuses_and_settings() -> None:
         "language",
         "catalogs",
         "open_marks_reading",
+        "sync_folder",
     ]
     assert values(complete_setting_value(context(key="language"), "")) == ["en", "zh"]
     assert values(complete_setting_value(context(key="open_marks_reading"), "t")) == ["true"]

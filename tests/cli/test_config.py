@@ -63,13 +63,19 @@ def test_config_shows_defaults_before_a_file_exists(cli: Cli, canon_home: Path) 
         ["language", "en"],
         ["catalogs", ""],
         ["open_marks_reading", "true"],
+        ["sync_folder", ""],
     ]
     assert str(config_file(canon_home)) in result.stderr
     assert "not created yet" in result.stderr
     data = json.loads(cli("config", "--json").stdout)
     assert data["path"] == str(config_file(canon_home))
     assert data["exists"] is False
-    assert data["settings"] == {"language": "en", "catalogs": [], "open_marks_reading": True}
+    assert data["settings"] == {
+        "language": "en",
+        "catalogs": [],
+        "open_marks_reading": True,
+        "sync_folder": None,
+    }
 
 
 def test_config_in_a_terminal_is_a_table_with_the_file(cli: Cli, canon_home: Path) -> None:
@@ -138,6 +144,8 @@ def test_unset_removes_the_line_and_the_default_applies(cli: Cli, canon_home: Pa
         (["set", "colour", "red"], "unknown setting 'colour'"),
         (["set", "langauge", "zh"], "Did you mean 'language'?"),
         (["set", "catalogs", "missing.yaml"], "catalog file 'missing.yaml' does not exist"),
+        (["set", "sync_folder", "no-such-dir"], "sync folder 'no-such-dir' does not exist"),
+        (["set", "sync_folder", "  "], "the sync folder path is empty"),
         (["get", "colour"], "unknown setting 'colour'"),
         (["unset", "colour"], "unknown setting 'colour'"),
     ],
@@ -302,3 +310,42 @@ def test_help_has_an_example(cli: Cli) -> None:
         assert result.exit_code == 0
         assert "Example: canon config " in result.stdout
     assert "Example: canon config" in cli("config", "--help").stdout
+
+
+def test_sync_folder_is_stored_absolute_and_tilde_is_kept(
+    cli: Cli, canon_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from canon_cli.config import load_config, sync_folder_path
+
+    work = tmp_path / "work"
+    (work / "Dropbox" / "canon").mkdir(parents=True)
+    monkeypatch.chdir(work)
+    result = cli("config", "set", "sync_folder", "Dropbox/canon")
+    assert result.exit_code == 0, result.stderr
+    assert cli("config", "get", "sync_folder").stdout == f"{work / 'Dropbox' / 'canon'}\n"
+    home = Path(os.environ["HOME"])
+    (home / "Sync").mkdir(parents=True)
+    assert cli("config", "set", "sync_folder", "~/Sync").exit_code == 0
+    text = config_file(canon_home).read_text(encoding="utf-8")
+    assert tomllib.loads(text)["sync_folder"] == "~/Sync"
+    assert sync_folder_path(load_config(config_file(canon_home))) == home / "Sync"
+    assert cli("config", "unset", "sync_folder").exit_code == 0
+    assert json.loads(cli("config", "get", "sync_folder", "--json").stdout) is None
+
+
+def test_sync_folder_must_be_a_folder(cli: Cli, canon_home: Path, tmp_path: Path) -> None:
+    afile = tmp_path / "a-file"
+    afile.write_text("x")
+    result = cli("config", "set", "sync_folder", str(afile))
+    assert result.exit_code == 2
+    assert "is a file, not a folder" in result.stderr and "Create the folder" in result.stderr
+    assert not config_file(canon_home).exists()
+
+
+def test_a_hand_written_sync_folder_that_is_not_text_is_named(cli: Cli, canon_home: Path) -> None:
+    path = config_file(canon_home)
+    path.parent.mkdir(parents=True)
+    path.write_text("language = 'en'\nsync_folder = 3\n", encoding="utf-8")
+    result = cli("config")
+    assert result.exit_code == 3
+    assert f"{path}:2: sync_folder must be the path of a folder" in result.stderr

@@ -72,6 +72,7 @@ VALUES = [
     "language",
     "catalogs",
     "open_marks_reading",
+    "sync_folder",
     "true",
     # numbers and years
     "0",
