@@ -30,6 +30,20 @@ def canon_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     yield home
 
 
+@pytest.fixture
+def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """git reads no config of the machine's and commits under a fixed name; returns the
+    global config file it reads instead."""
+    config = tmp_path / "gitconfig"
+    config.write_text("[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Reader")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "reader@example.org")
+    return config
+
+
 class Result:
     def __init__(self, code: int, stdout: str, stderr: str) -> None:
         self.exit_code = code

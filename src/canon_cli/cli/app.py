@@ -104,6 +104,7 @@ COMMAND_MODULES = {
     "add": "extra",
     "remove": "extra",
     "export": "extra",
+    "sync": "sync",
 }
 
 

@@ -1,0 +1,41 @@
+"""The sync command: take in every device's changes from the sync folder, and pull and
+push when that folder is a git work tree."""
+
+from __future__ import annotations
+
+import typer
+
+from canon_cli.cli.options import JsonOpt
+from canon_cli.cli.session import Session
+from canon_cli.errors import UsageError
+from canon_cli.i18n import _
+
+app = typer.Typer()
+
+
+@app.command()
+def sync(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Sync your reading state through the sync folder now, and list the devices seen.
+
+    Reads every device's file in the folder again from its start. When the folder is
+    a git work tree, also commits this device's file, pulls (a rebase, which never
+    conflicts) and pushes; no other command runs git. Set the folder first with
+    'canon config set sync_folder DIR'.
+
+    Example: canon sync --json
+    """
+    from canon_cli.config import sync_folder_path
+    from canon_cli.output.syncview import show_sync
+    from canon_cli.state.sync import sync_now
+
+    session: Session = ctx.obj
+    folder = sync_folder_path(session.config())
+    if folder is None:
+        raise UsageError(
+            _("no sync folder is set"),
+            hint=_("Choose one your machines share: canon config set sync_folder ~/Dropbox/canon"),
+        )
+    report = sync_now(folder)
+    show_sync(report, as_json)
+    if report.git_error is not None:
+        raise report.git_error

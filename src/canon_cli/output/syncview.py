@@ -1,0 +1,94 @@
+"""``canon sync``'s report: the devices seen, git's part, and what could not be read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from canon_cli.i18n import _, ngettext
+from canon_cli.output import render
+from canon_cli.state.changes import Clock
+from canon_cli.state.sync import SyncReport
+from canon_cli.state.syncdir import SyncWarning
+
+
+def _instant(clock: Clock) -> datetime:
+    return datetime.fromtimestamp(clock.wall_ms / 1000, tz=UTC)
+
+
+def _local(clock: Clock) -> str:
+    return _instant(clock).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def show_warnings(warnings: Iterable[SyncWarning]) -> None:
+    for warning in warnings:
+        render.warning(_("sync folder: {problem}").format(problem=warning.text()))
+
+
+def _json(report: SyncReport) -> dict[str, Any]:
+    git = report.git
+    return {
+        "folder": str(report.folder),
+        "this_device": report.own_device,
+        "devices": [
+            {
+                "device": d.device,
+                "this_device": d.device == report.own_device,
+                "changes": d.changes,
+                "last_change": _instant(d.last).isoformat(timespec="milliseconds"),
+                "files": list(d.files),
+            }
+            for d in report.devices
+        ],
+        "files": report.files,
+        "git": None
+        if git is None
+        else {
+            "work_tree": str(git.root),
+            "remote": git.remote,
+            "branch": git.branch,
+            "committed": git.committed,
+            "received_commits": git.received,
+            "pushed_commits": git.pushed,
+        },
+        "git_error": None if report.git_error is None else report.git_error.message,
+        "warnings": [
+            {"kind": w.kind, "file": w.path, "line": w.line, "message": w.message}
+            for w in report.warnings
+        ],
+    }
+
+
+def show_sync(report: SyncReport, as_json: bool) -> None:
+    if as_json:
+        render.print_json(_json(report))
+        return
+    rows = [
+        [
+            d.device + (_(" (this device)") if d.device == report.own_device else ""),
+            str(d.changes),
+            _local(d.last),
+            str(len(d.files)),
+        ]
+        for d in report.devices
+    ]
+    if render.use_rich():
+        render.out(_("Sync folder: {folder}").format(folder=report.folder))
+        if rows:
+            headers = [_("Device"), _("Changes"), _("Last change"), _("Files")]
+            render.simple_table(headers, rows, ["cyan", "", "", "dim"])
+    else:
+        render.plain_rows(rows)
+    if not rows:
+        render.note(_("No changes in {folder} yet.").format(folder=report.folder))
+    git = report.git
+    if git is not None:
+        received = ngettext("{n} commit", "{n} commits", git.received).format(n=git.received)
+        pushed = ngettext("{n} commit", "{n} commits", git.pushed).format(n=git.pushed)
+        render.note(
+            _("git: {remote}/{branch}: received {received}, pushed {pushed}").format(
+                remote=git.remote, branch=git.branch, received=received, pushed=pushed
+            )
+        )
+    show_warnings(report.warnings)
