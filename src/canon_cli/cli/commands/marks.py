@@ -1,0 +1,117 @@
+"""Commands that change what you have read: start, done, skip, reset, mark, note, rate."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from canon_cli import paths
+from canon_cli.cli import actions
+from canon_cli.cli.options import (
+    EntryIdArg,
+    EntryIdsArg,
+)
+from canon_cli.cli.session import Session
+from canon_cli.output import views
+
+app = typer.Typer()
+
+IdsArg = EntryIdsArg
+IdArg = EntryIdArg
+
+
+def _mark(ctx: typer.Context, ids: list[str], status: str) -> None:
+    actions.mark(ctx.obj, ids, status)
+
+
+@app.command()
+def start(ctx: typer.Context, ids: IdsArg) -> None:
+    """Mark entries as being read (records when you started).
+
+    Example: canon start attention-is-all-you-need
+    """
+    _mark(ctx, ids, "reading")
+
+
+@app.command()
+def done(ctx: typer.Context, ids: IdsArg) -> None:
+    """Mark entries as read (records when you finished, and started if unset).
+
+    Example: canon done attention bert
+    """
+    _mark(ctx, ids, "done")
+
+
+@app.command()
+def skip(ctx: typer.Context, ids: IdsArg) -> None:
+    """Mark entries as skipped.
+
+    Example: canon skip state-of-ai-report
+    """
+    _mark(ctx, ids, "skipped")
+
+
+@app.command()
+def reset(ctx: typer.Context, ids: IdsArg) -> None:
+    """Mark entries as unread again (clears dates; keeps notes and rating).
+
+    Example: canon reset bert
+    """
+    _mark(ctx, ids, "unread")
+
+
+@app.command()
+def mark(
+    ctx: typer.Context,
+    ids: IdsArg,
+    status: Annotated[
+        str, typer.Option("--status", help="unread, reading, done or skipped.", show_default=False)
+    ],
+) -> None:
+    """Set the status of entries.
+
+    Example: canon mark lora flashattention --status reading
+    """
+    from canon_cli.errors import UsageError
+    from canon_cli.vocab import STATUSES
+
+    if status not in STATUSES:
+        raise UsageError(
+            f"unknown status {status!r}", hint="Valid statuses: " + ", ".join(STATUSES)
+        )
+    _mark(ctx, ids, status)
+
+
+@app.command()
+def note(
+    ctx: typer.Context,
+    entry_id: IdArg,
+    text: Annotated[list[str], typer.Argument(metavar="TEXT...", help="The note.")],
+) -> None:
+    """Add a dated note to an entry.
+
+    Example: canon note attention "re-read section 3.2 on multi-head attention"
+    """
+    from canon_cli.reading.marks import note_entry
+
+    session: Session = ctx.obj
+    entry = note_entry(session.catalog(), paths.state_path(), entry_id, " ".join(text))
+    views.confirm(f"noted on {entry.id}")
+
+
+@app.command()
+def rate(
+    ctx: typer.Context,
+    entry_id: IdArg,
+    rating: Annotated[int, typer.Argument(metavar="N", help="1 to 5; 0 clears the rating.")],
+) -> None:
+    """Rate an entry from 1 to 5 (0 clears it).
+
+    Example: canon rate attention 5
+    """
+    from canon_cli.reading.marks import rate_entry
+
+    session: Session = ctx.obj
+    entry = rate_entry(session.catalog(), paths.state_path(), entry_id, rating)
+    views.confirm(f"rated {entry.id}: {rating}" if rating else f"cleared the rating of {entry.id}")

@@ -1,0 +1,127 @@
+"""Commands on the user's own catalog: add and remove."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from canon_cli import paths
+from canon_cli.cli.completion import (
+    complete_any_kind,
+    complete_section,
+    complete_tag,
+    complete_user_entry_id,
+)
+from canon_cli.cli.session import Session
+from canon_cli.output import render
+
+if TYPE_CHECKING:
+    pass
+
+app = typer.Typer()
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(metavar="URL", help="The http(s) link to the work.")],
+    title: Annotated[str, typer.Option("--title", help="The title, as written.")],
+    section: Annotated[
+        str,
+        typer.Option(
+            "--section", "-s", help="Section slug it belongs in.", autocompletion=complete_section
+        ),
+    ],
+    year: Annotated[int | None, typer.Option("--year", "-y", help="Year published.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="paper, article, video, ... (default: paper for arXiv links, else article).",
+            autocompletion=complete_any_kind,
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag", "-t", help="Topic tag; repeat for several.", autocompletion=complete_tag
+        ),
+    ] = None,
+    author: Annotated[
+        list[str] | None, typer.Option("--author", "-a", help="An author; repeat for several.")
+    ] = None,
+    summary: Annotated[str | None, typer.Option("--summary", help="A short summary.")] = None,
+    summary_zh: Annotated[
+        str | None, typer.Option("--summary-zh", help="The summary in Chinese.")
+    ] = None,
+    title_zh: Annotated[
+        str | None, typer.Option("--title-zh", help="The title in Chinese.")
+    ] = None,
+    entry_id: Annotated[
+        str | None, typer.Option("--id", help="Choose the id (default: made from the title).")
+    ] = None,
+) -> None:
+    """Add an entry to your own catalog, merged after the built-in one.
+
+    Everything is checked first (link, section, tags, kind, a free id), so a refused
+    add writes nothing. Prints the new id.
+
+    Example: canon add https://arxiv.org/abs/2305.10601 --title "Tree of thoughts"
+    --section agents --year 2023 --tag reasoning --author "Shunyu Yao"
+    """
+    from canon_cli.catalog.own import NewEntry, add_entry, default_kind
+    from canon_cli.config import add_catalog
+
+    session: Session = ctx.obj
+    new = NewEntry(
+        url=url,
+        title=title,
+        section=section,
+        year=year,
+        kind=kind or default_kind(url),
+        tags=tuple(tag or ()),
+        authors=tuple(author or ()),
+        summary=summary,
+        summary_zh=summary_zh,
+        title_zh=title_zh,
+        entry_id=entry_id,
+    )
+    target = paths.user_catalog_path()
+    data = add_entry(session.catalog(), target, new)
+    _, listed = add_catalog(paths.config_path(), str(target))
+    render.note(f"Added {data['title']!r} as {data['id']} to {target}")
+    if listed:
+        render.note(f"Your catalog is now merged after the built-in one ({paths.config_path()}).")
+    render.out(data["id"])
+
+
+@app.command()
+def remove(
+    ctx: typer.Context,
+    entry_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The exact id of an entry you added.",
+            autocompletion=complete_user_entry_id,
+        ),
+    ],
+) -> None:
+    """Remove an entry you added with 'canon add' (built-in entries are never removed).
+
+    Your reading progress for it is kept in the state file.
+
+    Example: canon remove tree-of-thoughts
+    """
+    from canon_cli.catalog.own import remove_entry
+
+    session: Session = ctx.obj
+    target = paths.user_catalog_path()
+    title = remove_entry(session.catalog(), target, entry_id)
+    render.note(f"Removed {title!r} ({entry_id}) from {target}")
+    render.out(entry_id.strip())
+
+
+# --- export -----------------------------------------------------------------

@@ -1,0 +1,178 @@
+"""The config commands: show, get, set and unset settings; extra catalogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from canon_cli import paths
+from canon_cli.cli.completion import (
+    complete_setting,
+    complete_setting_value,
+)
+from canon_cli.cli.options import JsonOpt
+from canon_cli.cli.session import Session
+from canon_cli.output import render
+from canon_cli.text import clean_line
+
+if TYPE_CHECKING:
+    from canon_cli.config import Config
+
+app = typer.Typer()
+config_app = typer.Typer()
+app.add_typer(config_app, name="config")
+
+
+# --- config -----------------------------------------------------------------
+
+KeyArg = Annotated[
+    str, typer.Argument(metavar="KEY", help="A setting's name.", autocompletion=complete_setting)
+]
+CatalogArg = Annotated[str, typer.Argument(metavar="PATH", help="A catalog file.")]
+
+
+@config_app.callback(invoke_without_command=True)
+def config_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Show canon's settings, or change them with a subcommand.
+
+    With no subcommand: every setting, its value, and whether it comes from the config
+    file (a TOML file, see 'canon paths') or is the default.
+
+    Example: canon config set language zh
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    session: Session = ctx.obj
+    _show_config(session.config(), paths.config_path(), as_json)
+
+
+def _show_config(config: Config, path: Path, as_json: bool) -> None:
+    from canon_cli.config import KEYS, format_setting
+
+    values = config.as_dict()
+    if as_json:
+        render.print_json({"path": str(path), "exists": path.is_file(), "settings": values})
+        return
+    where = str(path) if path.is_file() else f"{path} (not created yet: defaults apply)"
+    if not render.use_rich():
+        render.note(f"config file: {where}")
+        render.plain_rows([key, format_setting(value)] for key, value in values.items())
+        return
+    render.out(f"Config file: {clean_line(where)}")
+    rows = [
+        [
+            key,
+            format_setting(value),
+            "file" if key in config.set_keys else "default",
+            KEYS[key],
+        ]
+        for key, value in values.items()
+    ]
+    render.simple_table(["Setting", "Value", "From", "Meaning"], rows, ["cyan", "", "dim", ""])
+
+
+@config_app.command("get")
+def config_get(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
+    """Print one setting's value (a list prints one item per line).
+
+    Example: canon config get language
+    """
+    from canon_cli.config import KEYS, format_setting, unknown_setting
+
+    if key not in KEYS:
+        raise unknown_setting(key)
+    session: Session = ctx.obj
+    value = session.config().as_dict()[key]
+    if as_json:
+        render.print_json(value)
+    elif isinstance(value, list):
+        for item in value:
+            render.out(clean_line(item))
+    else:
+        render.out(format_setting(value))
+
+
+def _catalog_check(session: Session) -> Callable[[Config], None]:
+    """Refuse new settings whose catalogs do not load and merge (nothing is written)."""
+
+    def check(config: Config) -> None:
+        Session(catalog_option=session.catalog_option, config=config).catalog()
+
+    return check
+
+
+@config_app.command("set")
+def config_set(
+    ctx: typer.Context,
+    key: KeyArg,
+    value: Annotated[
+        str,
+        typer.Argument(
+            metavar="VALUE",
+            help="en/zh, true/false, or comma-separated catalog files.",
+            autocompletion=complete_setting_value,
+        ),
+    ],
+) -> None:
+    """Change a setting; the value is checked before the file is written.
+
+    Example: canon config set catalogs ~/reading/extra.yaml,more.yaml
+    """
+    from canon_cli.config import change_settings, format_setting, parse_setting
+
+    session: Session = ctx.obj
+    parsed = parse_setting(key, value, Path.cwd())
+    check = _catalog_check(session) if key == "catalogs" else None
+    change_settings(paths.config_path(), lambda _: {key: parsed}, check)
+    render.note(f"{key} = {format_setting(parsed)} (in {paths.config_path()})")
+
+
+@config_app.command("unset")
+def config_unset(ctx: typer.Context, key: KeyArg) -> None:
+    """Remove a setting from the file, so its default applies again.
+
+    Example: canon config unset language
+    """
+    from canon_cli.config import KEYS, Config, change_settings, format_setting, unknown_setting
+
+    if key not in KEYS:
+        raise unknown_setting(key)
+    session: Session = ctx.obj
+    check = _catalog_check(session) if key == "catalogs" else None
+    change_settings(
+        paths.config_path(), lambda current: {key: None} if key in current else {}, check
+    )
+    default = format_setting(Config().as_dict()[key]) or "(empty)"
+    render.note(f"{key} is back to its default: {default}")
+
+
+@config_app.command("add-catalog")
+def config_add_catalog(ctx: typer.Context, path: CatalogArg) -> None:
+    """Merge another catalog file after the built-in one (checked before it is added).
+
+    Example: canon config add-catalog ~/reading/team-list.yaml
+    """
+    from canon_cli.config import add_catalog, catalog_setting
+
+    session: Session = ctx.obj
+    stored = catalog_setting(path, Path.cwd())
+    _, added = add_catalog(paths.config_path(), stored, _catalog_check(session))
+    render.note(f"Added catalog {stored}" if added else f"{stored} is already listed")
+
+
+@config_app.command("remove-catalog")
+def config_remove_catalog(ctx: typer.Context, path: CatalogArg) -> None:
+    """Stop merging a catalog file (the file itself is left alone).
+
+    Example: canon config remove-catalog ~/reading/team-list.yaml
+    """
+    from canon_cli.config import remove_catalog
+
+    remove_catalog(paths.config_path(), path)
+    render.note(f"Removed catalog {path} from the settings")
+
+
+# --- add / remove -----------------------------------------------------------
