@@ -153,11 +153,9 @@ _TOML_ESCAPES = {
 
 
 def unknown_setting(key: str) -> UsageError:
-    import difflib
+    from canon_cli.errors import unknown_choice
 
-    close = difflib.get_close_matches(key, list(KEYS), n=1)
-    hint = f"Did you mean {close[0]!r}? " if close else ""
-    return UsageError(f"unknown setting {key!r}", hint=f"{hint}Known settings: {', '.join(KEYS)}")
+    return unknown_choice("setting", key, KEYS)
 
 
 def format_setting(value: Any) -> str:

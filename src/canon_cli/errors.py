@@ -6,6 +6,7 @@ the matching exit code. Anything else that escapes is a bug in canon.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -89,3 +90,19 @@ class FailureError(CanonError):
     """The request was valid but could not be carried out (exit code 1)."""
 
     exit_code = ExitCode.FAILURE
+
+
+def unknown_choice(what: str, value: str, valid: Iterable[str], plural: str = "") -> UsageError:
+    """The one wording of "that is not one of the choices", with the closest as a hint.
+
+    ``plural`` names the choices when adding "s" to ``what`` would be wrong ("statuses").
+    """
+    import difflib
+
+    choices = list(valid)
+    close = difflib.get_close_matches(value, choices, n=1)
+    hint = f"Did you mean {close[0]!r}? " if close else ""
+    return UsageError(
+        f"unknown {what} {value!r}",
+        hint=f"{hint}Valid {plural or what + 's'}: {', '.join(choices)}",
+    )

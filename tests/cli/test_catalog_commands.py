@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 Cli = Any
 
 
@@ -223,3 +225,22 @@ def test_tags_lists_the_vocabulary_with_counts(cli: Cli) -> None:
     assert by_tag["diffusion"] == len(entries)
     data = json.loads(cli("tags", "--json").stdout)
     assert {"tag", "description", "count"} <= set(data[0])
+
+
+@pytest.mark.parametrize(
+    ("args", "what", "hint"),
+    [
+        (("list", "--status", "red"), "status", "Valid statuses: unread, reading, done, skipped"),
+        (("mark", "bert", "--status", "red"), "status", "Valid statuses: unread, reading, done"),
+        (("list", "--kind", "podcast"), "kind", "Valid kinds: "),
+        (("list", "--tag", "difusion"), "tag", "Did you mean 'diffusion'? Valid tags: "),
+        (("config", "get", "langauge"), "setting", "Did you mean 'language'? Valid settings: "),
+    ],
+)
+def test_an_unknown_choice_is_worded_one_way(
+    cli: Any, args: tuple[str, ...], what: str, hint: str
+) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert f"canon: error: unknown {what} " in result.stderr
+    assert hint in result.stderr

@@ -20,7 +20,7 @@ from typing import Any
 
 from canon_cli.catalog.store import Catalog
 from canon_cli.catalog.urls import url_problem
-from canon_cli.errors import CatalogError, UsageError
+from canon_cli.errors import CatalogError, UsageError, unknown_choice
 from canon_cli.vocab import KINDS, SLUG_MAX, SLUG_PATTERN, YEAR_MAX, YEAR_MIN
 from canon_cli.yamlio import guess_indent
 
@@ -81,14 +81,6 @@ def _slug_words(title: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", ascii_text)
 
 
-def _unknown(what: str, value: str, valid: list[str]) -> UsageError:
-    import difflib
-
-    close = difflib.get_close_matches(value, valid, n=1)
-    hint = f"Did you mean {close[0]!r}? " if close else ""
-    return UsageError(f"unknown {what} {value!r}", hint=f"{hint}Valid {what}s: {', '.join(valid)}")
-
-
 def _same_file(a: str | Path, b: str | Path) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
@@ -122,12 +114,12 @@ def check_new_entry(
     if problem is not None:
         raise UsageError(f"the URL {problem}", hint="Give a plain http:// or https:// link.")
     if new.section not in catalog.section_by_slug:
-        raise _unknown("section", new.section, list(catalog.section_by_slug))
+        raise unknown_choice("section", new.section, list(catalog.section_by_slug))
     for tag in new.tags:
         if tag not in catalog.tags:
-            raise _unknown("tag", tag, list(catalog.tags))
+            raise unknown_choice("tag", tag, list(catalog.tags))
     if new.kind not in KINDS:
-        raise _unknown("kind", new.kind, list(KINDS))
+        raise unknown_choice("kind", new.kind, list(KINDS))
     if new.year is not None and not YEAR_MIN <= new.year <= YEAR_MAX:
         raise UsageError(f"year {new.year} is out of range ({YEAR_MIN}..{YEAR_MAX})")
     if new.entry_id is not None:

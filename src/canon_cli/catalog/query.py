@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from canon_cli.catalog.snapshot import CJK_RANGES, fts_text, title_key
 from canon_cli.catalog.store import Catalog, Entry
-from canon_cli.errors import UsageError
+from canon_cli.errors import UsageError, unknown_choice
 from canon_cli.vocab import STATUSES
 
 
@@ -47,33 +47,22 @@ def parse_years(text: str) -> tuple[int | None, int | None]:
     return low, high
 
 
-def _unknown(what: str, value: str, valid: Iterable[str]) -> UsageError:
-    import difflib
-
-    choices = list(valid)
-    close = difflib.get_close_matches(value, choices, n=1)
-    hint = f"Did you mean {close[0]!r}? " if close else ""
-    return UsageError(
-        f"unknown {what} {value!r}", hint=f"{hint}Valid {what}s: {', '.join(choices)}"
-    )
-
-
 def check_filters(catalog: Catalog, filters: Filters) -> None:
     """Refuse unknown sections, tags, kinds and statuses, listing the valid ones."""
     for slug in filters.sections:
         if slug not in catalog.section_by_slug:
-            raise _unknown("section", slug, catalog.section_by_slug)
+            raise unknown_choice("section", slug, catalog.section_by_slug)
     for tag in filters.tags:
         if tag not in catalog.tags:
-            raise _unknown("tag", tag, catalog.tags)
+            raise unknown_choice("tag", tag, catalog.tags)
     if filters.kinds:  # a scan of every entry: only when a kind was asked for
         kinds = catalog.kinds()
         for kind in filters.kinds:
             if kind not in kinds:
-                raise _unknown("kind", kind, kinds)
+                raise unknown_choice("kind", kind, kinds)
     for status in filters.statuses:
         if status not in STATUSES:
-            raise _unknown("status", status, STATUSES)
+            raise unknown_choice("status", status, STATUSES, "statuses")
 
 
 def _sql_filters(catalog: Catalog, filters: Filters) -> tuple[list[str], list[object]]:

@@ -73,13 +73,11 @@ def mark(
 
     Example: canon mark lora flashattention --status reading
     """
-    from canon_cli.errors import UsageError
+    from canon_cli.errors import unknown_choice
     from canon_cli.vocab import STATUSES
 
     if status not in STATUSES:
-        raise UsageError(
-            f"unknown status {status!r}", hint="Valid statuses: " + ", ".join(STATUSES)
-        )
+        raise unknown_choice("status", status, STATUSES, "statuses")
     _mark(ctx, ids, status)
 
 
