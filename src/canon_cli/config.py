@@ -59,7 +59,7 @@ def validate(data: dict[str, Any], path: Path, text: str = "") -> Config:
                 f"unknown setting {key!r}",
                 path=str(path),
                 line=_line_of(text, key),
-                hint="Known settings: " + ", ".join(KEYS),
+                hint="Valid settings: " + ", ".join(KEYS),
             )
     language = data.get("language", "en")
     if language not in LANGUAGES:
