@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from canon_cli.errors import CanonIOError, ConfigError, UsageError
-from canon_cli.vocab import LANGUAGES
+from canon_cli.errors import ConfigError, UsageError
+from canon_cli.i18n import _
+from canon_cli.vocab import CONFIG_MAX_BYTES, LANGUAGES
 
 KEYS = {
     "language": "Language of summaries and section names: en or zh.",
@@ -99,18 +101,29 @@ def validate(data: dict[str, Any], path: Path, text: str = "") -> Config:
     )
 
 
-def load_config(path: Path) -> Config:
-    """The settings in ``path``; defaults when the file does not exist."""
+def _read_config_text(path: Path) -> str:
+    """The config file's text ("" when it does not exist): a regular file of at most
+    ``CONFIG_MAX_BYTES``, in UTF-8."""
+    from canon_cli.fileio import read_data_file
+
+    raw = read_data_file(
+        path,
+        ConfigError,
+        CONFIG_MAX_BYTES,
+        too_large_hint=_("A config file holds a few settings; check what {path} is.").format(
+            path=path
+        ),
+        missing=b"",
+    )
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return Config(path=path)
-    except OSError as exc:
-        raise CanonIOError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8 text", path=str(path)) from None
+
+
+def load_config(path: Path) -> Config:
+    """The settings in ``path``; defaults when the file does not exist."""
+    text = _read_config_text(path)
     return validate(_parse_text(text, path), path, text)
 
 
@@ -179,9 +192,18 @@ def catalog_setting(text: str, cwd: Path) -> str:
     expanded = Path(raw).expanduser()
     stored = raw if raw.startswith("~") else os.path.normpath(cwd / expanded)
     full = expanded if expanded.is_absolute() else cwd / expanded
-    if not full.is_file():
-        what = "is a directory, not a catalog file" if full.is_dir() else "does not exist"
-        raise UsageError(f"catalog file {raw!r} {what}")
+    try:
+        mode = os.stat(full).st_mode
+    except OSError:
+        raise UsageError(f"catalog file {raw!r} does not exist") from None
+    if not stat.S_ISREG(mode):
+        from canon_cli.fileio import file_kind
+
+        raise UsageError(
+            _("catalog file {path!r} is {kind}, not a catalog file").format(
+                path=raw, kind=file_kind(mode)
+            )
+        )
     return stored
 
 
@@ -270,7 +292,7 @@ def _statement_end(lines: list[str], start: int) -> int:
     for end in range(start + 1, len(lines) + 1):
         try:
             tomllib.loads("\n".join(lines[start:end]))
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             continue
         return end
     return start + 1
@@ -343,6 +365,12 @@ def _parse_text(text: str, path: Path) -> dict[str, Any]:
 
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(
+            _("invalid TOML: values are nested too deeply to read"),
+            path=str(path),
+            hint=_("Settings are plain values and lists; fix the file by hand."),
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise ConfigError(
@@ -368,14 +396,7 @@ def change_settings(
     from canon_cli.fileio import atomic_write_bytes, exclusive_lock
 
     with exclusive_lock(path.with_name(path.name + ".lock")):
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            text = ""
-        except UnicodeDecodeError:
-            raise ConfigError("not valid UTF-8 text", path=str(path)) from None
-        except OSError as exc:
-            raise CanonIOError(f"cannot read {path}: {exc.strerror or exc}") from None
+        text = _read_config_text(path)
         current = _parse_text(text, path)
         changes = dict(compute(dict(current)))
         if not changes:

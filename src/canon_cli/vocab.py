@@ -37,3 +37,7 @@ YEAR_MAX = 2100
 
 # The largest -n / --limit / --count accepted: beyond it is a usage error, not an overflow.
 MAX_COUNT = 1_000_000_000
+
+# The largest config.toml canon reads: it holds a few settings, so anything near this
+# is not a config file (a link to /dev/zero, a log written there by mistake).
+CONFIG_MAX_BYTES = 1024 * 1024

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from canon_cli.errors import CanonIOError, ConfigError, DataError
+from canon_cli.errors import ConfigError, DataError
 
 MAX_BYTES_ENV = "CANON_MAX_YAML_BYTES"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
@@ -43,27 +43,17 @@ def max_bytes_limit() -> int:
 
 
 def read_text(path: Path, error: type[DataError], max_bytes: int | None = None) -> str:
-    """Read a UTF-8 file, refusing one over the size cap before reading it whole."""
+    """Read a UTF-8 regular file, refusing one over the size cap before reading it whole."""
+    from canon_cli.fileio import read_data_file
+
     if max_bytes is None:
         max_bytes = max_bytes_limit()
-    try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > max_bytes:
-                raise error(
-                    f"file is {size} bytes, over the {max_bytes}-byte limit",
-                    path=str(path),
-                    hint="Split the file, or raise CANON_MAX_YAML_BYTES if it is trusted.",
-                )
-            data = fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise error("file not found", path=str(path)) from None
-    except IsADirectoryError:
-        raise error("is a directory, not a file", path=str(path)) from None
-    except OSError as exc:
-        raise CanonIOError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
-        raise error(f"file is over the {max_bytes}-byte limit", path=str(path))
+    data = read_data_file(
+        path,
+        error,
+        max_bytes,
+        too_large_hint="Split the file, or raise CANON_MAX_YAML_BYTES if it is trusted.",
+    )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

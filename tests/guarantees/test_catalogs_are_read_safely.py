@@ -610,3 +610,116 @@ def test_only_plain_web_links_are_accepted(url: str) -> None:
         assert not any(ch.isspace() or not ch.isprintable() for ch in url), url
     else:
         assert isinstance(problem, str) and problem
+
+
+# --- the config file is read within bounds too -----------------------------------------
+
+
+def test_a_config_over_the_size_cap_is_refused(run_canon: Any, canon_home: Path) -> None:
+    from canon_cli.vocab import CONFIG_MAX_BYTES
+
+    config = canon_home / "config.toml"
+    canon_home.mkdir(parents=True, exist_ok=True)
+    comment = "# " + "x" * 1000 + "\n"
+    config.write_text('language = "zh"\n' + comment * (CONFIG_MAX_BYTES // len(comment) + 1))
+    for args in (("list",), ("config",), ("config", "set", "language", "en")):
+        err = assert_one_clean_error(run_canon(*args), config)
+        assert f"over the {CONFIG_MAX_BYTES}-byte limit" in err
+    assert config.read_text().startswith('language = "zh"\n')
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "a = " + "[" * 600 + "]" * 600,
+        "a = " + "{b = " * 600 + "1" + "}" * 600,
+        "a = " + "[" * 100_000,
+    ],
+    ids=["arrays", "inline-tables", "unclosed"],
+)
+@pytest.mark.parametrize(
+    "args", [("list",), ("config",), ("config", "set", "language", "zh"), ("done", "bert")]
+)
+def test_a_deeply_nested_config_is_one_message(
+    cli: Any, canon_home: Path, nested: str, args: tuple[str, ...]
+) -> None:
+    config = canon_home / "config.toml"
+    canon_home.mkdir(parents=True, exist_ok=True)
+    config.write_text(nested + "\n")
+    err = assert_one_clean_error(cli(*args), config)
+    assert "nested too deeply" in err or "invalid TOML" in err
+    assert config.read_text() == nested + "\n"
+
+
+def test_a_deeply_nested_config_in_a_real_process(run_canon: Any, canon_home: Path) -> None:
+    config = canon_home / "config.toml"
+    canon_home.mkdir(parents=True, exist_ok=True)
+    config.write_text("a = " + "[" * 500 + "]" * 500 + "\n")
+    for args in (("list",), ("config", "set", "language", "zh")):
+        assert "nested too deeply" in assert_one_clean_error(run_canon(*args), config)
+
+
+TOML_PIECES = st.sampled_from(
+    [
+        "language",
+        "catalogs",
+        "open_marks_reading",
+        " = ",
+        "=",
+        '"en"',
+        '"zh"',
+        "'x'",
+        '"""',
+        "true",
+        "1979-05-27",
+        "1e999",
+        "0x1F",
+        "[",
+        "]",
+        "{",
+        "}",
+        "[[t]]",
+        "[t]",
+        ",",
+        ".",
+        "#",
+        "\n",
+        "\\",
+        "\x00",
+        "\x1b[2J",
+        "\u202e",
+        "经",
+        '"my-catalog.yaml"',
+    ]
+)
+TOML_TEXT = st.one_of(
+    st.lists(TOML_PIECES, max_size=30).map("".join),
+    st.text(max_size=60),
+    st.lists(st.sampled_from(["[", "{a=", "]", "}"]), min_size=200, max_size=800).map(
+        lambda parts: "a = " + "".join(parts)
+    ),
+)
+
+
+@PROPERTY
+@given(text=st.one_of(TOML_TEXT.map(str.encode), st.binary(max_size=80)))
+def test_any_config_file_is_read_or_is_one_message(text: bytes) -> None:
+    """Arbitrary config.toml contents: settings, or one ConfigError (exit 3) naming the
+    file; ``config set`` on it either writes a file that reads back or changes nothing."""
+    from canon_cli.config import change_settings, load_config
+    from canon_cli.errors import ConfigError
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "config.toml"
+        config.write_bytes(text)
+        try:
+            load_config(config)
+        except ConfigError as exc:
+            assert str(config) in str(exc)
+        try:
+            change_settings(config, lambda _: {"language": "zh"})
+        except ConfigError as exc:
+            assert str(config) in str(exc)
+            assert config.read_bytes() == text
+        else:
+            assert load_config(config).language == "zh"

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import zlib
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def source_identity(paths: list[Path]) -> str:
             st = os.stat(path)
         except OSError:
             return ""  # a missing source is reported by the loader
+        if not stat.S_ISREG(st.st_mode):
+            return ""  # nor is a FIFO or a device: the loader refuses it
         parts.append(
             f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}"
             f"|{st.st_ino}|{st.st_dev}"
@@ -119,42 +122,50 @@ def open_catalog(paths: list[Path], cache: Path) -> Catalog:
         raise CatalogError(f"catalog snapshot is unreadable: {exc}", path=str(db_path)) from None
 
 
-def _rebuild(paths: list[Path], cache: Path, db_path: Path, key: str) -> sqlite3.Connection:
-    import tempfile
+def _in_memory(loaded: object, key: str) -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:")
+    _fill(db, loaded, key)
+    return db
 
+
+def _special_file_at(db_path: Path) -> bool:
+    """A FIFO, device or socket where the snapshot goes: left alone, never replaced."""
+    try:
+        mode = os.lstat(db_path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode))
+
+
+def _rebuild(paths: list[Path], cache: Path, db_path: Path, key: str) -> sqlite3.Connection:
     from canon_cli.catalog.load import load_catalogs
+    from canon_cli.fileio import create_temp, sweep_temps
 
     loaded = load_catalogs(paths)
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".catalog-", suffix=".tmp", dir=cache)
-        os.close(fd)
+        sweep_temps(cache)  # a killed build's temp is removed by the next one
+        if _special_file_at(db_path):
+            return _in_memory(loaded, key)
+        fd, tmp = create_temp(db_path)  # locked while this build lives
     except OSError:
-        db = sqlite3.connect(":memory:")
-        _fill(db, loaded, key)
-        return db
+        return _in_memory(loaded, key)
     try:
         db = sqlite3.connect(tmp)
         _fill(db, loaded, key)
         db.close()
         # Written with synchronous=OFF for speed; one fsync before the rename so a crash
         # cannot leave a snapshot with zeroed pages under the final name.
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        os.fsync(fd)
         os.replace(tmp, db_path)
     except (OSError, sqlite3.Error):
-        Path(tmp).unlink(missing_ok=True)
-        db = sqlite3.connect(":memory:")
-        _fill(db, loaded, key)
-        return db
+        tmp.unlink(missing_ok=True)
+        return _in_memory(loaded, key)
+    finally:
+        os.close(fd)
     reopened = _open_existing(db_path, key)
     if reopened is None:  # replaced meanwhile by a concurrent canon with other sources
-        db = sqlite3.connect(":memory:")
-        _fill(db, loaded, key)
-        return db
+        return _in_memory(loaded, key)
     return reopened
 
 

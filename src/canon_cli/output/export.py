@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.catalog.urls import arxiv_id, url_problem
-from canon_cli.errors import UsageError
 from canon_cli.text import clean, clean_line
 
 if TYPE_CHECKING:
@@ -93,19 +92,19 @@ def format_for(output: Path | None) -> ExportFormat:
 
 
 def check_output(path: Path, force: bool) -> None:
-    """Refuse to replace an existing file without ``force`` (checked before any work)."""
-    if path.is_dir():
-        raise UsageError(f"{path} is a directory", hint="Give a file name with -o.")
-    if not force and (path.exists() or path.is_symlink()):
-        raise UsageError(f"{path} already exists", hint="Pass --force to overwrite it.")
+    """Refuse an output path before any work: a directory, a block device or socket, or
+    an existing file without ``force`` (a FIFO or a character device is written into)."""
+    from canon_cli.fileio import check_output_path
+
+    check_output_path(path, force)
 
 
 def write_output(path: Path, data: bytes, force: bool) -> None:
-    """Write an export atomically: a reader sees the old file or the new one, never half."""
-    from canon_cli.fileio import atomic_write_bytes
+    """Write an export: a file atomically (a reader sees the old file or the new one,
+    never half), a named pipe or character device by writing into it."""
+    from canon_cli.fileio import write_output_file
 
-    check_output(path, force)
-    atomic_write_bytes(path, data, new_file_mode=0o644)
+    write_output_file(path, data, force)
 
 
 def export_text(fmt: ExportFormat, catalog: Catalog, items: list[Item], lang: str) -> str:

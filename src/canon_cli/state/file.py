@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from canon_cli import paths
 from canon_cli.errors import BusyError, CanonError, CanonIOError, StateError, UsageError
-from canon_cli.fileio import atomic_write_bytes, exclusive_lock, temp_prefix
+from canon_cli.fileio import atomic_write_bytes, exclusive_lock, read_regular, temp_prefix
 from canon_cli.state.records import (
     MAX_RATING,
     MIN_RATING,
@@ -39,7 +39,13 @@ from canon_cli.state.records import (
     merge_states,
     parse_timestamp,
 )
-from canon_cli.state.statuses import digest, snapshot_key, snapshot_path, valid_row
+from canon_cli.state.statuses import (
+    MAX_SNAPSHOT_BYTES,
+    digest,
+    snapshot_key,
+    snapshot_path,
+    valid_row,
+)
 from canon_cli.vocab import STATUSES
 from canon_cli.yamlio import check_events, guess_indent
 
@@ -421,7 +427,7 @@ def _snapshot_path() -> Path:
 
 def _load_snapshot(key: str) -> ReadingState | None:
     try:
-        raw = _snapshot_path().read_bytes()
+        raw = read_regular(_snapshot_path(), MAX_SNAPSHOT_BYTES)
         blob = json.loads(raw)
         if not isinstance(blob, dict) or blob.get("key") != key:
             return None
@@ -827,10 +833,11 @@ def export_state(path: Path, dest: Path, force: bool = False) -> int:
 
     Refuses to overwrite an existing ``dest`` unless ``force``.
     """
+    from canon_cli.fileio import check_output_path, write_output_file
+
     state = load_state(path)
-    if not force and (dest.exists() or dest.is_symlink()):
-        raise UsageError(f"{dest} already exists", hint="Pass --force to overwrite it.")
-    atomic_write_bytes(dest, dump_state(state).encode("utf-8"), new_file_mode=0o644)
+    check_output_path(dest, force)
+    write_output_file(dest, dump_state(state).encode("utf-8"), force)
     return len(state.entries)
 
 

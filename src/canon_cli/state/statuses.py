@@ -17,10 +17,12 @@ import stat
 from pathlib import Path
 
 from canon_cli import __version__, paths
+from canon_cli.fileio import read_regular
 from canon_cli.vocab import STATUSES
 
 SNAPSHOT_FORMAT = 1
 SNAPSHOT_NAME = "state-snapshot.json"
+MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024  # a snapshot of the largest state canon reads
 
 
 def digest(data: bytes) -> str:
@@ -58,7 +60,7 @@ def _warm_statuses(path: Path) -> dict[str, str] | None:
     finally:
         os.close(fd)
     try:
-        blob = json.loads(snapshot_path().read_bytes())
+        blob = json.loads(read_regular(snapshot_path(), MAX_SNAPSHOT_BYTES))
     except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(blob, dict) or blob.get("key") != snapshot_key(digest(b"".join(chunks))):
