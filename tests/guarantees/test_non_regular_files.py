@@ -125,11 +125,11 @@ def test_a_fifo_as_your_own_catalog(run_canon: Any) -> None:
 
 def test_a_fifo_as_the_state_or_an_input_file(run_canon: Any, tmp_path: Path) -> None:
     pipe = fifo(tmp_path / "other.yaml")
-    for args in (("state", "import", str(pipe)), ("state", "merge", str(pipe))):
-        assert_refused(canon(run_canon, *args), pipe, "not a regular file")
+    for verb in ("import", "merge"):
+        assert_refused(canon(run_canon, "state", verb, str(pipe)), pipe, "not a regular file")
     state = fifo(paths.state_path())
-    for args in (("list",), ("done", "bert"), ("show", "bert")):
-        assert_refused(canon(run_canon, *args), state, "not a regular file")
+    for command in (("list",), ("done", "bert"), ("show", "bert")):
+        assert_refused(canon(run_canon, *command), state, "not a regular file")
 
 
 @pytest.mark.parametrize("name", ["state-snapshot.json", "catalog-snapshot"])
