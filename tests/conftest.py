@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -14,6 +15,57 @@ from typer.testing import CliRunner
 from canon_cli.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+_LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def _is_loopback(host: object) -> bool:
+    import ipaddress
+
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not isinstance(host, str):
+        return False
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def no_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches beyond this machine: a name other than localhost does not resolve
+    and a connection to an address other than loopback fails (canon links check over the
+    built-in catalog, in a fuzz run, sees every link unreachable at once)."""
+    import errno
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is not None and not _is_loopback(host):
+            raise socket.gaierror(socket.EAI_NONAME, f"no outside network in tests ({host})")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def allowed(sock: socket.socket, address: Any) -> bool:
+        return sock.family not in (socket.AF_INET, socket.AF_INET6) or _is_loopback(address[0])
+
+    def connect(sock: socket.socket, address: Any) -> None:
+        if not allowed(sock, address):
+            raise OSError(errno.ENETUNREACH, "no outside network in tests")
+        real_connect(sock, address)
+
+    def connect_ex(sock: socket.socket, address: Any) -> int:
+        return real_connect_ex(sock, address) if allowed(sock, address) else errno.ENETUNREACH
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
 
 
 @pytest.fixture(autouse=True)

@@ -46,6 +46,11 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def link_results_path() -> Path:
+    """What the last ``canon links check`` runs found (a cache: JSON, see linkcheck/store.py)."""
+    return cache_dir() / "links.json"
+
+
 def state_path() -> Path:
     return data_dir() / "state.yaml"
 

@@ -7,6 +7,7 @@ both call these, so the two cannot drift apart.
 
 from __future__ import annotations
 
+from canon_cli import paths
 from canon_cli.catalog.query import Filters, parse_years
 from canon_cli.cli.session import Session
 from canon_cli.output import views
@@ -51,7 +52,12 @@ def list_entries(
         import itertools
 
         entries = itertools.islice(entries, limit)
-    views.show_list(catalog, entries, statuses, session.lang(), as_json)
+    dead: set[str] = set()
+    if paths.link_results_path().exists():  # only after a 'canon links check'
+        from canon_cli.reading.links import dead_entry_ids_remembered
+
+        dead = dead_entry_ids_remembered(catalog)
+    views.show_list(catalog, entries, statuses, session.lang(), as_json, dead)
 
 
 def show_progress(session: Session, section: str | None = None, as_json: bool = False) -> None:

@@ -99,6 +99,7 @@ COMMAND_MODULES = {
     "stats": "progress",
     "state": "state",
     "open": "open",
+    "links": "links",
     "search": "search",
     "config": "settings",
     "add": "own",

@@ -1,10 +1,14 @@
-"""The records a link check produces and the settings that shape it (no I/O here)."""
+"""The records a link check produces and the settings that shape it (no I/O here).
+
+NamedTuples, not dataclasses: ``list`` and ``show`` read remembered results, and
+importing ``dataclasses`` would cost them more start-up time than all the rest.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from .. import __version__
 
@@ -24,8 +28,7 @@ class LinkStatus(StrEnum):
         return self in (LinkStatus.BROKEN, LinkStatus.UNREACHABLE)
 
 
-@dataclass(frozen=True)
-class LinkResult:
+class LinkResult(NamedTuple):
     """One link of one entry, as found at ``checked_at`` (an aware UTC time).
 
     ``status`` is the last HTTP status received (None when none was), ``final_url`` the
@@ -46,8 +49,7 @@ class LinkResult:
         return (self.entry_id, self.url)
 
 
-@dataclass(frozen=True)
-class CheckSettings:
+class CheckSettings(NamedTuple):
     """How hard and how long to try. The defaults suit a reading list of a few hundred links."""
 
     timeout: float = 10.0  # seconds per request (each redirect hop is a request)

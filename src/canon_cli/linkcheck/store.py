@@ -23,7 +23,7 @@ Records = Mapping[tuple[str, str], LinkResult]
 
 
 def results_path() -> Path:
-    return paths.cache_dir() / "links.json"
+    return paths.link_results_path()
 
 
 def _lock_path(path: Path) -> Path:

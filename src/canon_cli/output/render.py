@@ -8,10 +8,11 @@ never parsed as markup.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from canon_cli.text import clean, clean_line, json_safe
@@ -118,9 +119,12 @@ def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: boo
         if show_status:
             table.add_column("Status", width=status_width, no_wrap=True)
         for row in rows:
+            title = text(row["title"] + (" ⚠" if row.get("problem") else ""))
+            if row.get("dead"):  # the last link check found a link dead
+                title.append(" ✗", style="red")
             cells = [
                 text(row["id"], "cyan"),
-                text(row["title"] + (" ⚠" if row.get("problem") else "")),
+                title,
                 text("" if row["year"] is None else str(row["year"])),
                 text(row["kind"]),
             ]
@@ -263,6 +267,23 @@ def hit_table(rows: list[dict[str, Any]], show_status: bool) -> None:
             cells.append(text(row["status"], STATUS_STYLE.get(row["status"], "")))
         table.add_row(*cells)
     console().print(table)
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr for the ``with`` block, gone when it ends; yields the
+    function that counts one step done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console(stderr=True), transient=True) as progress:
+        task = progress.add_task(clean_line(label), total=total)
+        yield lambda: progress.advance(task)
 
 
 def write_bytes(data: bytes) -> None:

@@ -6,14 +6,17 @@ pipe) and calls ``render`` for the drawing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Collection, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.output import render
 from canon_cli.reading.status import entry_status
 from canon_cli.text import clean, clean_line
 from canon_cli.vocab import STATUSES
+
+if TYPE_CHECKING:
+    from canon_cli.linkcheck.model import LinkResult
 
 
 def section_heading(catalog: Catalog, entry_section: str, lang: str) -> str:
@@ -46,10 +49,16 @@ def show_list(
     statuses: dict[str, str],
     lang: str,
     as_json: bool,
+    dead: Collection[str] = frozenset(),
 ) -> int:
-    """Print entries (JSON, rich table or tab-separated lines); return how many."""
+    """Print entries (JSON, rich table or tab-separated lines); return how many.
+
+    ``dead``: ids of entries with a link the last link check found dead (flagged ✗)."""
     if as_json:
-        items = [entry_json(e, lang, entry_status(e, statuses)) for e in entries]
+        items = [
+            {**entry_json(e, lang, entry_status(e, statuses)), "dead_link": e.id in dead}
+            for e in entries
+        ]
         render.print_json(items)
         return len(items)
     if not render.use_rich():
@@ -59,7 +68,7 @@ def show_list(
             nonlocal count
             for e in entries:
                 count += 1
-                flag = "!" if e.url_problem else ""
+                flag = ("!" if e.url_problem else "") + (" ✗" if e.id in dead else "")
                 yield [
                     e.id,
                     e.year or "",
@@ -87,6 +96,7 @@ def show_list(
                 "kind": e.kind,
                 "status": entry_status(e, statuses),
                 "problem": e.url_problem,
+                "dead": e.id in dead,
             }
         )
     if groups:
@@ -95,9 +105,16 @@ def show_list(
 
 
 def show_entry(
-    catalog: Catalog, entry: Entry, lang: str | None, record: dict[str, Any], as_json: bool
+    catalog: Catalog,
+    entry: Entry,
+    lang: str | None,
+    record: dict[str, Any],
+    as_json: bool,
+    checks: Sequence[LinkResult | None] = (),
 ) -> None:
-    """``show``: everything about one entry; ``lang`` None shows both languages."""
+    """``show``: everything about one entry; ``lang`` None shows both languages.
+
+    ``checks``: what the last link check found for each link, in ``all_links`` order."""
     status = str(record.get("status", "unread"))
     if as_json:
         data = entry_json(entry, lang or "en", status)
@@ -105,6 +122,11 @@ def show_entry(
         data["summary_zh"] = entry.summary_zh
         data["section_names"] = section_heading(catalog, entry.section, lang or "en")
         data.update({k: v for k, v in record.items() if k != "status"})
+        data["link_checks"] = []
+        if checks:  # a 'canon links check' has run
+            from canon_cli.output.links import checks_json
+
+            data["link_checks"] = checks_json(checks)
         render.print_json(data)
         return
     pairs: list[tuple[str, str]] = []
@@ -127,6 +149,10 @@ def show_entry(
     if entry.aliases:
         pairs.append(("aliases", ", ".join(entry.aliases)))
     link_lines = [f"[{i}] {link.label}: {link.url}" for i, link in enumerate(entry.all_links())]
+    if checks:  # a 'canon links check' has run
+        from canon_cli.output.links import with_verdicts
+
+        link_lines = with_verdicts(link_lines, checks)
     if entry.url_problem:
         link_lines.append(f"(refused to open: {entry.url_problem})")
     blocks: list[tuple[str, str]] = []

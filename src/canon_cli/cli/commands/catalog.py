@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from canon_cli import paths
@@ -20,6 +22,9 @@ from canon_cli.cli.options import (
 )
 from canon_cli.cli.session import Session
 from canon_cli.output import views
+
+if TYPE_CHECKING:
+    from canon_cli.linkcheck.model import LinkResult
 
 app = typer.Typer()
 
@@ -61,7 +66,12 @@ def show(
 
     record = record_of(load_state(paths.state_path()), entry)
     lang = session.lang() if (session.lang_option or as_json) else None
-    views.show_entry(catalog, entry, lang, record, as_json)
+    checks: list[LinkResult | None] = []
+    if paths.link_results_path().exists():  # only after a 'canon links check'
+        from canon_cli.reading.links import remembered_checks
+
+        checks = remembered_checks(entry)
+    views.show_entry(catalog, entry, lang, record, as_json, checks)
 
 
 @app.command()

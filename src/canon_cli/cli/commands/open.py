@@ -45,6 +45,14 @@ def open_entry(
     no_mark: Annotated[
         bool, typer.Option("--no-mark", help="Leave the entry's status as it is.")
     ] = False,
+    archive: Annotated[
+        bool,
+        typer.Option(
+            "--archive",
+            help="Open the archived copy instead: the entry's archive link, else the "
+            "Internet Archive's (web.archive.org).",
+        ),
+    ] = False,
 ) -> None:
     """Open an entry's main link (or others) in your web browser.
 
@@ -54,18 +62,22 @@ def open_entry(
     is not plain http(s) with a host is refused and nothing opens (exit code 3).
     When no browser can be started the URLs are printed instead (exit code 0).
     An unread entry is marked as reading unless --no-mark is given or the setting
-    open_marks_reading is false.
+    open_marks_reading is false. When the last 'canon links check' found the link
+    dead, canon says so and how to open the archived copy (--archive).
 
     Example: canon open attention --link blog
     """
+    from canon_cli.output.links import show_dead_links
     from canon_cli.reading import opener
+    from canon_cli.reading.links import for_opening
 
     session: Session = ctx.obj
     catalog = session.catalog()
     statuses = session.statuses()
     entry = opener.target_entry(catalog, statuses, entry_id)
-    links = opener.pick_links(entry, link, every)
+    links, dead = for_opening(entry, opener.pick_links(entry, link, every), archive)
     opener.check_links(entry, links)
+    show_dead_links(entry.id, dead)
     # Marked before launching: a terminal browser (BROWSER=lynx) holds canon until it
     # quits, and a mark written after that could undo a 'canon done' made meanwhile.
     if opener.marks_reading(entry, statuses, no_mark, session.config):
