@@ -7,8 +7,6 @@ the tests can tell that only ``links check`` ever makes one.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -302,31 +300,6 @@ def test_open_archive_opens_the_wayback_copy(cli: Cli, server: LinkServer, catal
     assert requests(server) == 0
 
 
-def test_nothing_but_links_check_imports_the_network_code(
-    server: LinkServer, catalog: Path
-) -> None:
-    save_results(
-        [
-            LinkResult(
-                "gone", server.base + "/missing", LinkStatus.BROKEN, 404, None, datetime.now(UTC)
-            )
-        ]
-    )
-    for args in (["list"], ["show", "gone"], ["open", "gone", "--print", "--no-mark"], ["links"]):
-        code = (
-            "import sys\n"
-            f"sys.argv = ['canon', *{args!r}]\n"
-            "from canon_cli.__main__ import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print('httpx' in sys.modules, file=sys.stderr)\n"
-        )
-        proc = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
-        )
-        assert proc.stderr.strip().splitlines()[-1] == "False", (args, proc.stderr)
-    assert requests(server) == 0
-
-
 def test_what_a_server_said_is_shown_as_inert_text(
     cli: Cli, server: LinkServer, catalog: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -356,19 +329,3 @@ def test_the_network_guard_of_the_tests_holds() -> None:
 
     [result] = check_links([("e", "https://example.org/")])
     assert (result.result, result.detail) == (LinkStatus.UNREACHABLE, "DNS lookup failed")
-
-
-def test_without_a_check_list_and_show_load_no_link_code(catalog: Path) -> None:
-    """Start-up is benchmarked: a user who never checks links pays nothing for it."""
-    for args in (["list"], ["show", "gone"], ["show", "gone", "--json"]):
-        code = (
-            "import sys\n"
-            f"sys.argv = ['canon', *{args!r}]\n"
-            "from canon_cli.__main__ import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in sys.modules if 'link' in m), file=sys.stderr)\n"
-        )
-        proc = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
-        )
-        assert proc.stderr.strip().splitlines()[-1] == "[]", (args, proc.stderr)
