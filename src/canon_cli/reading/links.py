@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from canon_cli.catalog.query import Filters, resolve_entry, select_entries
+from canon_cli.catalog.query import Filters, find_entries, resolve_entry
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.errors import CanonError, UsageError
 from canon_cli.i18n import _
@@ -55,10 +55,10 @@ def select_for_check(
     if ids:
         chosen = list({e.id: e for e in (resolve_entry(catalog, text) for text in ids)}.values())
         if sections:
-            keep = {e.id for e in select_entries(catalog, Filters(sections=tuple(sections)), {})}
+            keep = {e.id for e in find_entries(catalog, Filters(sections=tuple(sections)))}
             chosen = [e for e in chosen if e.id in keep]
     else:
-        chosen = list(select_entries(catalog, Filters(sections=tuple(sections)), {}))
+        chosen = list(find_entries(catalog, Filters(sections=tuple(sections))))
     if source is not None:
         if not any(_same_file(str(path), source) for path in catalog.sources):
             listed = "\n".join(f"  {path}" for path in catalog.sources)
