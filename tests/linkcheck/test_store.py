@@ -176,3 +176,12 @@ def test_reading_results_imports_no_network_code() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_fifo_in_place_of_the_file_is_never_opened() -> None:
+    """A FIFO there would hang any reader; it reads as never checked, at once."""
+    import os
+
+    results_path().parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(results_path())
+    assert load_results() == {}

@@ -8,6 +8,6 @@ and never touches the network.
 
 from __future__ import annotations
 
-from .model import CheckSettings, LinkResult, LinkStatus
+from canon_cli.linkcheck.model import CheckSettings, LinkResult, LinkStatus
 
 __all__ = ["CheckSettings", "LinkResult", "LinkStatus"]

@@ -30,7 +30,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from .model import CheckSettings, LinkResult, LinkStatus
+from canon_cli.linkcheck.model import CheckSettings, LinkResult, LinkStatus
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 RETRY_CODES = frozenset({429, 503})

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from .. import __version__
+from canon_cli import __version__
 
 USER_AGENT = f"canon/{__version__} (+link check)"
 

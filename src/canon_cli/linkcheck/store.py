@@ -3,7 +3,8 @@
 One JSON file, ``links.json``: every (entry, url) pair with what its last check found
 and when. A new check replaces the records of the pairs it checked and keeps the rest,
 under a lock so two checks at once do not lose each other's results. The file is a
-cache: one that is missing or unreadable reads as "never checked".
+cache: one that is missing, unreadable, not a regular file or too large reads as
+"never checked".
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .. import paths
-from ..fileio import atomic_write_bytes, exclusive_lock
-from .model import LinkResult, LinkStatus, format_time, parse_time
+from canon_cli import paths
+from canon_cli.fileio import atomic_write_bytes, exclusive_lock, read_regular
+from canon_cli.linkcheck.model import LinkResult, LinkStatus, format_time, parse_time
 
 FORMAT = 1
+MAX_BYTES = 64 << 20  # about 250,000 remembered links
 Records = Mapping[tuple[str, str], LinkResult]
 
 
@@ -63,7 +65,7 @@ def _from_json(item: Any) -> LinkResult | None:
 
 def _read(path: Path) -> dict[tuple[str, str], LinkResult]:
     try:
-        document = json.loads(path.read_bytes())
+        document = json.loads(read_regular(path, MAX_BYTES))
     except (OSError, ValueError):
         return {}
     if not isinstance(document, dict) or document.get("format") != FORMAT:
