@@ -105,6 +105,7 @@ COMMAND_MODULES = {
     "remove": "own",
     "export": "export",
     "sync": "sync",
+    "browse": "browse",
 }
 
 
