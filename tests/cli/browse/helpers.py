@@ -124,7 +124,9 @@ def screen_colours(app: BrowseApp) -> set[tuple[int, int, int]]:
 
     console = Console(width=app.size.width, force_terminal=True, color_system="truecolor")
     colours = set()
-    for segment in console.render(app.screen._compositor.render_update(full=True)):
+    update = app.screen._compositor.render_update(full=True)
+    assert update is not None
+    for segment in console.render(update):
         style = segment.style
         if style is None:
             continue
