@@ -45,6 +45,9 @@ MATRIX = [
     ["done", "atention-is-all-you-need"],
     ["done", "the"],
     ["--catalog", "nope.yaml", "done", "react"],
+    ["browse"],
+    ["--lang", "zh", "browse"],
+    ["--lang", "fr", "browse"],
 ]
 
 
@@ -119,6 +122,8 @@ def test_catalog_option_on_the_fast_path(cli: Any, capsys: pytest.CaptureFixture
         ["done", "--help"],
         ["done", "react", "-h"],
         ["mark", "react", "--status", "done"],
+        ["browse", "--help"],
+        ["browse", "extra"],
     ],
 )
 def test_anything_unusual_is_left_to_typer(argv: list[str]) -> None:

@@ -15,12 +15,15 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from canon_cli.cli.app import app
+from tests.cli.browse.helpers import Terminal, details_text, drive, make_app, screen_text
 
 PAYLOADS = {
     "clear": "\x1b[2J",
@@ -401,3 +404,48 @@ def test_output_the_terminal_cannot_encode_is_escaped(run_canon: Any) -> None:
     assert result.exit_code == 0, result.stderr
     assert "\\u" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+# --- canon browse: the full-screen app draws the same text, just as inertly -------------
+
+
+def test_browse_shows_hostile_text_inertly(tmp_path: Path) -> None:
+    catalog = tmp_path / "hostile.yaml"
+    catalog.write_text(json.dumps(hostile_catalog(), ensure_ascii=True))
+    for lang in ("en", "zh"):
+        app = make_app(lang=lang, catalog=catalog)
+
+        async def check(pilot: Pilot[int]) -> None:
+            await pilot.press("slash", *"pwned")  # the search results are drawn too
+            await pilot.pause()
+            screen = screen_text(pilot.app)  # type: ignore[arg-type]
+            assert UNSAFE.search(screen) is None, UNSAFE.search(screen)
+            assert MARKUP in screen and "\\x1b" in screen and "\\u202e" in screen
+            await pilot.press("escape", "tab", "k", "enter", "tab")
+            await pilot.pause()
+            screen = screen_text(pilot.app)  # type: ignore[arg-type]
+            assert UNSAFE.search(screen) is None
+            assert "[link=https://example.invalid]x[/link]" in details_text(pilot.app)  # type: ignore[arg-type]
+
+        drive(app, check, size=(200, 50))
+
+
+def test_browse_in_a_real_terminal_is_terminal_safe(tmp_path: Path, canon_home: Path) -> None:
+    catalog = tmp_path / "hostile.yaml"
+    catalog.write_text(json.dumps(hostile_catalog(), ensure_ascii=True))
+    term = Terminal(["--catalog", str(catalog), "browse"], columns=140, rows=40)
+    try:
+        term.read_until(b"Sections", b" quit")
+        term.press(b"l")  # the Chinese texts too
+        time.sleep(1)
+        term.press(b"q")
+        assert term.wait() == 0
+    finally:
+        term.close()
+    out = term.output
+    for payload in ("title-bel", "title-st", "clipboard", "hyperlink", "csi8", "clear"):
+        assert PAYLOADS[payload].encode() not in out, payload
+    for osc in (b"\x1b]0;", b"\x1b]2;", b"\x1b]8;", b"\x1b]52;"):  # title, link, clipboard
+        assert osc not in out, osc
+    assert b"[bold red]x[/bold red]" in out  # markup shown as the text it is
+    assert b"\\x1b" in out  # escapes made visible

@@ -1,8 +1,9 @@
 """The bodies of the most-used commands, free of typer.
 
 ``list``, ``progress``, ``next`` and the marks (``start``, ``done``, ``skip``, ``reset``)
-run many times a day; their typer commands and the start-up fast path (``fastpath.py``)
-both call these, so the two cannot drift apart.
+run many times a day, and ``browse`` must draw its first screen quickly; their typer
+commands and the start-up fast path (``fastpath.py``) both call these, so the two cannot
+drift apart.
 """
 
 from __future__ import annotations
@@ -92,3 +93,45 @@ def mark(session: Session, ids: list[str], status: str) -> None:
 
     changes = mark_entries(session.catalog(), paths.state_path(), ids, status)
     views.show_marks(changes, status)
+
+
+def has_terminal() -> bool:
+    """Whether input and output are both a terminal that can draw a full screen."""
+    import os
+    import sys
+
+    try:
+        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+    return interactive and os.environ.get("TERM", "") != "dumb"
+
+
+def browse(session: Session) -> None:
+    """The full-screen reader, until the user quits. Everything that can fail with one of
+    canon's errors (no terminal, a bad catalog or state, an unknown language) fails
+    before the screen is taken over, so it is reported like any command's error."""
+    import os
+
+    from canon_cli.errors import FailureError
+    from canon_cli.i18n import _
+
+    if not has_terminal():
+        dumb = _(" (TERM is 'dumb')") if os.environ.get("TERM") == "dumb" else ""
+        raise FailureError(
+            _("canon browse needs a terminal: its input or output is redirected") + dumb,
+            hint=_(
+                "Run it in a terminal. In scripts, use 'canon list', 'canon show' and "
+                "'canon done' instead."
+            ),
+        )
+    from canon_cli.cli.browse.data import Library
+
+    library = Library(session)
+    library.load()
+    from canon_cli.cli.browse.app import BrowseApp  # Textual: imported only now
+
+    app = BrowseApp(library)
+    app.run()
+    if app.return_code:  # the app failed; Textual has reported why
+        raise SystemExit(app.return_code)

@@ -106,6 +106,7 @@ COMMAND_MODULES = {
     "remove": "own",
     "export": "export",
     "sync": "sync",
+    "browse": "browse",
 }
 
 

@@ -1,5 +1,6 @@
 """A start-up fast path for the commands run most often: ``list``, ``progress``, ``next``
-and the marks ``start``, ``done``, ``skip`` and ``reset``.
+and the marks ``start``, ``done``, ``skip`` and ``reset``; and for ``browse``, whose
+first screen has a time budget of its own.
 
 Importing typer alone costs about six times the interpreter's own start-up, most of
 canon's budget for these commands. When the command line is one of these commands with
@@ -50,6 +51,7 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
         "-n": ("count", "int"),
         "--count": ("count", "int"),
     },
+    "browse": {},
 }
 GLOBAL = {"--catalog": "catalog", "--lang": "lang"}
 # commands that take ids and no options: the status each one sets
@@ -155,6 +157,7 @@ def run(argv: list[str]) -> int | None:
         "list": actions.list_entries,
         "progress": actions.show_progress,
         "next": actions.show_next,
+        "browse": actions.browse,
     }
     if command in MARKS:
         ids = [str(i) for i in options["ids"]]  # type: ignore[attr-defined]
