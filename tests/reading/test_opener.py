@@ -467,3 +467,12 @@ def test_launch_without_any_browser() -> None:
     result = opener.launch(links, none_found)
     assert result.opened == []
     assert result.unopened == links
+
+
+def test_pick_links_finds_a_label_by_a_word_inside_it() -> None:
+    # The README's own example: the label is "palm-2 technical report".
+    entry = _plain_entry(links=(Link("blog post", BLOG), Link("palm-2 technical report", VIDEO)))
+    assert [x.url for x in opener.pick_links(entry, "technical report", False)] == [VIDEO]
+    assert [x.url for x in opener.pick_links(entry, "Report", False)] == [VIDEO]
+    with pytest.raises(UsageError, match="no link labelled"):
+        opener.pick_links(entry, "echnical", False)  # inside a word is not a match
