@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from canon_cli.errors import BusyError, CanonIOError, ConfigError, DataError
+from canon_cli.errors import BusyError, CanonIOError, ConfigError, DataError, UsageError
 from canon_cli.i18n import _
 
 DEFAULT_LOCK_TIMEOUT = 10.0
@@ -28,6 +28,19 @@ LOCK_TIMEOUT_ENV = "CANON_LOCK_TIMEOUT"
 _POLL_FIRST = 0.005
 _POLL_MAX = 0.1
 _TEMP_ATTEMPTS = 100
+
+
+def check_input_file(path: Path) -> None:
+    """A file named on the command line (or in CANON_CATALOG) must exist and be a file.
+
+    One rule for every such file: a missing one, or a directory, is a usage error
+    (exit code 2) that names it; a file that exists but cannot be read is an I/O
+    error later (exit code 5).
+    """
+    if path.is_dir():
+        raise UsageError(_("{path} is a directory, not a file").format(path=path))
+    if not path.exists():
+        raise UsageError(_("no such file: {path}").format(path=path))
 
 
 def _reason(exc: OSError) -> str:

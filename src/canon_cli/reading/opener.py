@@ -8,7 +8,6 @@ variable is honoured and no shell ever sees a URL.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
