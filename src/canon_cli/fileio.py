@@ -137,7 +137,9 @@ def read_data_file(
     ``missing`` when that is not None."""
     try:
         return read_regular(path, max_bytes)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
+        # NotADirectoryError: a folder on the way is a file (HOME=/dev/null), so the
+        # file cannot exist either
         if missing is not None:
             return missing
         raise error(_("file not found"), path=str(path)) from None
@@ -437,7 +439,15 @@ def _open_lock_file(lock_path: Path) -> int:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise symlink_error from exc
-        raise CanonIOError(f"cannot open the lock file {lock_path}: {_reason(exc)}") from exc
+        raise CanonIOError(
+            _("cannot open the lock file {path}: {reason}").format(
+                path=lock_path, reason=_reason(exc)
+            ),
+            hint=_(
+                "canon keeps your progress in {folder}: make it writable, or set "
+                "CANON_HOME to a folder that is."
+            ).format(folder=lock_path.parent),
+        ) from exc
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise CanonIOError(

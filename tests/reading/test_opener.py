@@ -476,3 +476,18 @@ def test_pick_links_finds_a_label_by_a_word_inside_it() -> None:
     assert [x.url for x in opener.pick_links(entry, "Report", False)] == [VIDEO]
     with pytest.raises(UsageError, match="no link labelled"):
         opener.pick_links(entry, "echnical", False)  # inside a word is not a match
+
+
+def test_an_unwritable_home_still_prints_and_says_the_mark_was_not_saved(
+    catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("CANON_HOME", str(blocked / "home"))  # a folder that cannot exist
+    result = invoke(catalog, "open", "attention", "--print")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == MAIN + "\n"
+    assert "canon: warning: attention was not marked as reading" in result.stderr
+    assert "CANON_HOME" in result.stderr
+    done = invoke(catalog, "done", "attention")
+    assert done.exit_code == ExitCode.IO and "CANON_HOME" in done.stderr

@@ -89,7 +89,7 @@ def _read(path: Path) -> _Seen:
     try:
         # O_NONBLOCK: a FIFO at the path must not hang the command (refused below).
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no state yet (or none can exist)
         return _Seen(b"", exists=False, size=0, mtime_ns=0, digest=_digest(b""))
     except OSError as exc:
         raise CanonIOError(f"cannot read {path}: {exc.strerror or exc}") from exc
