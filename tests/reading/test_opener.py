@@ -487,7 +487,7 @@ def test_an_unwritable_home_still_prints_and_says_the_mark_was_not_saved(
     result = invoke(catalog, "open", "attention", "--print")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == MAIN + "\n"
-    assert "canon: warning: attention was not marked as reading" in result.stderr
+    assert "canon: warning: attention-is-all-you-need was not marked as reading" in result.stderr
     assert "CANON_HOME" in result.stderr
     done = invoke(catalog, "done", "attention")
     assert done.exit_code == ExitCode.IO and "CANON_HOME" in done.stderr
