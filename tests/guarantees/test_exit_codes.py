@@ -80,7 +80,7 @@ def test_success_is_0(cli: Any, args: tuple[str, ...]) -> None:
         (("done", "bert", "no-such-entry-anywhere"), ["no entry matches"]),
         (("list", "--tag", "nope"), ["unknown tag 'nope'"]),
         (("list", "--kind", "podcast"), ["unknown kind 'podcast'"]),
-        (("mark", "bert", "--status", "finished"), ["unknown status 'finished'"]),
+        (("mark", "bert", "--status", "finish"), ["unknown status 'finish'"]),
         (("rate", "bert", "9"), ["rating must be"]),
         (("--lang", "fr", "list"), ["unknown language 'fr'"]),
         (("note", "bert", " "), ["the note is empty"]),
