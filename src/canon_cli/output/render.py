@@ -77,14 +77,6 @@ def warning(message: str) -> None:
         sys.stderr.write("  " + line + "\n")
 
 
-def warning(message: str) -> None:
-    """A problem that did not stop the command, on stderr with a 'canon: warning:' prefix."""
-    lines = clean(message).split("\n")
-    sys.stderr.write("canon: warning: " + lines[0] + "\n")
-    for line in lines[1:]:
-        sys.stderr.write("  " + line + "\n")
-
-
 def note(message: str) -> None:
     """A short confirmation or hint on stderr (keeps stdout clean for pipes)."""
     sys.stderr.write(clean(message) + "\n")
