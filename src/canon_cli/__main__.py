@@ -20,8 +20,9 @@ def main() -> None:
         run()
     except BrokenPipeError:
         # the reader went away (canon list | head): stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        from canon_cli.cli.guard import reader_went_away
+
+        reader_went_away()
         sys.exit(0)
 
 

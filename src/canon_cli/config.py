@@ -192,13 +192,14 @@ def catalog_setting(text: str, cwd: Path) -> str:
     expanded = Path(raw).expanduser()
     stored = raw if raw.startswith("~") else os.path.normpath(cwd / expanded)
     full = expanded if expanded.is_absolute() else cwd / expanded
+    from canon_cli.fileio import check_input_file, file_kind
+
+    check_input_file(full)
     try:
         mode = os.stat(full).st_mode
     except OSError:
-        raise UsageError(f"catalog file {raw!r} does not exist") from None
+        raise UsageError(_("no such file: {path}").format(path=full)) from None
     if not stat.S_ISREG(mode):
-        from canon_cli.fileio import file_kind
-
         raise UsageError(
             _("catalog file {path!r} is {kind}, not a catalog file").format(
                 path=raw, kind=file_kind(mode)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import IntEnum
 
+from canon_cli.i18n import _
+
 
 class ExitCode(IntEnum):
     """The documented exit codes (README, "Exit codes")."""
@@ -92,17 +94,35 @@ class FailureError(CanonError):
     exit_code = ExitCode.FAILURE
 
 
-def unknown_choice(what: str, value: str, valid: Iterable[str], plural: str = "") -> UsageError:
+def _choice_words() -> dict[str, tuple[str, str]]:
+    # One whole sentence per thing, not "unknown {what}": a translation needs them whole
+    return {
+        "section": (_("unknown section {value}"), _("Valid sections: {choices}")),
+        "tag": (_("unknown tag {value}"), _("Valid tags: {choices}")),
+        "kind": (_("unknown kind {value}"), _("Valid kinds: {choices}")),
+        "status": (_("unknown status {value}"), _("Valid statuses: {choices}")),
+        "setting": (_("unknown setting {value}"), _("Valid settings: {choices}")),
+        "language": (_("unknown language {value}"), _("Valid languages: {choices}")),
+    }
+
+
+def unknown_choice(
+    what: str, value: str, valid: Iterable[str], plural: str = "", synonyms: Iterable[str] = ()
+) -> UsageError:
     """The one wording of "that is not one of the choices", with the closest as a hint.
 
-    ``plural`` names the choices when adding "s" to ``what`` would be wrong ("statuses").
+    ``plural`` names the choices when adding "s" to ``what`` would be wrong ("statuses");
+    ``synonyms`` are other accepted spellings, offered as hints but not listed.
     """
     import difflib
 
     choices = list(valid)
-    close = difflib.get_close_matches(value, choices, n=1)
-    hint = f"Did you mean {close[0]!r}? " if close else ""
+    close = difflib.get_close_matches(value, [*choices, *synonyms], n=1)
+    hint = _("Did you mean {value}?").format(value=repr(close[0])) + " " if close else ""
+    message, listing = _choice_words().get(
+        what, (f"unknown {what} {{value}}", f"Valid {plural or what + 's'}: {{choices}}")
+    )
     return UsageError(
-        f"unknown {what} {value!r}",
-        hint=f"{hint}Valid {plural or what + 's'}: {', '.join(choices)}",
+        message.format(value=repr(value)),
+        hint=hint + listing.format(choices=", ".join(choices)),
     )

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from canon_cli.errors import BusyError, CanonIOError, ConfigError, DataError
+from canon_cli.errors import BusyError, CanonIOError, ConfigError, DataError, UsageError
 from canon_cli.i18n import _
 
 DEFAULT_LOCK_TIMEOUT = 10.0
@@ -28,6 +28,19 @@ LOCK_TIMEOUT_ENV = "CANON_LOCK_TIMEOUT"
 _POLL_FIRST = 0.005
 _POLL_MAX = 0.1
 _TEMP_ATTEMPTS = 100
+
+
+def check_input_file(path: Path) -> None:
+    """A file named on the command line (or in CANON_CATALOG) must exist and be a file.
+
+    One rule for every such file: a missing one, or a directory, is a usage error
+    (exit code 2) that names it; a file that exists but cannot be read is an I/O
+    error later (exit code 5).
+    """
+    if path.is_dir():
+        raise UsageError(_("{path} is a directory, not a file").format(path=path))
+    if not path.exists():
+        raise UsageError(_("no such file: {path}").format(path=path))
 
 
 def _reason(exc: OSError) -> str:
@@ -124,7 +137,9 @@ def read_data_file(
     ``missing`` when that is not None."""
     try:
         return read_regular(path, max_bytes)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
+        # NotADirectoryError: a folder on the way is a file (HOME=/dev/null), so the
+        # file cannot exist either
         if missing is not None:
             return missing
         raise error(_("file not found"), path=str(path)) from None
@@ -424,7 +439,15 @@ def _open_lock_file(lock_path: Path) -> int:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise symlink_error from exc
-        raise CanonIOError(f"cannot open the lock file {lock_path}: {_reason(exc)}") from exc
+        raise CanonIOError(
+            _("cannot open the lock file {path}: {reason}").format(
+                path=lock_path, reason=_reason(exc)
+            ),
+            hint=_(
+                "canon keeps your progress in {folder}: make it writable, or set "
+                "CANON_HOME to a folder that is."
+            ).format(folder=lock_path.parent),
+        ) from exc
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise CanonIOError(

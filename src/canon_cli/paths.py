@@ -77,6 +77,14 @@ def builtin_catalog_path() -> Path:
     return PACKAGE_DIR.parent.parent / "data" / "canon.yaml"
 
 
+def catalog_format_doc() -> Path:
+    """The catalog format's description: shipped in the wheel, or docs/ in a checkout."""
+    packaged = PACKAGE_DIR / "docs" / "catalog-format.md"
+    if packaged.is_file():
+        return packaged
+    return PACKAGE_DIR.parent.parent / "docs" / "catalog-format.md"
+
+
 def catalog_override() -> Path | None:
     value = os.environ.get("CANON_CATALOG")
     return Path(value).expanduser() if value else None

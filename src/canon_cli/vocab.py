@@ -9,6 +9,16 @@ from __future__ import annotations
 # Reading statuses, in the order progress counts them.
 STATUSES = ("unread", "reading", "done", "skipped")
 
+# Other words a user may type for a status (README, "Tracking what you read").
+STATUS_SYNONYMS = {"read": "done", "finished": "done", "todo": "unread", "started": "reading"}
+
+
+def status_named(text: str) -> str | None:
+    """The status ``text`` names (any case, or a synonym), or None."""
+    key = text.strip().casefold()
+    return key if key in STATUSES else STATUS_SYNONYMS.get(key)
+
+
 # Kinds of catalog entry.
 KINDS = (
     "paper",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,3 +114,12 @@ def test_changed_catalog_is_reread(tmp_path: Path, cli: object) -> None:
     source.write_text(base.replace("title: BabyAGI", "title: BabyAGI renamed"), encoding="utf-8")
     second = cli("--catalog", str(source), "show", "babyagi", "--json")  # type: ignore[operator]
     assert json.loads(second.stdout)["title"] == "BabyAGI renamed"
+
+
+def test_a_bad_catalog_points_to_a_format_doc_that_exists(cli: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- a list\n", encoding="utf-8")
+    result = cli("--catalog", str(bad), "list")
+    assert result.exit_code == 3
+    doc = Path(result.stderr.rsplit(" ", 1)[-1].strip())
+    assert doc.name == "catalog-format.md" and doc.is_file()

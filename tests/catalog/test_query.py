@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 Cli = Any
 
 
@@ -136,3 +138,41 @@ def test_help_has_an_example(cli: Cli) -> None:
     result = cli("search", "--help")
     assert result.exit_code == 0
     assert "Example: canon search" in result.stdout
+
+
+def test_a_mistyped_id_suggests_what_search_ranks_first(cli: Cli) -> None:
+    # 'canon show atention' once suggested flashattention while search ranked the
+    # attention paper first
+    first = ids(cli("search", "atention").stdout)[0]
+    result = cli("show", "atention")
+    assert result.exit_code == 2
+    hint = result.stderr.splitlines()[1]
+    assert hint.split()[3].rstrip("?,") == first
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"),
+    [
+        ("read", "done"),
+        ("finished", "done"),
+        ("Done", "done"),
+        ("todo", "unread"),
+        ("started", "reading"),
+        ("SKIPPED", "skipped"),
+    ],
+)
+def test_status_synonyms_are_accepted_everywhere(cli: Cli, typed: str, status: str) -> None:
+    assert cli("mark", "bert", "--status", typed).exit_code == 0
+    listed = cli("list", "--status", typed)
+    assert ids(listed.stdout) == ["bert"] or status == "unread"
+    assert "bert" in ids(cli("search", "bert", "--status", typed).stdout)
+    assert "1810.04805" in cli("export", "--format", "md", "--status", typed).stdout
+    assert json.loads(cli("show", "bert", "--json").stdout)["status"] == status
+
+
+def test_an_unknown_status_suggests_a_synonym_and_lists_the_statuses(cli: Cli) -> None:
+    result = cli("list", "--status", "reed")
+    assert result.exit_code == 2
+    assert "Did you mean 'read'?" in result.stderr
+    assert "Valid statuses: unread, reading, done, skipped" in result.stderr
+    assert "statuss" not in result.stderr

@@ -160,7 +160,7 @@ def test_catalog_option_and_env(cli: Cli, tmp_path: Path) -> None:
     assert rows(cli("--catalog", str(small), "list").stdout)[0][0] == "my-paper"
     assert rows(cli("list", env={"CANON_CATALOG": str(small)}).stdout)[0][0] == "my-paper"
     missing = cli("--catalog", str(tmp_path / "nope.yaml"), "list")
-    assert missing.exit_code == 3 and "not found" in missing.stderr
+    assert missing.exit_code == 2 and "no such file: " in missing.stderr
 
 
 def test_terminal_gets_a_rich_table_and_no_color_is_honoured(cli: Cli) -> None:

@@ -143,7 +143,7 @@ def test_unset_removes_the_line_and_the_default_applies(cli: Cli, canon_home: Pa
         (["set", "open_marks_reading", "maybe"], "open_marks_reading must be true or false"),
         (["set", "colour", "red"], "unknown setting 'colour'"),
         (["set", "langauge", "zh"], "Did you mean 'language'?"),
-        (["set", "catalogs", "missing.yaml"], "catalog file 'missing.yaml' does not exist"),
+        (["set", "catalogs", "missing.yaml"], "no such file: "),
         (["set", "sync_folder", "no-such-dir"], "sync folder 'no-such-dir' does not exist"),
         (["set", "sync_folder", "  "], "the sync folder path is empty"),
         (["get", "colour"], "unknown setting 'colour'"),

@@ -49,3 +49,16 @@ def test_wheel_ships_the_catalog_and_the_command(tmp_path: Path) -> None:
     )
     assert str(env_dir) in where.stdout  # the catalog inside the installed package
     assert sys.executable != str(python)
+    # What the messages point to is installed too (not only in a source checkout)
+    shown = subprocess.run(
+        [str(env_dir / "bin" / "canon"), "paths", "--json"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    import json
+
+    doc = Path(json.loads(shown.stdout)["catalog_format"])
+    assert str(env_dir) in str(doc) and "version" in doc.read_text(encoding="utf-8")

@@ -329,10 +329,12 @@ def test_not_utf8_names_the_line(cli: Any, tmp_path: Path) -> None:
     assert "UTF-8" in err
 
 
-def test_missing_catalog_is_a_data_error(cli: Any, tmp_path: Path) -> None:
+def test_missing_catalog_is_one_clean_error(cli: Any, tmp_path: Path) -> None:
+    # a file named on the command line that is not there is a usage error (exit 2)
     missing = tmp_path / "nope.yaml"
-    err = assert_one_clean_error(cli("--catalog", str(missing), "list"), missing)
-    assert "not found" in err
+    result = cli("--catalog", str(missing), "list")
+    assert result.exit_code == 2
+    assert result.stderr == f"canon: error: no such file: {missing}\n"
 
 
 def test_catalog_error_through_a_real_process(run_canon: Any, tmp_path: Path) -> None:

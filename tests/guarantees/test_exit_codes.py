@@ -80,7 +80,7 @@ def test_success_is_0(cli: Any, args: tuple[str, ...]) -> None:
         (("done", "bert", "no-such-entry-anywhere"), ["no entry matches"]),
         (("list", "--tag", "nope"), ["unknown tag 'nope'"]),
         (("list", "--kind", "podcast"), ["unknown kind 'podcast'"]),
-        (("mark", "bert", "--status", "finished"), ["unknown status 'finished'"]),
+        (("mark", "bert", "--status", "finish"), ["unknown status 'finish'"]),
         (("rate", "bert", "9"), ["rating must be"]),
         (("--lang", "fr", "list"), ["unknown language 'fr'"]),
         (("note", "bert", " "), ["the note is empty"]),
@@ -104,9 +104,53 @@ def test_usage_errors_are_2(
     ],
 )
 def test_argument_errors_are_2(cli: Any, args: tuple[str, ...]) -> None:
+    # click's own usage errors come in canon's one error style too, with a pointer to help
     result = cli(*args)
-    assert_failed(result, ExitCode.USAGE, "Error:", canon_message=False)
-    assert "Usage: canon" in result.stderr
+    assert_failed(result, ExitCode.USAGE, "--help' for help.")
+    assert "Usage:" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--catalog", "{path}", "list"),
+        ("--catalog", "{path}", "show", "x"),
+        ("state", "import", "{path}"),
+        ("state", "merge", "{path}"),
+        ("config", "add-catalog", "{path}"),
+        ("config", "set", "catalogs", "{path}"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["missing", "directory"])
+def test_a_missing_file_argument_is_2_for_every_command(
+    cli: Any, tmp_path: Path, args: tuple[str, ...], kind: str
+) -> None:
+    path = tmp_path / "nope.yaml"
+    if kind == "directory":
+        path.mkdir()
+    result = cli(*(a.format(path=path) for a in args))
+    words = ["no such file: "] if kind == "missing" else ["is a directory, not a file"]
+    assert_failed(result, ExitCode.USAGE, *words, str(path))
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory"])
+def test_a_missing_catalog_in_the_environment_is_2(cli: Any, tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "nope.yaml"
+    if kind == "directory":
+        path.mkdir()
+    assert_failed(cli("list", env={"CANON_CATALOG": str(path)}), ExitCode.USAGE, str(path))
+
+
+def test_a_directory_as_export_output_is_2(cli: Any, tmp_path: Path) -> None:
+    assert_failed(cli("export", "-o", str(tmp_path)), ExitCode.USAGE, "is a directory")
+
+
+def test_a_one_value_option_given_twice_is_2(cli: Any) -> None:
+    # "--year 2020 --year 2022" once kept the last silently; now it is refused by name
+    result = cli("list", "--year", "2020", "--year=2022")
+    assert_failed(result, ExitCode.USAGE, "--year was given more than once")
+    result = cli("open", "bert", "--link", "1", "-l", "2", "--print")
+    assert_failed(result, ExitCode.USAGE, "--link was given more than once")
 
 
 # --- 3: data ------------------------------------------------------------------------------
@@ -240,3 +284,49 @@ def test_unreadable_state_is_5(cli: Any, canon_home: Path) -> None:
         assert_failed(cli("list"), ExitCode.IO, str(state))
     finally:
         state.chmod(0o600)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "palm"),
+        ("log",),
+        ("search", "attention"),
+        ("export", "--format", "md"),
+        ("list",),
+        ("progress",),
+        ("sections",),
+    ],
+)
+def test_a_reader_that_stops_early_is_0(args: tuple[str, ...], canon_home: Path) -> None:
+    # `set -o pipefail; canon show palm | true` once failed (exit 1) for typer commands
+    import subprocess
+    import sys
+
+    home = canon_home
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "state.yaml").write_text(
+        "version: 1\nentries:\n  bert:\n    status: done\n"
+        "    started: '2024-01-02T10:00:00+00:00'\n    finished: '2024-01-03T10:00:00+00:00'\n",
+        encoding="utf-8",
+    )
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before canon writes a byte
+    proc = subprocess.run(
+        [sys.executable, "-m", "canon_cli", *args],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        timeout=60,
+    )
+    os.close(write_end)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+
+
+def test_install_completion_under_an_unusable_home_is_5(run_canon: Any, tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "home-is-a-file"
+    not_a_dir.write_text("", encoding="utf-8")
+    result = run_canon("--install-completion", "bash", env={"HOME": str(not_a_dir / "x")})
+    assert_failed(result, ExitCode.IO, "cannot install shell completion", str(not_a_dir))

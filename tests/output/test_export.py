@@ -185,8 +185,8 @@ def test_status_filter(cli: Cli) -> None:
     mark_some(cli)
     data = json.loads(cli("export", "-f", "json", "--status", "done").stdout)
     assert sorted(d["id"] for d in data) == ["attention-is-all-you-need", "bert"]
-    bad = cli("export", "--status", "finished")
-    assert bad.exit_code == 2 and "unknown status 'finished'" in bad.stderr
+    bad = cli("export", "--status", "finish")
+    assert bad.exit_code == 2 and "unknown status 'finish'" in bad.stderr
 
 
 # --- CSV --------------------------------------------------------------------

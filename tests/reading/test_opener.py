@@ -467,3 +467,27 @@ def test_launch_without_any_browser() -> None:
     result = opener.launch(links, none_found)
     assert result.opened == []
     assert result.unopened == links
+
+
+def test_pick_links_finds_a_label_by_a_word_inside_it() -> None:
+    # The README's own example: the label is "palm-2 technical report".
+    entry = _plain_entry(links=(Link("blog post", BLOG), Link("palm-2 technical report", VIDEO)))
+    assert [x.url for x in opener.pick_links(entry, "technical report", False)] == [VIDEO]
+    assert [x.url for x in opener.pick_links(entry, "Report", False)] == [VIDEO]
+    with pytest.raises(UsageError, match="no link labelled"):
+        opener.pick_links(entry, "echnical", False)  # inside a word is not a match
+
+
+def test_an_unwritable_home_still_prints_and_says_the_mark_was_not_saved(
+    catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("CANON_HOME", str(blocked / "home"))  # a folder that cannot exist
+    result = invoke(catalog, "open", "attention", "--print")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == MAIN + "\n"
+    assert "canon: warning: attention-is-all-you-need was not marked as reading" in result.stderr
+    assert "CANON_HOME" in result.stderr
+    done = invoke(catalog, "done", "attention")
+    assert done.exit_code == ExitCode.IO and "CANON_HOME" in done.stderr

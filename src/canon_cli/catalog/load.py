@@ -80,7 +80,7 @@ def parse_catalog_file(path: Path) -> tuple[Any, str]:
             "a catalog must be a mapping with 'version', 'sections' and 'entries'",
             path=str(path),
             line=1,
-            hint="See docs/catalog-format.md for the format.",
+            hint=format_hint(),
         )
     version = data.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > 1:
@@ -107,8 +107,15 @@ def parse_catalog_file(path: Path) -> tuple[Any, str]:
             f"{where}: {message}{more}",
             path=str(path),
             line=find_line(text, loc),
-            hint="See docs/catalog-format.md for the format.",
+            hint=format_hint(),
         ) from None
+
+
+def format_hint() -> str:
+    from canon_cli.i18n import _
+    from canon_cli.paths import catalog_format_doc
+
+    return _("The catalog format is described in {path}").format(path=catalog_format_doc())
 
 
 def _walk_sections(

@@ -28,7 +28,8 @@ SLUG = re.compile(SLUG_PATTERN)
 MAX_ID_LENGTH = 80
 NEW_CATALOG = (
     "# Your own additions to the AI Canon, kept by 'canon add' and 'canon remove'.\n"
-    "# Safe to edit by hand; canon keeps your comments. Format: docs/catalog-format.md\n"
+    "# Safe to edit by hand; canon keeps your comments. The format is described in\n"
+    "# catalog-format.md, shipped with canon ('canon paths' shows where).\n"
     "version: 1\n"
     "entries:\n"
 )

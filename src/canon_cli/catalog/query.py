@@ -5,6 +5,7 @@ Pure functions over a ``Catalog`` and plain values; the CLI only passes options 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
@@ -12,7 +13,7 @@ from typing import NamedTuple
 from canon_cli.catalog.snapshot import CJK_RANGES, fts_text, title_key
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.errors import UsageError, unknown_choice
-from canon_cli.vocab import STATUSES
+from canon_cli.vocab import STATUS_SYNONYMS, STATUSES, status_named
 
 
 class Filters(NamedTuple):
@@ -47,6 +48,18 @@ def parse_years(text: str) -> tuple[int | None, int | None]:
     return low, high
 
 
+def statuses_named(values: Iterable[str]) -> tuple[str, ...]:
+    """The statuses a user typed, as canon's own words: case is ignored and the
+    synonyms in ``vocab.STATUS_SYNONYMS`` are accepted (``read`` is ``done``)."""
+    named = []
+    for value in values:
+        status = status_named(value)
+        if status is None:
+            raise unknown_choice("status", value, STATUSES, "statuses", STATUS_SYNONYMS)
+        named.append(status)
+    return tuple(dict.fromkeys(named))
+
+
 def check_filters(catalog: Catalog, filters: Filters) -> None:
     """Refuse unknown sections, tags, kinds and statuses, listing the valid ones."""
     for slug in filters.sections:
@@ -60,9 +73,7 @@ def check_filters(catalog: Catalog, filters: Filters) -> None:
         for kind in filters.kinds:
             if kind not in kinds:
                 raise unknown_choice("kind", kind, kinds)
-    for status in filters.statuses:
-        if status not in STATUSES:
-            raise unknown_choice("status", status, STATUSES, "statuses")
+    statuses_named(filters.statuses)
 
 
 def _sql_filters(catalog: Catalog, filters: Filters) -> tuple[list[str], list[object]]:
@@ -235,7 +246,14 @@ def _not_found(catalog: Catalog, text: str) -> UsageError:
 
     wanted = text.strip().lower()
     ids = catalog.ids()
-    close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
+    # What 'canon search' would rank first, so a suggestion never contradicts it
+    close = [
+        hit.entry.id
+        for hit in itertools.islice(search_catalog(catalog, text, Filters()), 3)
+        if hit.strong
+    ]
+    if not close:
+        close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
     if not close:
         key = title_key(text)
         keyed = catalog.ids_by_title_key()

@@ -7,20 +7,91 @@ Commands are thin: they read options, call domain functions and hand results to
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from canon_cli import __version__
+from canon_cli.cli import clicklib as click
 from canon_cli.cli.guard import run_guarded
 from canon_cli.cli.session import Session
+from canon_cli.errors import ExitCode
+from canon_cli.i18n import _
 from canon_cli.output import render
 
 
-class CanonGroup(TyperGroup):
-    """Turns canon's own errors into a clean message and a documented exit code."""
+class OneValueOptions:
+    """An option that takes one value, given twice, is a usage error (not "last wins").
+
+    click keeps the last of ``--year 2020 --year 2022`` silently; canon refuses it, for
+    every command, so a filter is never dropped without a word.
+    """
+
+    def make_parser(self, ctx: Any) -> Any:
+        parser = super().make_parser(ctx)  # type: ignore[misc]
+        parse = parser.parse_args
+
+        def parse_once(args: list[str]) -> Any:
+            opts, rest, order = parse(args)
+            seen: set[str] = set()
+            for param in order:
+                if not click.takes_one_value(param):
+                    continue
+                if param.name in seen:
+                    name = max(param.opts, key=len)
+                    raise click.UsageError(
+                        _("{option} was given more than once; it takes one value").format(
+                            option=name
+                        ),
+                        ctx,
+                    )
+                seen.add(param.name)
+            return opts, rest, order
+
+        parser.parse_args = parse_once
+        return parser
+
+
+class CanonCommand(OneValueOptions, TyperCommand):
+    """Every canon command: one-value options refused when repeated."""
+
+
+class CanonSubgroup(OneValueOptions, TyperGroup):
+    """``canon state`` and ``canon config``."""
+
+
+class CanonGroup(OneValueOptions, TyperGroup):
+    """Turns canon's own errors into a clean message and a documented exit code, and
+    click's usage errors into the same ``canon: error:`` style (exit code 2)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            code = report_click_error(exc)
+        except click.Abort:
+            render.error(_("aborted"))
+            code = int(ExitCode.FAILURE)
+        except OSError as exc:
+            # Only typer's own --install-completion writes files outside a command.
+            render.error(
+                _("cannot install shell completion: {reason}").format(reason=os_reason(exc)),
+            )
+            code = int(ExitCode.IO)
+        code = code if isinstance(code, int) else 0
+        if not standalone_mode:
+            return code
+        sys.exit(code)
 
     def invoke(self, ctx: Any) -> Any:
         result = None
@@ -33,6 +104,27 @@ class CanonGroup(TyperGroup):
         if code:
             raise typer.Exit(code)
         return result
+
+
+def os_reason(exc: OSError) -> str:
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}"
+
+
+def report_click_error(exc: click.ClickException) -> int:
+    """click's error in canon's style: ``canon: error: ...`` and a hint to the help."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        exc.show()  # the help itself, as typer prints it for a bare group
+        return int(exc.exit_code)
+    message = exc.format_message()
+    if len(message) > 1 and message[0].isupper() and message[1].islower():
+        message = message[0].lower() + message[1:]
+    ctx = getattr(exc, "ctx", None)
+    hint = None
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        hint = _("Try '{command} --help' for help.").format(command=ctx.command_path)
+    render.error(message if hint is None else f"{message}\n{hint}")
+    return int(exc.exit_code)
 
 
 _app = typer.Typer(
@@ -61,7 +153,6 @@ def main_options(
             "--catalog",
             envvar="CANON_CATALOG",
             help="Read this catalog file instead of the built-in one.",
-            dir_okay=False,
         ),
     ] = None,
     lang: Annotated[
@@ -127,13 +218,33 @@ def register(only: str | None = None) -> None:
     for name in modules:
         module = importlib.import_module(f"{__package__}.commands.{name}")
         for info in module.app.registered_commands:
+            info.cls = _ours(info.cls, TyperCommand, CanonCommand)
             callback = info.callback
             command = info.name or (callback.__name__.replace("_", "-") if callback else "")
             if only is None or command == only:
                 _app.registered_commands.append(info)
         for group in module.app.registered_groups:
+            _adopt_group(group)
             if only is None or group.name == only:
                 _app.registered_groups.append(group)
+
+
+def _ours(cls: Any, default: type, ours: type) -> Any:
+    """canon's class where typer would use its default (None, a placeholder, or the
+    default class itself); a class a command chose is kept."""
+    return ours if not isinstance(cls, type) or cls is default else cls
+
+
+def _adopt_group(group: Any) -> None:
+    """A command group and its commands get canon's classes too."""
+    group.cls = _ours(group.cls, TyperGroup, CanonSubgroup)
+    typer_instance = group.typer_instance
+    if typer_instance is None:
+        return
+    for info in typer_instance.registered_commands:
+        info.cls = _ours(info.cls, TyperCommand, CanonCommand)
+    for sub in typer_instance.registered_groups:
+        _adopt_group(sub)
 
 
 _registered = False

@@ -1,13 +1,15 @@
 """Running a command so that no traceback reaches the user.
 
-Every ``CanonError`` becomes one message on stderr and its documented exit code; an
-interrupt and an argument that is not UTF-8 are
-reported the same way. Used by the typer group and by the start-up fast path alike.
+Every ``CanonError`` becomes one message on stderr and its documented exit code; a
+reader that stops early (``| head``) is a success (exit code 0) for every command; an
+interrupt and an argument that is not UTF-8 are reported the same way. Used by the
+typer group and by the start-up fast path alike.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable
 
@@ -22,6 +24,10 @@ def run_guarded(action: Callable[[], None]) -> int:
     escape_unencodable_output()
     try:
         action()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        reader_went_away()
+        return 0
     except CanonError as exc:
         render.error(str(exc))
         return int(exc.exit_code)
@@ -47,3 +53,15 @@ def escape_unencodable_output() -> None:
         if reconfigure is not None and getattr(stream, "errors", None) == "strict":
             with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="backslashreplace")
+
+
+def reader_went_away() -> None:
+    """The reader of stdout stopped early (``canon show x | head -1``): that is success.
+
+    Later writes (and the flush at exit) go to the null device, so Python does not
+    report the closed pipe either.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

@@ -63,7 +63,8 @@ StatusOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--status",
-        help="unread, reading, done or skipped; repeat for any of several.",
+        help="unread, reading, done or skipped (or read, finished, todo, started); "
+        "repeat for any of several.",
         show_default=False,
         autocompletion=complete_status,
     ),

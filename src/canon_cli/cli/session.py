@@ -50,6 +50,13 @@ class Session:
     def main_catalog_path(self) -> Path:
         return self.catalog_option or paths.catalog_override() or paths.builtin_catalog_path()
 
+    def _check_catalog_option(self) -> None:
+        chosen = self.catalog_option or paths.catalog_override()
+        if chosen is not None:
+            from canon_cli.fileio import check_input_file
+
+            check_input_file(chosen)
+
     def catalog_sources(self) -> list[Path]:
         sources = [self.main_catalog_path()]
         for extra in catalog_paths(self.config()):
@@ -61,6 +68,7 @@ class Session:
         if self._catalog is None:
             from canon_cli.catalog.snapshot import open_catalog
 
+            self._check_catalog_option()
             self._catalog = open_catalog(self.catalog_sources(), paths.cache_dir())
         return self._catalog
 

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from canon_cli.i18n import _
 from canon_cli.text import clean, clean_line, json_safe
 from canon_cli.vocab import STATUSES
 
@@ -64,15 +65,15 @@ def print_json(data: Any) -> None:
 def error(message: str) -> None:
     """An error for the user on stderr, sanitised, with a 'canon: error:' prefix."""
     lines = clean(message).split("\n")
-    sys.stderr.write("canon: error: " + lines[0] + "\n")
+    sys.stderr.write(_("canon: error: ") + lines[0] + "\n")
     for line in lines[1:]:
         sys.stderr.write("  " + line + "\n")
 
 
 def warning(message: str) -> None:
-    """A problem that did not stop the command, on stderr with a 'canon: warning:' prefix."""
+    """Something went wrong but the command carried on: ``canon: warning:`` on stderr."""
     lines = clean(message).split("\n")
-    sys.stderr.write("canon: warning: " + lines[0] + "\n")
+    sys.stderr.write(_("canon: warning: ") + lines[0] + "\n")
     for line in lines[1:]:
         sys.stderr.write("  " + line + "\n")
 

@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from canon_cli.catalog.store import Catalog, Entry
+from canon_cli.i18n import _
 from canon_cli.output import render
 from canon_cli.reading.status import entry_status
 from canon_cli.text import clean, clean_line
@@ -223,6 +224,13 @@ def confirm(message: str) -> None:
 
 
 STATUS_VERB = {"reading": "started", "done": "done", "skipped": "skipped", "unread": "reset"}
+
+
+def mark_not_saved(entry: Entry, problem: Exception) -> None:
+    """The entry is opened (or printed) anyway; say that its mark was lost and why."""
+    render.warning(
+        _("{id} was not marked as reading: {problem}").format(id=entry.id, problem=problem)
+    )
 
 
 def show_marks(changes: list[tuple[Entry, bool]], status: str) -> None:

@@ -7,6 +7,7 @@ variable is honoured and no shell ever sees a URL.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -57,11 +58,27 @@ def _links_listing(links: list[NumberedLink]) -> str:
     return "\n".join(f"  {link.describe()}: {link.url}" for link in links)
 
 
+def _labelled(links: list[NumberedLink], key: str) -> list[NumberedLink]:
+    """Links whose label is ``key`` (any case); else those it starts; else those in which
+    it starts a word ("technical report" finds "palm-2 technical report")."""
+    if not key:
+        return []
+    exact = [item for item in links if item.label.casefold() == key]
+    if exact:
+        return exact
+    starts = [item for item in links if item.label.casefold().startswith(key)]
+    if starts:
+        return starts
+    word = re.compile(r"(?<![^\W_])" + re.escape(key))
+    return [item for item in links if word.search(item.label.casefold())]
+
+
 def pick_links(entry: Entry, link: str | None, every: bool) -> list[NumberedLink]:
     """The links to open: the main one, all of them, or the one ``link`` names.
 
     ``link`` is a number as ``canon show`` prints it, or a label matched without regard
-    to case, exactly or by a unique prefix ("blog" finds "blog post").
+    to case: exactly, else by a unique start ("blog" finds "blog post"), else by a unique
+    start of a word in it ("technical report" finds "palm-2 technical report").
     """
     links = numbered_links(entry)
     if every and link is not None:
@@ -79,10 +96,7 @@ def pick_links(entry: Entry, link: str | None, every: bool) -> list[NumberedLink
             f"{entry.id} has no link [{number}]; its links are:\n{_links_listing(links)}",
             hint="Pass --link with a number or a label from this list.",
         )
-    key = wanted.casefold()
-    matches = [item for item in links if item.label.casefold() == key]
-    if not matches:
-        matches = [item for item in links if key and item.label.casefold().startswith(key)]
+    matches = _labelled(links, wanted.casefold())
     if len(matches) == 1:
         return matches
     if matches:

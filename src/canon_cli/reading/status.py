@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Iterator, Mapping
 
-from canon_cli.catalog.query import Filters, Hit, find_entries, search_catalog
+from canon_cli.catalog.query import Filters, Hit, find_entries, search_catalog, statuses_named
 from canon_cli.catalog.store import Catalog, Entry
 
 
@@ -43,8 +43,9 @@ def select_entries(
 
     This decides which entries ``list --status done`` (and ``next``, ``export``) show.
     """
+    wanted = statuses_named(filters.statuses)  # "read" is "done"
     for entry in find_entries(catalog, filters, full):
-        if not filters.statuses or entry_status(entry, statuses) in filters.statuses:
+        if not wanted or entry_status(entry, statuses) in wanted:
             yield entry
 
 
@@ -52,6 +53,7 @@ def search_entries(
     catalog: Catalog, query: str, filters: Filters, statuses: Mapping[str, str]
 ) -> Iterator[Hit]:
     """Ranked search hits (see ``catalog.query.search_catalog``) that pass the status filter."""
+    wanted = statuses_named(filters.statuses)
     for hit in search_catalog(catalog, query, filters):
-        if not filters.statuses or entry_status(hit.entry, statuses) in filters.statuses:
+        if not wanted or entry_status(hit.entry, statuses) in wanted:
             yield hit

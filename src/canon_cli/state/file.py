@@ -26,8 +26,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from canon_cli import paths
-from canon_cli.errors import BusyError, CanonError, CanonIOError, StateError, UsageError
-from canon_cli.fileio import atomic_write_bytes, exclusive_lock, read_regular, temp_prefix
+from canon_cli.errors import BusyError, CanonError, CanonIOError, StateError
+from canon_cli.fileio import (
+    atomic_write_bytes,
+    check_input_file,
+    exclusive_lock,
+    read_regular,
+    temp_prefix,
+)
 from canon_cli.state.records import (
     MAX_RATING,
     MIN_RATING,
@@ -83,7 +89,7 @@ def _read(path: Path) -> _Seen:
     try:
         # O_NONBLOCK: a FIFO at the path must not hang the command (refused below).
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no state yet (or none can exist)
         return _Seen(b"", exists=False, size=0, mtime_ns=0, digest=_digest(b""))
     except OSError as exc:
         raise CanonIOError(f"cannot read {path}: {exc.strerror or exc}") from exc
@@ -821,8 +827,7 @@ def update_state(path: Path, mutate: Callable[[ReadingState], T]) -> T:
 
 
 def _load_other(src: Path) -> ReadingState:
-    if not src.exists() and not src.is_symlink():
-        raise UsageError(f"no such file: {src}")
+    check_input_file(src)
     seen = _read(src)
     hint = f"Fix {src}, or export it again from the other machine."
     return _parse(seen.data, src, hint)[1]

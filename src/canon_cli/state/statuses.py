@@ -45,7 +45,7 @@ def _warm_statuses(path: Path) -> dict[str, str] | None:
     """Statuses from a snapshot of exactly the file's current bytes, else None."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return {}
     except OSError:
         return None

@@ -106,5 +106,6 @@ def show_paths(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         "state": str(paths.state_path()),
         "config": str(paths.config_path()),
         "cache": str(paths.cache_dir()),
+        "catalog_format": str(paths.catalog_format_doc()),
     }
     views.show_paths(found, [str(p) for p in session.catalog_sources()[1:]], as_json)

@@ -8,6 +8,7 @@ import typer
 
 from canon_cli import paths
 from canon_cli.cli import actions
+from canon_cli.cli.completion import complete_status
 from canon_cli.cli.options import (
     EntryIdArg,
     EntryIdsArg,
@@ -66,19 +67,23 @@ def mark(
     ctx: typer.Context,
     ids: IdsArg,
     status: Annotated[
-        str, typer.Option("--status", help="unread, reading, done or skipped.", show_default=False)
+        str,
+        typer.Option(
+            "--status",
+            help="unread, reading, done or skipped (or read, finished, todo, started).",
+            show_default=False,
+            autocompletion=complete_status,
+        ),
     ],
 ) -> None:
     """Set the status of entries.
 
     Example: canon mark lora flashattention --status reading
     """
-    from canon_cli.errors import unknown_choice
-    from canon_cli.vocab import STATUSES
+    from canon_cli.catalog.query import statuses_named
 
-    if status not in STATUSES:
-        raise unknown_choice("status", status, STATUSES, "statuses")
-    _mark(ctx, ids, status)
+    (named,) = statuses_named([status])
+    _mark(ctx, ids, named)
 
 
 @app.command()

@@ -7,11 +7,26 @@ from typing import Annotated
 import typer
 
 from canon_cli import paths
+from canon_cli.catalog.store import Entry
 from canon_cli.cli.completion import complete_entry_id
 from canon_cli.cli.session import Session
 from canon_cli.output import views
 
 app = typer.Typer()
+
+
+def _mark_reading(session: Session, entry: Entry) -> None:
+    """Mark the entry as reading; a state that cannot be written does not stop the
+    opening (it is what was asked for), but the user is told the mark was not saved."""
+    from canon_cli.errors import CanonIOError
+    from canon_cli.reading.marks import mark_entries
+
+    try:
+        changes = mark_entries(session.catalog(), paths.state_path(), [entry.id], "reading")
+    except CanonIOError as exc:
+        views.mark_not_saved(entry, exc)
+        return
+    views.show_marks(changes, "reading")
 
 
 @app.command("open")
@@ -81,10 +96,7 @@ def open_entry(
     # Marked before launching: a terminal browser (BROWSER=lynx) holds canon until it
     # quits, and a mark written after that could undo a 'canon done' made meanwhile.
     if opener.marks_reading(entry, statuses, no_mark, session.config):
-        from canon_cli.reading.marks import mark_entries
-
-        changes = mark_entries(catalog, paths.state_path(), [entry.id], "reading")
-        views.show_marks(changes, "reading")
+        _mark_reading(session, entry)
     if print_only:
         views.show_urls([item.url for item in links])
         return

@@ -15,7 +15,7 @@ state_app = typer.Typer(help="Copy, restore and merge the reading state between 
 app.add_typer(state_app, name="state")
 
 
-FileArg = Annotated[Path, typer.Argument(metavar="FILE", dir_okay=False)]
+FileArg = Annotated[Path, typer.Argument(metavar="FILE")]
 
 
 @state_app.command("export")
