@@ -31,6 +31,17 @@ LANGUAGES = ("en", "zh")
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_MAX = 120
 
+# Citation identifiers, bare: "1706.03762" (new-style arXiv ids) and "10.1038/nature14539".
+ARXIV_PATTERN = r"^\d{4}\.\d{4,5}$"
+DOI_PATTERN = r"^10\.\d{4,9}/[^\s]+$"
+
+# Where a paper was published: a conference (BibTeX @inproceedings) or a journal (@article).
+VENUE_TYPES = ("conference", "journal")
+
+# An entry's reading time, in minutes: about 70 days of reading, far above any real entry,
+# so that a typo is caught while a long course fits.
+MINUTES_MAX = 100_000
+
 # Years an entry may carry.
 YEAR_MIN = 1800
 YEAR_MAX = 2100
