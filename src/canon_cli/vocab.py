@@ -30,6 +30,8 @@ LANGUAGES = ("en", "zh")
 # Ids, section slugs and tags: lower-case words joined by single hyphens.
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_MAX = 120
+# The built-in catalog's ids, and the ids `canon add` makes, are at most this long.
+ID_TARGET_LENGTH = 32
 
 # Citation identifiers, bare: "1706.03762" (new-style arXiv ids) and "10.1038/nature14539".
 ARXIV_PATTERN = r"^\d{4}\.\d{4,5}$"

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from canon_cli.vocab import ID_TARGET_LENGTH
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "data" / "canon.yaml"
 SEED = ROOT / "tests" / "data" / "ai-canon-zh.md"  # the list the catalog was built from
@@ -139,7 +141,7 @@ def test_ids_are_short_unique_and_keep_every_former_id(entries: list[dict[str, A
     catalog = load()
     names: list[str] = []
     for entry in entries:
-        assert len(entry["id"]) <= 32, entry["id"]
+        assert len(entry["id"]) <= ID_TARGET_LENGTH, entry["id"]
         names += [entry["id"], *entry.get("aliases", [])]
     assert len(names) == len(set(names))
     # a former id may equal a tag (the old 'rlhf'), a current id may not
