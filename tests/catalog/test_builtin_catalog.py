@@ -97,7 +97,7 @@ def test_changed_catalog_is_reread(tmp_path: Path, cli: object) -> None:
 
 # --- schema version 2 ---------------------------------------------------------------
 
-PREVIOUS = Path(__file__).parent / "data" / "canon-v1.yaml"  # data/canon.yaml at 21059e8
+PREVIOUS = ROOT / "tests" / "data" / "canon-v1.yaml"  # data/canon.yaml at 21059e8
 
 
 def test_every_previous_id_resolves_to_the_same_entry(catalog: object) -> None:
