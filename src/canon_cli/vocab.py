@@ -40,6 +40,19 @@ LANGUAGES = ("en", "zh")
 # Ids, section slugs and tags: lower-case words joined by single hyphens.
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_MAX = 120
+# The built-in catalog's ids, and the ids `canon add` makes, are at most this long.
+ID_TARGET_LENGTH = 32
+
+# Citation identifiers, bare: "1706.03762" (new-style arXiv ids) and "10.1038/nature14539".
+ARXIV_PATTERN = r"^\d{4}\.\d{4,5}$"
+DOI_PATTERN = r"^10\.\d{4,9}/[^\s]+$"
+
+# Where a paper was published: a conference (BibTeX @inproceedings) or a journal (@article).
+VENUE_TYPES = ("conference", "journal")
+
+# An entry's reading time, in minutes: about 70 days of reading, far above any real entry,
+# so that a typo is caught while a long course fits.
+MINUTES_MAX = 100_000
 
 # Years an entry may carry.
 YEAR_MIN = 1800

@@ -311,11 +311,13 @@ def test_slugs_look_like_the_built_in_ids() -> None:
     assert slugify("GPT-4 technical report") == "gpt-4-technical-report"
     assert slugify("注意力") == ""
     long = slugify("word " * 60)
-    assert len(long) <= 80 and not long.endswith("-")
+    assert len(long) <= 32 and not long.endswith("-")
 
 
 def test_most_built_in_ids_are_what_slugify_makes(cli: Cli) -> None:
-    entries = json.loads(cli("list", "--json").stdout)
+    # ids shortened by hand (gpt-3, chinchilla) keep their long form as an alias
+    entries = [e for e in json.loads(cli("list", "--json").stdout) if not e["aliases"]]
+    assert len(entries) >= 50
     same = sum(1 for e in entries if slugify(e["title"]) == e["id"])
     assert same >= 0.9 * len(entries)
 

@@ -21,7 +21,7 @@ def test_list_section_agents_prints_the_seven_agent_entries(cli: Cli) -> None:
     assert result.exit_code == 0
     listed = rows(result.stdout)
     assert len(listed) == 7
-    assert listed[0][0] == "a-path-towards-autonomous-machine-intelligence"
+    assert listed[0][0] == "autonomous-machine-intelligence"
     assert all(row[4] == "agents" for row in listed)
     assert "\x1b" not in result.stdout  # a pipe gets plain text
 
@@ -98,7 +98,7 @@ def test_list_json_has_the_documented_fields(cli: Cli) -> None:
     ):
         assert key in first
     assert first["section"] == ["research", "llms", "new-models"]
-    assert first["links"][0]["label"] == "blog post"
+    assert first["links"][0]["label"] == "Blog post"
     assert first["status"] == "unread"
     assert isinstance(first["year"], int)
     zh = json.loads(cli("--lang", "zh", "list", "--section", "new-models", "--json").stdout)
@@ -112,7 +112,7 @@ def test_show_prints_everything_about_one_entry(cli: Cli) -> None:
     out = result.stdout
     assert "Attention is all you need" in out
     assert "https://arxiv.org/abs/1706.03762" in out
-    assert "[1] blog post:" in out
+    assert "[1] Blog post:" in out
     assert "research › Large language models › New models" in out or "New models" in out
     assert "Google Brain" in out and "开始这一切" in out  # both languages by default
     only_zh = cli("--lang", "zh", "show", "attention-is-all-you-need").stdout

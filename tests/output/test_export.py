@@ -174,7 +174,8 @@ def test_json_carries_status_dates_and_rating(cli: Cli) -> None:
     bert = next(d for d in data if d["id"] == "bert")
     assert bert["status"] == "done" and bert["rating"] == 5
     assert bert["started"] and bert["finished"]
-    assert bert["summary_zh"] and bert["title_zh"] == "BERT：用于语言理解的深度双向变压器预训练"
+    assert bert["summary_zh"]
+    assert bert["title_zh"] == "BERT：用于语言理解的深度双向 Transformer 预训练"
     palm = next(d for d in data if d["id"] == "palm")
     assert palm["status"] == "skipped"
     unread = next(d for d in data if d["id"] == "opt")

@@ -71,7 +71,7 @@ def parse_catalog_file(path: Path) -> tuple[Any, str]:
     """Parse and validate one catalog file into a ``CatalogModel`` (and its text)."""
     from pydantic import ValidationError
 
-    from canon_cli.catalog.schema import CatalogModel
+    from canon_cli.catalog.schema import CATALOG_VERSION, CatalogModel
 
     text = read_text(path, CatalogError)
     data = load_yaml(text, str(path), CatalogError)
@@ -83,15 +83,15 @@ def parse_catalog_file(path: Path) -> tuple[Any, str]:
             hint=format_hint(),
         )
     version = data.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > 1:
+    if isinstance(version, int) and not isinstance(version, bool) and version > CATALOG_VERSION:
         raise CatalogError(
-            f"catalog version {version} is newer than this canon understands (1)",
+            f"catalog version {version} is newer than this canon understands ({CATALOG_VERSION})",
             path=str(path),
             line=find_line(text, ("version",)),
             hint="Upgrade canon to read this catalog.",
         )
     try:
-        return CatalogModel.model_validate(data), text
+        model = CatalogModel.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
@@ -109,6 +109,25 @@ def parse_catalog_file(path: Path) -> tuple[Any, str]:
             line=find_line(text, loc),
             hint=format_hint(),
         ) from None
+    _check_version_1_fields(model, text, path)
+    return model, text
+
+
+def _check_version_1_fields(model: Any, text: str, path: Path) -> None:
+    """A version 1 file may not use the fields version 2 added: say which, and the fix."""
+    from canon_cli.catalog.schema import VERSION_2_FIELDS
+
+    if model.version >= 2:
+        return
+    for index, entry in enumerate(model.entries):
+        for name in VERSION_2_FIELDS:
+            if getattr(entry, name) is not None:
+                raise CatalogError(
+                    f"entry {entry.id!r}, {name}: this field needs catalog version 2",
+                    path=str(path),
+                    line=find_line(text, ("entries", index, name)),
+                    hint="Write 'version: 2' at the top of the file.",
+                )
 
 
 def format_hint() -> str:
@@ -231,6 +250,10 @@ def entry_url_problem(entry: Any) -> str | None:
     problem = url_problem(entry.url)
     if problem is not None:
         return f"main link {problem}"
+    if entry.archive is not None:
+        problem = url_problem(entry.archive)
+        if problem is not None:
+            return f"archive link {problem}"
     for link in entry.links:
         problem = url_problem(link.url)
         if problem is not None:

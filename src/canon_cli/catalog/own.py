@@ -21,11 +21,11 @@ from typing import Any
 from canon_cli.catalog.store import Catalog
 from canon_cli.catalog.urls import url_problem
 from canon_cli.errors import CatalogError, UsageError, unknown_choice
-from canon_cli.vocab import KINDS, SLUG_MAX, SLUG_PATTERN, YEAR_MAX, YEAR_MIN
+from canon_cli.vocab import ID_TARGET_LENGTH, KINDS, SLUG_MAX, SLUG_PATTERN, YEAR_MAX, YEAR_MIN
 from canon_cli.yamlio import guess_indent
 
 SLUG = re.compile(SLUG_PATTERN)
-MAX_ID_LENGTH = 80
+MAX_ID_LENGTH = ID_TARGET_LENGTH  # ids a table can show and a person can type
 NEW_CATALOG = (
     "# Your own additions to the AI Canon, kept by 'canon add' and 'canon remove'.\n"
     "# Safe to edit by hand; canon keeps your comments. The format is described in\n"

@@ -10,7 +10,22 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from canon_cli.vocab import KINDS, SLUG_MAX, SLUG_PATTERN, YEAR_MAX, YEAR_MIN
+from canon_cli.vocab import (
+    ARXIV_PATTERN,
+    DOI_PATTERN,
+    KINDS,
+    MINUTES_MAX,
+    SLUG_MAX,
+    SLUG_PATTERN,
+    VENUE_TYPES,
+    YEAR_MAX,
+    YEAR_MIN,
+)
+
+# The newest catalog format this canon reads; every older one still loads.
+CATALOG_VERSION = 2
+# Entry fields a version 1 file may not use.
+VERSION_2_FIELDS = ("note", "arxiv", "doi", "venue", "minutes", "archive")
 
 
 def _known_kind(value: str) -> str:
@@ -19,7 +34,14 @@ def _known_kind(value: str) -> str:
     return value
 
 
+def _known_venue_type(value: str) -> str:
+    if value not in VENUE_TYPES:
+        raise ValueError(f"venue type must be one of {', '.join(VENUE_TYPES)} (got {value!r})")
+    return value
+
+
 Kind = Annotated[str, AfterValidator(_known_kind)]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=1_000)]
@@ -39,6 +61,14 @@ class Link(Strict):
     url: ShortText
 
 
+class Venue(Strict):
+    """Where a paper was published; ``type`` picks @inproceedings or @article in BibTeX."""
+
+    type: Annotated[str, AfterValidator(_known_venue_type)]
+    name: ShortText
+    year: Year
+
+
 class SectionModel(Strict):
     slug: Slug
     name: I18nText
@@ -53,17 +83,24 @@ class EntryModel(Strict):
     title_zh: ShortText | None = None
     url: ShortText
     section: Slug
-    year: Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None = None
+    year: Year | None = None
     authors: list[ShortText] = Field(default_factory=list)
     kind: Kind
     tags: list[Slug] = Field(default_factory=list)
     summary: I18nText
     links: list[Link] = Field(default_factory=list)
     aliases: list[Slug] = Field(default_factory=list)
+    # version 2
+    note: I18nText | None = None
+    arxiv: Annotated[str, StringConstraints(pattern=ARXIV_PATTERN)] | None = None
+    doi: Annotated[str, StringConstraints(pattern=DOI_PATTERN, max_length=300)] | None = None
+    venue: Venue | None = None
+    minutes: Annotated[int, Field(ge=1, le=MINUTES_MAX)] | None = None
+    archive: ShortText | None = None
 
 
 class CatalogModel(Strict):
-    version: Literal[1]
+    version: Literal[1, 2]
     title: I18nText | None = None
     source: ShortText | None = None
     tags: dict[Slug, ShortText] = Field(default_factory=dict)

@@ -22,7 +22,7 @@ from canon_cli import __version__
 from canon_cli.catalog.store import Catalog
 from canon_cli.errors import CatalogError
 
-FORMAT = 1
+FORMAT = 2  # 2: the catalog version 2 columns (note, arxiv, doi, venue, minutes, archive)
 CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
 
 
@@ -42,7 +42,8 @@ CREATE TABLE entries(ord INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, title TEX
   title_zh TEXT, url TEXT NOT NULL, section TEXT NOT NULL, section_path TEXT NOT NULL,
   year INTEGER, authors TEXT NOT NULL, kind TEXT NOT NULL, tags TEXT NOT NULL,
   summary_en TEXT NOT NULL, summary_zh TEXT, links TEXT NOT NULL, aliases TEXT NOT NULL,
-  url_problem TEXT, source TEXT NOT NULL, title_key TEXT NOT NULL);
+  url_problem TEXT, source TEXT NOT NULL, title_key TEXT NOT NULL, note_en TEXT, note_zh TEXT,
+  arxiv TEXT, doi TEXT, venue TEXT, minutes INTEGER, archive TEXT);
 CREATE INDEX entries_section ON entries(section);
 CREATE INDEX entries_title_key ON entries(title_key);
 CREATE TABLE aliases(alias TEXT PRIMARY KEY, id TEXT NOT NULL);
@@ -222,10 +223,17 @@ def _fill(db: sqlite3.Connection, loaded: object, key: str) -> None:
             entry_url_problem(e),
             source,
             title_key(e.title),
+            None if e.note is None else e.note.en,
+            None if e.note is None else e.note.zh,
+            e.arxiv,
+            e.doi,
+            None if e.venue is None else json.dumps([e.venue.type, e.venue.name, e.venue.year]),
+            e.minutes,
+            e.archive,
         )
         for ord_, (_, (e, source, _)) in enumerate(ranked)
     )
-    db.executemany(f"INSERT INTO entries VALUES ({','.join('?' * 18)})", entry_rows)
+    db.executemany(f"INSERT INTO entries VALUES ({','.join('?' * 25)})", entry_rows)
     fts_rows = (
         (
             ord_,

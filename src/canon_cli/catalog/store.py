@@ -52,6 +52,16 @@ class Link(NamedTuple):
     url: str
 
 
+class Venue(NamedTuple):
+    type: str  # "conference" or "journal" (vocab.VENUE_TYPES)
+    name: str
+    year: int
+
+    def label(self) -> str:
+        """As a reader writes it: "NeurIPS 2017", "Nature 2020"."""
+        return f"{self.name} {self.year}"
+
+
 class Entry(NamedTuple):
     ord: int
     id: str
@@ -70,6 +80,14 @@ class Entry(NamedTuple):
     aliases: tuple[str, ...]
     url_problem: str | None  # why a link of this entry is refused, if one is
     source: str
+    # catalog version 2 (absent from older catalogs; listings leave the note empty)
+    note_en: str | None = None
+    note_zh: str | None = None
+    arxiv: str | None = None
+    doi: str | None = None
+    venue: Venue | None = None
+    minutes: int | None = None
+    archive: str | None = None
 
     def summary(self, lang: str) -> str:
         return (self.summary_zh or self.summary_en) if lang == "zh" else self.summary_en
@@ -78,16 +96,21 @@ class Entry(NamedTuple):
         """The main link first, then the extra links, as ``show`` numbers them."""
         return [Link("main", self.url), *self.links]
 
+    def note(self, lang: str) -> str | None:
+        return (self.note_zh or self.note_en) if lang == "zh" else self.note_en
+
 
 ENTRY_COLUMNS = (
     "ord, id, title, title_zh, url, section, section_path, year, authors, kind, tags,"
-    " summary_en, summary_zh, links, aliases, url_problem, source"
+    " summary_en, summary_zh, links, aliases, url_problem, source,"
+    " note_en, note_zh, arxiv, doi, venue, minutes, archive"
 )
 
 
-# What a listing needs: no summaries, authors or extra links (empty in these rows)
+# What a listing needs: no summaries, notes, authors or extra links (empty in these rows)
 _LISTING_COLUMNS = (
     ENTRY_COLUMNS.replace("summary_en, summary_zh", "'', NULL")
+    .replace("note_en, note_zh", "NULL, NULL")
     .replace(" authors,", " '[]',")
     .replace(" links,", " '[]',")
 )
@@ -101,7 +124,8 @@ def _json_tuple(value: object) -> tuple[Any, ...]:
 def entry_from_row(row: Sequence[Any]) -> Entry:
     """An Entry from a snapshot row (columns as ENTRY_COLUMNS; SQLite gives str/int)."""
     (ord_, id_, title, title_zh, url, section, path, year, authors, kind, tags) = row[:11]
-    (summary_en, summary_zh, links, aliases, url_problem, source) = row[11:]
+    (summary_en, summary_zh, links, aliases, url_problem, source) = row[11:17]
+    (note_en, note_zh, arxiv, doi, venue, minutes, archive) = row[17:]
     return Entry(
         ord_,
         id_,
@@ -122,6 +146,13 @@ def entry_from_row(row: Sequence[Any]) -> Entry:
         _json_tuple(aliases),
         url_problem,
         source,
+        note_en,
+        note_zh,
+        arxiv,
+        doi,
+        None if venue is None else Venue(*json.loads(venue)),
+        minutes,
+        archive,
     )
 
 
