@@ -68,3 +68,33 @@ def lock_held(path: Path) -> Iterator[subprocess.Popen[str]]:
         assert proc.stdin is not None
         proc.stdin.close()
         proc.wait(timeout=10)
+
+
+DB_HOLDER = """
+import sys
+from canon_cli.state.store import open_store
+from pathlib import Path
+store = open_store(Path(sys.argv[1]))
+store.db.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.readline()
+"""
+
+
+@contextlib.contextmanager
+def state_locked(db: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holds the state database's write lock until the block ends."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", DB_HOLDER, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        yield proc
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=10)

@@ -51,13 +51,14 @@ def link_results_path() -> Path:
     return cache_dir() / "links.json"
 
 
-def state_path() -> Path:
+def state_db_path() -> Path:
+    """The reading state: a SQLite database (a journal of changes and its fold)."""
+    return data_dir() / "state.db"
+
+
+def legacy_state_path() -> Path:
+    """Where canon before the journal kept the state (version 1, YAML): read once, kept."""
     return data_dir() / "state.yaml"
-
-
-def lock_path() -> Path:
-    """A stable lock file beside the state (the state file itself is swapped by os.replace)."""
-    return data_dir() / "state.lock"
 
 
 def config_path() -> Path:

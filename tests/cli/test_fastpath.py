@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from canon_cli import paths
 from canon_cli.cli import fastpath
-from canon_cli.state.file import read_statuses
+from tests.statedb import statuses
 
 MATRIX = [
     ["list"],
@@ -52,10 +53,15 @@ MATRIX = [
 
 
 @pytest.fixture
-def marked(cli: Any) -> None:
-    assert cli("done", "attention-is-all-you-need", "bert").exit_code == 0
-    assert cli("start", "lora").exit_code == 0
-    assert cli("skip", "babyagi").exit_code == 0
+def marked(cli: Any, canon_home: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """Two homes with the same marks: one for the fast path, one for typer."""
+    homes = (canon_home, canon_home.with_name("typer-home"))
+    for home in homes:
+        monkeypatch.setenv("CANON_HOME", str(home))
+        assert cli("done", "attention-is-all-you-need", "bert").exit_code == 0
+        assert cli("start", "lora").exit_code == 0
+        assert cli("skip", "babyagi").exit_code == 0
+    return homes
 
 
 @pytest.mark.parametrize("terminal", [False, True], ids=["pipe", "terminal"])
@@ -63,24 +69,24 @@ def marked(cli: Any) -> None:
 def test_fast_path_matches_typer(
     argv: list[str],
     terminal: bool,
-    marked: None,
+    marked: tuple[Path, Path],
     cli: Any,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     if terminal:
         monkeypatch.setenv("FORCE_COLOR", "1")
-    state = paths.state_path()
-    before = state.read_bytes()
+    fast_home, slow_home = marked
+    monkeypatch.setenv("CANON_HOME", str(fast_home))
     capsys.readouterr()
     code = fastpath.run(argv)
     fast = capsys.readouterr()
     assert code is not None, "the fast path should take this command line"
-    fast_statuses = read_statuses(state)
-    state.write_bytes(before)  # the marks change the state: both paths start alike
+    fast_statuses = statuses(fast_home / "state.db")
+    monkeypatch.setenv("CANON_HOME", str(slow_home))
     slow = cli(*argv)
     assert (code, fast.out, fast.err) == (slow.exit_code, slow.stdout, slow.stderr)
-    assert fast_statuses == read_statuses(state)
+    assert fast_statuses == statuses(slow_home / "state.db")
 
 
 def test_catalog_option_on_the_fast_path(cli: Any, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,4 @@
-"""Real canon processes racing on one state file, as in two terminals or a shell loop."""
+"""Real canon processes racing on one state database, as in two terminals or a shell loop."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from canon_cli import paths
-from canon_cli.state.file import load_state
+from tests.statedb import integrity, records
 
 
 def canon(*args: str) -> subprocess.Popen[str]:
@@ -36,9 +35,9 @@ def catalog_ids() -> list[str]:
     return [item["id"] for item in json.loads(listed.stdout)]
 
 
-def test_fifty_canon_done_processes_at_once_are_all_recorded() -> None:
+def test_twenty_five_canon_processes_at_once_are_all_recorded() -> None:
     # a cold cache too: the processes also race to build the catalog snapshot
-    ids = catalog_ids()[:50]
+    ids = catalog_ids()[:25]
     for item in paths.cache_dir().iterdir():
         item.unlink()
     procs = [canon("done", entry_id) for entry_id in ids]
@@ -46,32 +45,31 @@ def test_fifty_canon_done_processes_at_once_are_all_recorded() -> None:
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
         assert "Traceback" not in err
-    state = load_state(paths.state_path())
-    assert sorted(state.entries) == sorted(ids)
-    assert all(record.status == "done" for record in state.entries.values())
+    state = records()
+    assert sorted(state) == sorted(ids)
+    assert all(record.status == "done" for record in state.values())
     progress = subprocess.run(
         [sys.executable, "-m", "canon_cli", "progress", "--json"],
         capture_output=True,
         text=True,
         check=True,
     )
-    assert json.loads(progress.stdout)["done"] == 50
+    assert json.loads(progress.stdout)["done"] == 25
 
 
 def test_canon_killed_while_writing_never_leaves_a_broken_state() -> None:
     ids = catalog_ids()[:4]
     rng = random.Random(7)
-    state = paths.state_path()
+    db = paths.state_db_path()
     for round_ in range(25):
         verb = "done" if round_ % 2 else "reset"
         proc = canon(verb, *ids)
-        time.sleep(rng.uniform(0.05, 0.4))  # start-up, lock, parse, write or rename
+        time.sleep(rng.uniform(0.05, 0.4))  # start-up, open, write or commit
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-        if state.exists():
-            load_state(state)  # raises if the file were torn
-    leftovers = [p.name for p in Path(state.parent).iterdir() if p.name.endswith(".tmp")]
+        if db.exists():
+            assert integrity(db) == "ok"
+            records(db)  # opens and reads
     finished = canon("done", ids[0])
     assert finished.wait(timeout=60) == 0
-    assert load_state(state).entries[ids[0]].status == "done"
-    assert not [p for p in Path(state.parent).iterdir() if p.name.endswith(".tmp")], leftovers
+    assert records()[ids[0]].status == "done"

@@ -570,11 +570,13 @@ def test_any_text_in_a_field_round_trips_or_is_refused(value: str) -> None:
 # --- state files to import are YAML from elsewhere too --------------------------------
 
 
-def state_alias_bomb(entries: int = 12, notes: int = 40) -> str:
-    """Each entry repeats one anchored list of notes: a few KB that expand many times."""
-    lines = ["version: 1", "entries:", "  e0:", "    status: done", "    notes: &n"]
-    lines += [f"      - {{at: '2024-01-01T00:00:00+00:00', text: t{i}}}" for i in range(notes)]
-    lines += [f"  e{i}: {{status: done, notes: *n}}" for i in range(1, entries)]
+def state_alias_bomb(levels: int = 6) -> str:
+    """Notes that repeat an anchored list ten times per level: a few hundred bytes that
+    would expand to millions of nodes ("billion laughs")."""
+    lines = ["version: 1", "entries:", "  e0:", "    status: done"]
+    lines.append("    notes: &l0 [{at: '2024-01-01T00:00:00+00:00', text: t}]")
+    for level in range(1, levels + 1):
+        lines.append(f"  e{level}: {{notes: &l{level} [{', '.join([f'*l{level - 1}'] * 10)}]}}")
     return "\n".join(lines) + "\n"
 
 
@@ -585,7 +587,8 @@ def test_state_file_alias_bomb_is_refused(
     bomb = write(tmp_path / "other-machine.yaml", state_alias_bomb())
     result = cli("state", command, str(bomb))
     assert result.exit_code == ExitCode.DATA, "the expanded state was accepted"
-    assert not (canon_home / "state.yaml").exists()
+    assert "aliases" in result.stderr
+    assert not (canon_home / "state.db").exists()
 
 
 # --- links ----------------------------------------------------------------------------

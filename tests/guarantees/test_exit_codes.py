@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from canon_cli.errors import ExitCode
-from tests.fsutil import lock_held, unwritable
+from tests.fsutil import state_locked, unwritable
+from tests.statedb import statuses
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def test_usage_errors_are_2(
     cli: Any, canon_home: Path, args: tuple[str, ...], words: list[str]
 ) -> None:
     assert_failed(cli(*args), ExitCode.USAGE, *words)
-    assert not (canon_home / "state.yaml").exists()  # nothing was written
+    assert not (canon_home / "state.db").exists()  # nothing was written
 
 
 @pytest.mark.parametrize(
@@ -183,10 +184,11 @@ def test_catalog_from_the_environment_is_3(cli: Any, tmp_path: Path) -> None:
 def test_corrupt_state_is_3_and_left_alone(
     cli: Any, canon_home: Path, content: str, words: list[str], command: tuple[str, ...]
 ) -> None:
-    state = canon_home / "state.yaml"
+    state = canon_home / "state.yaml"  # a version-1 file canon would take in
     state.write_text(content)
     assert_failed(cli(*command), ExitCode.DATA, str(state), *words)
     assert state.read_text() == content
+    assert not (canon_home / "state.db").exists()
 
 
 def test_state_that_is_not_utf8_is_3(cli: Any, canon_home: Path) -> None:
@@ -214,28 +216,30 @@ def test_lock_held_past_the_timeout_is_4(
 ) -> None:
     monkeypatch.setenv("CANON_LOCK_TIMEOUT", "0.5")
     assert cli("start", "bert").exit_code == 0
-    state = canon_home / "state.yaml"
-    before = state.read_bytes()
-    with lock_held(canon_home / "state.lock"):
+    before = statuses()
+    with state_locked(canon_home / "state.db"):
         started = time.monotonic()
         result = cli("done", "bert")
         waited = time.monotonic() - started
     assert_failed(result, ExitCode.BUSY, "another canon process", "CANON_LOCK_TIMEOUT")
     assert 0.5 <= waited < 5
-    assert state.read_bytes() == before
+    assert statuses() == before == {"bert": "reading"}
     assert cli("done", "bert").exit_code == 0  # released: works again
+    assert statuses() == {"bert": "done"}
 
 
 def test_lock_held_is_4_for_a_real_process(run_canon: Any, canon_home: Path) -> None:
-    with lock_held(canon_home / "state.lock"):
+    with state_locked(canon_home / "state.db"):
         result = run_canon("done", "bert", env={"CANON_LOCK_TIMEOUT": "0.5"})
-    assert_failed(result, ExitCode.BUSY, str(canon_home / "state.lock"))
+    assert_failed(result, ExitCode.BUSY, str(canon_home / "state.db"))
 
 
 def test_reading_does_not_wait_for_the_lock(cli: Any, canon_home: Path) -> None:
-    with lock_held(canon_home / "state.lock"):
-        result = cli("list", "--status", "unread", env={"CANON_LOCK_TIMEOUT": "0"})
+    assert cli("start", "bert").exit_code == 0
+    with state_locked(canon_home / "state.db"):
+        result = cli("list", "--status", "reading", env={"CANON_LOCK_TIMEOUT": "0"})
     assert result.exit_code == 0
+    assert result.stdout.startswith("bert\t")
 
 
 # --- 5: io --------------------------------------------------------------------------------
@@ -243,19 +247,17 @@ def test_reading_does_not_wait_for_the_lock(cli: Any, canon_home: Path) -> None:
 
 def test_unwritable_state_dir_is_5(cli: Any, canon_home: Path) -> None:
     assert cli("start", "bert").exit_code == 0
-    state = canon_home / "state.yaml"
-    before = state.read_bytes()
     with unwritable(canon_home):
         result = cli("done", "bert")
     assert_failed(result, ExitCode.IO, str(canon_home))
-    assert state.read_bytes() == before
+    assert statuses() == {"bert": "reading"}
 
 
 def test_unwritable_state_dir_is_5_for_a_real_process(run_canon: Any, canon_home: Path) -> None:
     with unwritable(canon_home):
         result = run_canon("done", "bert")
     assert_failed(result, ExitCode.IO, str(canon_home))
-    assert not (canon_home / "state.yaml").exists()
+    assert not (canon_home / "state.db").exists()
 
 
 def test_state_dir_that_is_a_file_is_5(
@@ -278,7 +280,7 @@ def test_state_that_is_a_directory_is_refused(cli: Any, canon_home: Path) -> Non
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
 def test_unreadable_state_is_5(cli: Any, canon_home: Path) -> None:
     assert cli("done", "bert").exit_code == 0
-    state = canon_home / "state.yaml"
+    state = canon_home / "state.db"
     state.chmod(0)
     try:
         assert_failed(cli("list"), ExitCode.IO, str(state))

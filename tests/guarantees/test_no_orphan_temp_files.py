@@ -60,22 +60,17 @@ def ok(result: Any) -> None:
 def test_every_kind_of_orphan_is_removed_by_the_next_write_in_its_folder(cli: Any) -> None:
     ok(cli("done", "rlhf"))  # every folder exists, the caches are warm
     orphans = {
-        "state": plant(paths.data_dir(), "state.yaml"),
-        "backup": plant(paths.data_dir(), "state.yaml.bak"),
+        "state export": plant(paths.data_dir(), "state.yaml"),
+        "backup": plant(paths.data_dir(), "state.db.bak"),
         "own catalog": plant(paths.data_dir(), "my-catalog.yaml"),
         "config": plant(paths.config_dir(), "config.toml"),
-        "state snapshot": plant(paths.cache_dir(), "state-snapshot.json"),
-        "catalog snapshot": plant(paths.cache_dir(), "catalog-0badcafe0000.sqlite"),
     }
-    old_style = paths.cache_dir() / ".catalog-k2x9_q7a.tmp"  # tempfile's naming, earlier canons
-    old_style.write_bytes(b"x" * 4096)
     ok(cli("config", "set", "language", "en"))
     assert not orphans["config"].exists()
-    ok(cli("start", "bert"))  # writes the state (data folder) and its snapshot (cache)
+    ok(cli("start", "bert"))  # writes the state (data folder)
     left = {kind: path for kind, path in orphans.items() if path.exists()}
     assert not left, left
-    assert not old_style.exists()
-    for folder in (paths.data_dir(), paths.config_dir(), paths.cache_dir()):
+    for folder in (paths.data_dir(), paths.config_dir()):
         assert temps(folder) == [], folder
 
 
@@ -103,10 +98,10 @@ def test_a_rebuild_of_the_catalog_snapshot_sweeps_the_cache(cli: Any, tmp_path: 
 
 
 def test_a_live_writers_temp_is_never_removed(cli: Any) -> None:
-    """Another canon still writing the state snapshot (readers write it, unlocked)."""
+    """Another canon still writing beside the state (an import's backup, say)."""
     ok(cli("done", "rlhf"))
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(paths.cache_dir() / "state-snapshot.json")],
+        [sys.executable, "-c", HOLDER, str(paths.data_dir() / "state.db.bak")],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -115,7 +110,7 @@ def test_a_live_writers_temp_is_never_removed(cli: Any) -> None:
         assert holder.stdout is not None
         live = Path(holder.stdout.readline().strip())
         assert live.exists()
-        ok(cli("done", "bert"))  # writes the state snapshot: sweeps the cache folder
+        ok(cli("done", "bert"))  # writes the state: sweeps the data folder
         assert live.exists(), "a live writer's temp was swept"
     finally:
         assert holder.stdin is not None

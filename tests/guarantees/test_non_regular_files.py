@@ -127,12 +127,21 @@ def test_a_fifo_as_the_state_or_an_input_file(run_canon: Any, tmp_path: Path) ->
     pipe = fifo(tmp_path / "other.yaml")
     for verb in ("import", "merge"):
         assert_refused(canon(run_canon, "state", verb, str(pipe)), pipe, "not a regular file")
-    state = fifo(paths.state_path())
+    state = fifo(paths.legacy_state_path())  # a version-1 file to take in
     for command in (("list",), ("done", "bert"), ("show", "bert")):
         assert_refused(canon(run_canon, *command), state, "not a regular file")
 
 
-@pytest.mark.parametrize("name", ["state-snapshot.json", "catalog-snapshot"])
+def test_a_fifo_as_the_state_database_is_refused(run_canon: Any) -> None:
+    db = fifo(paths.state_db_path())
+    for command in (("list",), ("done", "bert"), ("show", "bert")):
+        result = canon(run_canon, *command)
+        assert result.exit_code == 5, result.stderr
+        assert str(db) in result.stderr and "named pipe" in result.stderr
+    assert stat.S_ISFIFO(os.lstat(db).st_mode)
+
+
+@pytest.mark.parametrize("name", ["catalog-snapshot"])
 def test_a_fifo_in_the_cache_is_done_without(run_canon: Any, name: str) -> None:
     """Caches only save time: a FIFO there is ignored and left as it is."""
     assert canon(run_canon, "done", "bert").exit_code == 0
@@ -253,14 +262,22 @@ def test_export_to_a_block_device_or_socket_is_refused(run_canon: Any, tmp_path:
         server.close()
 
 
-@pytest.mark.parametrize("name", ["state.yaml.bak", "config.toml"])
-def test_canon_never_replaces_a_fifo_among_its_own_files(run_canon: Any, name: str) -> None:
+@pytest.mark.parametrize("name", ["state.db.bak", "config.toml"])
+def test_canon_never_replaces_a_fifo_among_its_own_files(
+    run_canon: Any, name: str, tmp_path: Path
+) -> None:
     assert canon(run_canon, "done", "bert").exit_code == 0
+    export = tmp_path / "export.yaml"
+    assert canon(run_canon, "state", "export", str(export)).exit_code == 0
     target = paths.data_dir() / name
     if target.exists():
         target.unlink()
     fifo(target)
-    args = ("config", "set", "language", "zh") if name == "config.toml" else ("done", "rlhf")
+    args = (
+        ("config", "set", "language", "zh")
+        if name == "config.toml"
+        else ("state", "import", str(export))
+    )
     result = canon(run_canon, *args)
     assert result.exit_code in (3, 5), result.stderr
     assert str(target) in result.stderr and "named pipe" in result.stderr

@@ -1,30 +1,29 @@
-"""Faults while writing the state, and the lock: the user's file is never damaged.
+"""Faults while writing the state: nothing committed is ever lost or damaged.
 
-A write that fails at any step (creating the temp file, writing, syncing, renaming;
-disk full or I/O error) leaves the state file and its backup exactly as they were and
-no temp file behind, and ends with one message naming the file and exit code 5. The
-lock makes writers wait for each other (or give up with exit code 4), and a symbolic
-link planted at the lock or temp path is never followed.
+A write that fails (disk full, a read-only folder) changes nothing and ends with one
+message naming the database and exit code 5. A damaged database is reported (exit 3)
+and left alone, never removed as if it were a cache. A version-1 ``state.yaml`` is
+taken in and left exactly as it was. A symbolic link planted where SQLite puts its
+side files is refused, never followed.
 """
 
 from __future__ import annotations
 
-import errno
 import os
-import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from canon_cli import fileio
-from canon_cli.errors import CanonIOError, ExitCode
-from tests.fsutil import lock_held
+from canon_cli.errors import ExitCode
+from canon_cli.state import store as state_store
+from tests.fsutil import state_locked
+from tests.statedb import integrity, records
 
 
 @pytest.fixture(scope="module")
@@ -39,117 +38,40 @@ def built_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def home(cli: Any, built_snapshot: Path, canon_home: Path) -> Path:
-    """A canon home with a state file and its backup (two writes done), warm caches."""
+    """A canon home with a state database (two writes done) and warm caches."""
     shutil.copytree(built_snapshot, canon_home / "cache")
     for args in (("start", "bert"), ("rate", "bert", "4")):
         assert cli(*args).exit_code == 0
-    assert (canon_home / "state.yaml.bak").is_file()
     return canon_home
 
 
-def snapshot_files(home: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in home.iterdir() if p.is_file()}
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every connection canon opens finds the disk full: the database cannot grow."""
+    real = state_store._connect
+
+    def connect(path: Path) -> sqlite3.Connection:
+        db = real(path)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {max(pages, 1)}")
+        return db
+
+    monkeypatch.setattr(state_store, "_connect", connect)
 
 
-def leftovers(home: Path) -> list[str]:
-    return sorted(p.name for p in home.iterdir() if p.name.endswith(".tmp"))
-
-
-def _path_of(arg: Any) -> str:
-    if isinstance(arg, int):
-        try:
-            return str(os.readlink(f"/proc/self/fd/{arg}"))
-        except OSError:
-            return ""
-    return str(os.fspath(arg))
-
-
-def _is_temp_for(name: str) -> Callable[[str], bool]:
-    """Matches the temp file canon writes before renaming it to ``name``."""
-    pattern = re.compile(re.escape(fileio.temp_prefix(Path(name))) + r"[0-9a-f]+\.tmp")
-    return lambda path: pattern.fullmatch(os.path.basename(path)) is not None
-
-
-def inject(monkeypatch: pytest.MonkeyPatch, function: str, error: int, target: str) -> list[str]:
-    """Make ``os.<function>`` fail with ``error`` when it works on ``target``'s write."""
-    real = getattr(os, function)
-    is_temp = _is_temp_for(target)
-    hits: list[str] = []
-
-    def fake(*args: Any, **kwargs: Any) -> Any:
-        if function == "replace":
-            hit = os.path.basename(_path_of(args[1])) == target
-        elif function == "open":
-            hit = is_temp(_path_of(args[0])) and bool(args[1] & os.O_EXCL)
-        else:
-            hit = is_temp(_path_of(args[0]))
-        if hit:
-            hits.append(function)
-            raise OSError(error, os.strerror(error))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(os, function, fake)
-    return hits
-
-
-@pytest.mark.parametrize("target", ["state.yaml", "state.yaml.bak"])
-@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EIO])
-@pytest.mark.parametrize("function", ["open", "write", "fsync", "replace"])
-def test_failed_write_leaves_the_files_as_they_were(
-    cli: Any,
-    home: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    function: str,
-    error: int,
-    target: str,
-) -> None:
-    before = snapshot_files(home)
-    hits = inject(monkeypatch, function, error, target)
-    result = cli("done", "bert")
-    monkeypatch.undo()
-    assert hits, "the fault was never reached"
-    assert result.exit_code == ExitCode.IO, result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stderr.startswith(f"canon: error: cannot write {home / target}: ")
-    assert os.strerror(error) in result.stderr
-    after = snapshot_files(home)
-    assert after["state.yaml"] == before["state.yaml"]
-    if target == "state.yaml.bak":
-        assert after["state.yaml.bak"] == before["state.yaml.bak"]
-    else:  # the backup was refreshed first: it holds the (unchanged) last good state
-        assert after["state.yaml.bak"] == before["state.yaml"]
-    assert leftovers(home) == []
-
-
-def test_failed_first_write_creates_no_state(
-    cli: Any, canon_home: Path, built_snapshot: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    shutil.copytree(built_snapshot, canon_home / "cache")
-    inject(monkeypatch, "write", errno.ENOSPC, "state.yaml")
-    result = cli("note", "bert", "a thought")
-    monkeypatch.undo()
-    assert result.exit_code == ExitCode.IO
-    assert str(canon_home / "state.yaml") in result.stderr
-    assert not (canon_home / "state.yaml").exists()
-    assert leftovers(canon_home) == []
-
-
-def test_a_folder_that_cannot_be_synced_does_not_fail_the_write(
+def test_a_full_disk_fails_the_write_and_keeps_the_state(
     cli: Any, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Syncing the folder after the rename is best effort: the new file is in place."""
-    real = os.fsync
-
-    def fsync(fd: int) -> None:
-        if os.path.isdir(_path_of(fd)):
-            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    result = cli("done", "bert")
-    monkeypatch.undo()
-    assert result.exit_code == 0, result.stderr
-    assert "status: done" in (home / "state.yaml").read_text()
+    before = records()
+    with monkeypatch.context() as patch:
+        full_disk(patch)
+        result = cli("note", "bert", "x" * 90_000)
+    assert result.exit_code == ExitCode.IO, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"canon: error: cannot write {home / 'state.db'}: ")
+    assert "full" in result.stderr
+    assert records() == before
+    assert integrity(home / "state.db") == "ok"
+    assert cli("note", "bert", "x" * 90_000).exit_code == 0  # room again: it works
 
 
 def test_failed_export_names_the_file(cli: Any, home: Path, tmp_path: Path) -> None:
@@ -160,7 +82,66 @@ def test_failed_export_names_the_file(cli: Any, home: Path, tmp_path: Path) -> N
     assert str(blocker / "copy.yaml") in result.stderr
 
 
-# --- the lock -------------------------------------------------------------------------------
+@pytest.mark.parametrize("garbage", [b"", b"SQLite format 3\x00" + b"\xff" * 5000, b"hello"])
+def test_a_damaged_database_is_reported_and_left_alone(
+    cli: Any, home: Path, garbage: bytes
+) -> None:
+    db = home / "state.db"
+    for side in ("state.db-wal", "state.db-shm"):
+        (home / side).unlink(missing_ok=True)
+    db.write_bytes(garbage or b"\x00" * 4096)
+    before = db.read_bytes()
+    for command in (("list",), ("done", "bert"), ("show", "bert")):
+        result = cli(*command)
+        assert result.exit_code == ExitCode.DATA, (command, result.stderr)
+        assert str(db) in result.stderr and "damaged" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert db.read_bytes() == before  # never removed or rewritten
+    assert (home / "cache").is_dir() and list((home / "cache").iterdir())  # nor the caches
+
+
+def test_a_database_from_a_newer_canon_is_refused(cli: Any, home: Path) -> None:
+    db = sqlite3.connect(home / "state.db")
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    result = cli("done", "bert")
+    assert result.exit_code == ExitCode.DATA
+    assert "newer canon" in result.stderr
+
+
+def test_the_database_is_private(home: Path) -> None:
+    assert (home / "state.db").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("side", ["state.db-wal", "state.db-shm"])
+def test_a_symlink_at_a_side_file_is_not_followed(
+    cli: Any, home: Path, tmp_path: Path, side: str
+) -> None:
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    (home / side).unlink(missing_ok=True)
+    (home / side).symlink_to(precious)
+    result = cli("done", "bert")
+    assert result.exit_code == ExitCode.IO
+    assert "symbolic link" in result.stderr and str(home / side) in result.stderr
+    assert precious.read_text() == "keep me"
+
+
+def test_a_symlinked_database_is_used_through_the_link(
+    cli: Any, home: Path, tmp_path: Path
+) -> None:
+    """A user may keep the database elsewhere (dotfiles) and link it in."""
+    real = tmp_path / "elsewhere" / "state.db"
+    real.parent.mkdir()
+    for name in ("state.db", "state.db-wal", "state.db-shm"):
+        if (home / name).exists():
+            shutil.move(home / name, real.parent / name)
+    (home / "state.db").symlink_to(real)
+    assert cli("done", "bert").exit_code == 0
+    assert records(real)["bert"].status == "done"
+
+
+# --- writers in real processes --------------------------------------------------------------
 
 
 def canon_process(*args: str, timeout: str = "20") -> subprocess.Popen[str]:
@@ -176,112 +157,38 @@ def canon_process(*args: str, timeout: str = "20") -> subprocess.Popen[str]:
 
 
 def test_waiter_proceeds_after_the_holder_releases(home: Path) -> None:
-    with lock_held(home / "state.lock") as holder:
+    with state_locked(home / "state.db") as holder:
         waiter = canon_process("done", "bert")
         time.sleep(1.0)
         assert waiter.poll() is None, "the waiter did not wait for the lock"
-        assert "status: done" not in (home / "state.yaml").read_text()
+        assert records()["bert"].status == "reading"
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(timeout=10)
         _, err = waiter.communicate(timeout=30)
     assert waiter.returncode == 0, err
-    assert "status: done" in (home / "state.yaml").read_text()
+    assert records()["bert"].status == "done"
 
 
 def test_waiter_gives_up_with_4(home: Path) -> None:
-    before = snapshot_files(home)
-    with lock_held(home / "state.lock"):
+    before = records()
+    with state_locked(home / "state.db"):
         waiter = canon_process("done", "bert", timeout="0.5")
         _, err = waiter.communicate(timeout=30)
     assert waiter.returncode == ExitCode.BUSY
     assert err.startswith("canon: error: another canon process")
-    assert snapshot_files(home)["state.yaml"] == before["state.yaml"]
-
-
-def test_concurrent_writers_lose_no_update(home: Path) -> None:
-    ids = ["lora", "react", "gpt-4-technical-report", "attention-is-all-you-need"]
-    procs = [canon_process("start", entry_id) for entry_id in ids]
-    for proc in procs:
-        _, err = proc.communicate(timeout=60)
-        assert proc.returncode == 0, err
-    text = (home / "state.yaml").read_text()
-    for entry_id in [*ids, "bert"]:
-        assert f"{entry_id}:" in text
-
-
-def test_symlink_at_the_lock_path_is_not_followed(cli: Any, home: Path, tmp_path: Path) -> None:
-    precious = tmp_path / "precious.txt"
-    precious.write_text("keep me")
-    lock = home / "state.lock"
-    lock.unlink(missing_ok=True)
-    lock.symlink_to(precious)
-    before = snapshot_files(home)
-    result = cli("done", "bert")
-    assert result.exit_code == ExitCode.IO
-    assert "symbolic link" in result.stderr and str(lock) in result.stderr
-    assert precious.read_text() == "keep me"
-    assert snapshot_files(home)["state.yaml"] == before["state.yaml"]
-
-
-def test_dangling_symlink_at_the_lock_path_creates_nothing(
-    cli: Any, home: Path, tmp_path: Path
-) -> None:
-    lock = home / "state.lock"
-    lock.unlink(missing_ok=True)
-    lock.symlink_to(tmp_path / "created-by-canon")
-    assert cli("done", "bert").exit_code == ExitCode.IO
-    assert not (tmp_path / "created-by-canon").exists()
-
-
-def test_symlink_at_a_temp_path_is_not_followed(
-    cli: Any, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A link planted where canon will put its temp file: canon writes elsewhere."""
-    precious = tmp_path / "precious.txt"
-    precious.write_text("keep me")
-    tokens = iter(["planted"] * 3)
-    monkeypatch.setattr(fileio, "_temp_token", lambda: next(tokens, os.urandom(6).hex()))
-    planted = home / f"{fileio.temp_prefix(home / 'state.yaml')}planted.tmp"
-    planted.symlink_to(precious)
-    result = cli("done", "bert")
-    assert result.exit_code == 0, result.stderr
-    assert precious.read_text() == "keep me"
-    assert "status: done" in (home / "state.yaml").read_text()
-    assert not (home / "state.yaml").is_symlink()
-
-
-def test_atomic_write_never_writes_through_a_planted_temp_link(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    precious = tmp_path / "precious.txt"
-    precious.write_text("keep me")
-    target = tmp_path / "file.yaml"
-    planted = tmp_path / f"{fileio.temp_prefix(target)}planted.tmp"
-    planted.symlink_to(precious)
-    monkeypatch.setattr(fileio, "_temp_token", lambda: "planted")
-    with pytest.raises(CanonIOError) as caught:
-        fileio.atomic_write_bytes(target, b"new")
-    assert str(target) in str(caught.value)
-    assert precious.read_text() == "keep me" and not target.exists()
-    tokens = iter(["planted"])
-    monkeypatch.setattr(fileio, "_temp_token", lambda: next(tokens, "fresh"))
-    fileio.atomic_write_bytes(target, b"new")
-    assert target.read_bytes() == b"new"
-    assert precious.read_text() == "keep me" and planted.is_symlink()
+    assert records() == before
 
 
 def test_killed_writer_leaves_no_damage(home: Path) -> None:
-    """A writer killed at any moment leaves the old or the new state, never a mix."""
-    before = (home / "state.yaml").read_bytes()
-    for delay in (0.05, 0.2, 0.4):
+    """A canon killed at any moment leaves every committed change, and a database that opens."""
+    for delay in (0.05, 0.2, 0.4, 0.6):
         proc = canon_process("note", "bert", "x" * 200)
         time.sleep(delay)
         proc.kill()
         proc.communicate(timeout=30)
-        now = (home / "state.yaml").read_bytes()
-        assert now == before or b"x" * 200 in now
-        before = now
+        assert integrity(home / "state.db") == "ok"
+        assert records()["bert"].rating == 4
     result = subprocess.run(
         [sys.executable, "-m", "canon_cli", "show", "bert", "--json"],
         capture_output=True,

@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from canon_cli.state.changes import Change, Clock, JournalLineError, from_line, tick, to_line
+from canon_cli.state.changes import (
+    Change,
+    Clock,
+    JournalLineError,
+    from_line,
+    new_device_id,
+    new_note_id,
+    tick,
+    to_line,
+)
 
 
 def test_a_slow_clock_still_moves_past_what_it_has_seen() -> None:
@@ -64,3 +73,11 @@ def test_a_bad_line_is_refused_by_name(line: str, newer: bool) -> None:
     with pytest.raises(JournalLineError) as caught:
         from_line(line)
     assert caught.value.newer is newer
+
+
+def test_device_and_note_ids_are_random_hex() -> None:
+    devices = {new_device_id() for _ in range(100)}
+    notes = {new_note_id() for _ in range(100)}
+    assert len(devices) == len(notes) == 100
+    assert all(len(d) == 16 and int(d, 16) >= 0 for d in devices)
+    assert all(len(n) == 12 and int(n, 16) >= 0 for n in notes)

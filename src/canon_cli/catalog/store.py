@@ -184,6 +184,7 @@ class Catalog:
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         self.title: str = meta.get("title", "")
         self.source_url: str | None = meta.get("source_url") or None
+        self._aliases: dict[str, str] | None = None
 
     def _rows(self, sql: str, params: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
         try:
@@ -223,6 +224,12 @@ class Catalog:
     def get(self, entry_id: str) -> Entry | None:
         row = self._one(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id = ?", (entry_id,))
         return None if row is None else entry_from_row(row)
+
+    def alias_targets(self) -> dict[str, str]:
+        """Every former id (alias) and the id it now stands for."""
+        if self._aliases is None:
+            self._aliases = {str(a): str(i) for a, i in self._rows("SELECT alias, id FROM aliases")}
+        return self._aliases
 
     def alias_target(self, alias: str) -> str | None:
         """The id an alias (a former id) stands for, if any."""

@@ -88,10 +88,11 @@ def show_next(
 
 
 def mark(session: Session, ids: list[str], status: str) -> None:
-    from canon_cli import paths
     from canon_cli.reading.marks import mark_entries
+    from canon_cli.state.fold import now_ms
 
-    changes = mark_entries(session.catalog(), paths.state_path(), ids, status)
+    catalog = session.catalog()
+    changes = mark_entries(catalog, session.state, ids, status, now_ms())
     views.show_marks(changes, status)
 
 

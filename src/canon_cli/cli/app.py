@@ -100,7 +100,11 @@ class CanonGroup(OneValueOptions, TyperGroup):
             nonlocal result
             result = super(CanonGroup, self).invoke(ctx)
 
-        code = run_guarded(call)
+        def close() -> None:
+            if isinstance(ctx.obj, Session):
+                ctx.obj.close()
+
+        code = run_guarded(call, close)
         if code:
             raise typer.Exit(code)
         return result

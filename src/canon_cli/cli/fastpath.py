@@ -162,6 +162,6 @@ def run(argv: list[str]) -> int | None:
     if command in MARKS:
         ids = [str(i) for i in options["ids"]]  # type: ignore[attr-defined]
         status = MARKS[command]
-        return run_guarded(lambda: actions.mark(session, ids, status))
+        return run_guarded(lambda: actions.mark(session, ids, status), session.close)
     action = table[command]
-    return run_guarded(lambda: action(session, **options))
+    return run_guarded(lambda: action(session, **options), session.close)

@@ -19,9 +19,18 @@ from canon_cli.output import render
 _SURROGATES = range(0xD800, 0xE000)
 
 
-def run_guarded(action: Callable[[], None]) -> int:
-    """Run ``action``; return the exit code (0 on success) after reporting any error."""
+def run_guarded(action: Callable[[], None], cleanup: Callable[[], None] | None = None) -> int:
+    """Run ``action``; return the exit code (0 on success) after reporting any error.
+    ``cleanup`` runs last, whatever happened (it closes the state database)."""
     escape_unencodable_output()
+    try:
+        return _guarded(action)
+    finally:
+        if cleanup is not None:
+            cleanup()
+
+
+def _guarded(action: Callable[[], None]) -> int:
     try:
         action()
         sys.stdout.flush()

@@ -17,6 +17,7 @@ from canon_cli.vocab import LANGUAGES
 
 if TYPE_CHECKING:
     from canon_cli.catalog.store import Catalog
+    from canon_cli.state.store import StateStore
 
 
 class Session:
@@ -33,6 +34,7 @@ class Session:
         self._config: Config | None = config
         self._catalog: Catalog | None = None
         self._statuses: dict[str, str] | None = None
+        self._store: StateStore | None = None
 
     def config(self) -> Config:
         if self._config is None:
@@ -72,10 +74,32 @@ class Session:
             self._catalog = open_catalog(self.catalog_sources(), paths.cache_dir())
         return self._catalog
 
-    def statuses(self) -> dict[str, str]:
-        """Status per entry id from the state file (fast path, no YAML when warm)."""
-        if self._statuses is None:
-            from canon_cli.state.statuses import read_statuses
+    def reading_state(self) -> StateStore | None:
+        """The state database for reading (None while there is no state at all)."""
+        if self._store is None:
+            from canon_cli.reading.status import open_state
 
-            self._statuses = read_statuses(paths.state_path())
+            self._store = open_state(create=False)
+        return self._store
+
+    def state(self) -> StateStore:
+        """The state database for a command that writes (created on first use)."""
+        if self._store is None:
+            from canon_cli.reading.status import open_state
+
+            self._store = open_state()
+        assert self._store is not None
+        return self._store
+
+    def statuses(self) -> dict[str, str]:
+        """Status per current entry id (aliases folded in); unread entries left out."""
+        if self._statuses is None:
+            from canon_cli.reading.status import statuses
+
+            self._statuses = statuses(self.reading_state(), self.catalog())
         return self._statuses
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.catalog.urls import arxiv_id, url_problem
+from canon_cli.state.fold import EntryState
 from canon_cli.text import clean, clean_line
 
 if TYPE_CHECKING:
@@ -55,30 +56,36 @@ class Item:
     notes: list[dict[str, str]] = field(default_factory=list)
 
 
-def select_items(catalog: Catalog, filters: Filters, state: Any) -> list[Item]:
+def select_items(
+    catalog: Catalog,
+    filters: Filters,
+    statuses: Mapping[str, str],
+    records: Mapping[str, EntryState],
+) -> list[Item]:
     """The entries ``filters`` select, in reading order, each with the user's record
-    from the reading ``state`` (found under a former id too, after a rename)."""
-    from canon_cli.reading.progress import record_of
+    (``records`` by current id, as ``reading.status.records`` gives them)."""
     from canon_cli.reading.status import select_entries
 
-    statuses = {entry_id: record.status for entry_id, record in state.entries.items()}
     entries = list(select_entries(catalog, filters, statuses))
-    return make_items(entries, {e.id: record_of(state, e) for e in entries})
+    return make_items(entries, records)
 
 
-def make_items(entries: Iterable[Entry], records: Mapping[str, Mapping[str, Any]]) -> list[Item]:
-    """Pair entries with their records (by entry id; a missing record means unread)."""
+def make_items(entries: Iterable[Entry], records: Mapping[str, EntryState]) -> list[Item]:
+    """Pair entries with their records (by entry id; a missing record means unread).
+    Times are shown in the local zone."""
+    from canon_cli.state.fold import local_text
+
     items = []
     for entry in entries:
-        record = records.get(entry.id, {})
+        record = records.get(entry.id) or EntryState()
         items.append(
             Item(
                 entry=entry,
-                status=str(record.get("status", "unread")),
-                started=record.get("started"),
-                finished=record.get("finished"),
-                rating=record.get("rating"),
-                notes=list(record.get("notes") or []),
+                status=record.status,
+                started=local_text(record.started) if record.started else None,
+                finished=local_text(record.finished) if record.finished else None,
+                rating=record.rating,
+                notes=[{"at": local_text(n.at), "text": n.text} for n in record.notes],
             )
         )
     return items

@@ -10,11 +10,18 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from canon_cli.catalog.store import Catalog, Entry
-from canon_cli.i18n import _
+from canon_cli.i18n import _, ngettext
 from canon_cli.output import render
 from canon_cli.reading.status import entry_status
+from canon_cli.state.fold import local_minute, local_text
 from canon_cli.text import clean, clean_line
-from canon_cli.vocab import STATUSES
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from canon_cli.reading.progress import LogEvent, Progress, Stats
+    from canon_cli.state.exchange import Report
+    from canon_cli.state.fold import EntryState
 
 if TYPE_CHECKING:
     from canon_cli.linkcheck.model import LinkResult
@@ -105,24 +112,34 @@ def show_list(
     return count
 
 
+def record_json(record: EntryState) -> dict[str, Any]:
+    """The user's record as JSON: times in the local zone, notes with their ids."""
+    return {
+        "started": local_text(record.started) if record.started else None,
+        "finished": local_text(record.finished) if record.finished else None,
+        "rating": record.rating,
+        "notes": [{"id": n.id, "at": local_text(n.at), "text": n.text} for n in record.notes],
+    }
+
+
 def show_entry(
     catalog: Catalog,
     entry: Entry,
     lang: str | None,
-    record: dict[str, Any],
+    record: EntryState,
     as_json: bool,
     checks: Sequence[LinkResult | None] = (),
 ) -> None:
     """``show``: everything about one entry; ``lang`` None shows both languages.
 
     ``checks``: what the last link check found for each link, in ``all_links`` order."""
-    status = str(record.get("status", "unread"))
+    status = record.status
     if as_json:
         data = entry_json(entry, lang or "en", status)
         data["summary_en"] = entry.summary_en
         data["summary_zh"] = entry.summary_zh
         data["section_names"] = section_heading(catalog, entry.section, lang or "en")
-        data.update({k: v for k, v in record.items() if k != "status"})
+        data.update(record_json(record))
         data["link_checks"] = []
         if checks:  # a 'canon links check' has run
             from canon_cli.output.links import checks_json
@@ -142,11 +159,11 @@ def show_entry(
         ("tags", ", ".join(entry.tags)),
         ("status", status),
     ]
-    for key in ("started", "finished"):
-        if record.get(key):
-            pairs.append((key, str(record[key])))
-    if record.get("rating"):
-        pairs.append(("rating", "★" * int(record["rating"])))
+    for key, stamp in (("started", record.started), ("finished", record.finished)):
+        if stamp:
+            pairs.append((key, local_minute(stamp)))
+    if record.rating:
+        pairs.append(("rating", "★" * record.rating))
     if entry.aliases:
         pairs.append(("aliases", ", ".join(entry.aliases)))
     link_lines = [f"[{i}] {link.label}: {link.url}" for i, link in enumerate(entry.all_links())]
@@ -162,9 +179,8 @@ def show_entry(
     if lang in (None, "zh") and entry.summary_zh:
         blocks.append(("摘要", entry.summary_zh))
     blocks.append(("Links", "\n".join(link_lines)))
-    notes = record.get("notes") or []
-    if notes:
-        blocks.append(("Notes", "\n".join(f"{n['at']}  {n['text']}" for n in notes)))
+    if record.notes:
+        blocks.append(("Notes", "\n".join(f"{local_minute(n.at)}  {n.text}" for n in record.notes)))
     if render.use_rich():
         render.key_values(entry.title, pairs, blocks)
         return
@@ -242,39 +258,55 @@ def show_marks(changes: list[tuple[Entry, bool]], status: str) -> None:
             render.note(f"unchanged (already {status}): {entry.id}")
 
 
-def show_progress(catalog: Catalog, summary: dict[str, Any], lang: str, as_json: bool) -> None:
+def section_name(catalog: Catalog, path: tuple[str, ...], lang: str) -> str:
+    return catalog.section_by_slug[path[-1]].name(lang)
+
+
+def progress_json(summary: Progress) -> dict[str, Any]:
+    return {
+        **summary.overall.as_dict(),
+        "sections": [{"section": list(s.path), **s.counts.as_dict()} for s in summary.sections],
+        "reading_now": list(summary.reading_now),
+    }
+
+
+def show_progress(catalog: Catalog, summary: Progress, lang: str, as_json: bool) -> None:
     if as_json:
-        data = dict(summary)
-        render.print_json(data)
+        render.print_json(progress_json(summary))
         return
-    by_path = {tuple(s["section"]): s for s in summary["sections"]}
     reading = []
-    for entry_id in summary["reading_now"]:
+    for entry_id in summary.reading_now:
         entry = catalog.get(entry_id)
         reading.append((entry_id, entry.title if entry else ""))
     if render.use_rich():
         render.progress_view(
-            {k: summary[k] for k in ("total", *STATUSES)},
+            summary.overall.as_dict(),
             [
-                (len(path) - 1, catalog.section_by_slug[path[-1]].name(lang), counts)
-                for path, counts in by_path.items()
+                (
+                    len(s.path) - 1,
+                    catalog.section_by_slug[s.path[-1]].name(lang),
+                    s.counts.as_dict(),
+                )
+                for s in summary.sections
             ],
             reading,
         )
         return
-    keys = ("total", *STATUSES)
-    render.plain_rows([["all", *(summary[k] for k in keys)]])
-    render.plain_rows(
-        ["/".join(path), *(counts[k] for k in keys)] for path, counts in by_path.items()
-    )
+    render.plain_rows([["all", *summary.overall]])
+    render.plain_rows(["/".join(s.path), *s.counts] for s in summary.sections)
     render.plain_rows(["reading", entry_id, title] for entry_id, title in reading)
 
 
-def show_log(events: list[dict[str, str]], as_json: bool) -> None:
+def show_log(events: list[LogEvent], as_json: bool) -> None:
     if as_json:
-        render.print_json(events)
+        render.print_json(
+            [
+                {"at": local_text(e.at), "event": e.event, "id": e.id, "title": e.title}
+                for e in events
+            ]
+        )
         return
-    rows = [[e["at"][:16].replace("T", " "), e["event"], e["id"], e["title"]] for e in events]
+    rows = [[local_minute(e.at), e.event, e.id, e.title] for e in events]
     if render.use_rich():
         if rows:
             render.simple_table(["When", "Event", "ID", "Title"], rows, ["dim", "", "cyan", ""])
@@ -284,21 +316,29 @@ def show_log(events: list[dict[str, str]], as_json: bool) -> None:
     render.plain_rows(rows)
 
 
-def show_stats(summary: dict[str, Any], as_json: bool) -> None:
+def stats_json(summary: Stats) -> dict[str, Any]:
+    return {
+        "finished_total": summary.finished_total,
+        "months": [{"month": m.month, "finished": m.finished} for m in summary.months],
+        "current_streak_days": summary.current_streak_days,
+        "longest_streak_days": summary.longest_streak_days,
+    }
+
+
+def show_stats(summary: Stats, as_json: bool) -> None:
     if as_json:
-        render.print_json(summary)
+        render.print_json(stats_json(summary))
         return
-    months = summary["months"]
-    peak = max((m["finished"] for m in months), default=0)
-    lines = [("bold", f"Finished: {summary['finished_total']}")]
-    for m in months:
-        width = 0 if peak == 0 else round(30 * m["finished"] / peak)
-        lines.append(("", f"{m['month']}  {'█' * width}{' ' if width else ''}{m['finished']}"))
+    peak = max((m.finished for m in summary.months), default=0)
+    lines = [("bold", f"Finished: {summary.finished_total}")]
+    for m in summary.months:
+        width = 0 if peak == 0 else round(30 * m.finished / peak)
+        lines.append(("", f"{m.month}  {'█' * width}{' ' if width else ''}{m.finished}"))
     lines.append(
         (
             "",
-            f"Current streak: {summary['current_streak_days']} day(s); "
-            f"longest: {summary['longest_streak_days']} day(s)",
+            f"Current streak: {summary.current_streak_days} day(s); "
+            f"longest: {summary.longest_streak_days} day(s)",
         )
     )
     if render.use_rich():
@@ -306,6 +346,17 @@ def show_stats(summary: dict[str, Any], as_json: bool) -> None:
     else:
         for _, line in lines:
             render.out(line)
+
+
+def show_merge(report: Report, source: Path) -> None:
+    """What a merge or import changed: one line per entry on stdout, a summary on stderr."""
+    render.plain_rows([line] for line in report.lines)
+    count = len(report.lines)
+    render.note(
+        ngettext(
+            "merged {file}: {n} entry changed", "merged {file}: {n} entries changed", count
+        ).format(file=source, n=count)
+    )
 
 
 def show_urls(urls: list[str]) -> None:

@@ -1,74 +1,74 @@
-"""Reading progress over the catalog: pure functions of a catalog and a state."""
+"""Reading progress over the catalog, as typed records: progress, next, log and stats.
+
+Each function takes plain values (a catalog, the statuses from ``status.statuses``,
+rows read from the state) and returns NamedTuples; ``output.views`` turns them into
+tables or JSON.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import NamedTuple
 
 from canon_cli.catalog.store import Catalog, Entry
-from canon_cli.reading.status import state_key, status_for
-from canon_cli.vocab import STATUSES
+from canon_cli.reading.status import entry_status
+from canon_cli.state.fold import UNREAD
 
 
-def record_of(state: Any, entry: Entry) -> dict[str, Any]:
-    key = state_key(entry, state.entries)
-    if key is None:
-        return {"status": "unread"}
-    rec = state.entries[key]
-    return {
-        "status": rec.status,
-        "started": rec.started,
-        "finished": rec.finished,
-        "rating": rec.rating,
-        "notes": [{"at": n.at, "text": n.text} for n in rec.notes],
-    }
+class Counts(NamedTuple):
+    """How many entries have each status (and in all)."""
+
+    total: int = 0
+    unread: int = 0
+    reading: int = 0
+    done: int = 0
+    skipped: int = 0
+
+    def plus(self, status: str, n: int = 1) -> Counts:
+        return self._replace(total=self.total + n, **{status: getattr(self, status) + n})
+
+    def add(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(self, other, strict=True)))
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self._asdict())
 
 
-COUNT_KEYS = STATUSES
+class SectionProgress(NamedTuple):
+    path: tuple[str, ...]  # section slugs from the top down
+    counts: Counts
 
 
-def _empty() -> dict[str, int]:
-    return {"total": 0, **dict.fromkeys(COUNT_KEYS, 0)}
-
-
-def status_by_entry(
-    catalog: Catalog, statuses: Mapping[str, str], scope: list[str] | None
-) -> list[tuple[str, str, str]]:
-    """(id, section, status) of every entry in reading order, within ``scope`` sections."""
-    return [
-        (entry_id, section, status_for(entry_id, aliases, statuses))
-        for entry_id, section, aliases in catalog.id_sections(scope)
-    ]
+class Progress(NamedTuple):
+    overall: Counts
+    sections: list[SectionProgress]
+    reading_now: list[str]  # ids, in reading order
 
 
 def progress_summary(
     catalog: Catalog, statuses: Mapping[str, str], section: str | None = None
-) -> dict[str, Any]:
-    """Counts by status overall and for every section (subtree totals), as ``progress`` shows."""
+) -> Progress:
+    """Counts by status overall and for every section (subtree totals)."""
     scope = catalog.subtree(section) if section else None
-    rows = status_by_entry(catalog, statuses, scope)
-    overall = _empty()
-    direct: dict[str, dict[str, int]] = {}
+    overall = Counts()
+    direct: dict[str, Counts] = {}
     reading: list[str] = []
-    for entry_id, sec, status in rows:
-        overall["total"] += 1
-        overall[status] += 1
-        counts = direct.setdefault(sec, _empty())
-        counts["total"] += 1
-        counts[status] += 1
+    for entry_id, sec, _aliases in catalog.id_sections(scope):
+        status = statuses.get(entry_id, UNREAD)
+        overall = overall.plus(status)
+        direct[sec] = direct.get(sec, Counts()).plus(status)
         if status == "reading":
             reading.append(entry_id)
     sections = []
     for s in catalog.sections:
         if scope is not None and s.slug not in scope:
             continue
-        counts = _empty()
+        counts = Counts()
         for sub in catalog.subtree(s.slug):
-            for key, value in direct.get(sub, {}).items():
-                counts[key] += value
-        sections.append({"section": list(s.path), **counts})
-    return {**overall, "sections": sections, "reading_now": reading}
+            counts = counts.add(direct.get(sub, Counts()))
+        sections.append(SectionProgress(s.path, counts))
+    return Progress(overall, sections, reading)
 
 
 def next_entries(
@@ -80,7 +80,7 @@ def next_entries(
 ) -> list[Entry]:
     """What to read next in curriculum order: entries being read first, then the first unread."""
     from canon_cli.catalog.query import Filters
-    from canon_cli.reading.status import entry_status, select_entries
+    from canon_cli.reading.status import select_entries
 
     reading: list[Entry] = []
     unread: list[Entry] = []
@@ -88,51 +88,53 @@ def next_entries(
         status = entry_status(entry, statuses)
         if status == "reading":
             reading.append(entry)
-        elif status == "unread" and len(unread) < limit:
+        elif status == UNREAD and len(unread) < limit:
             unread.append(entry)
     return (reading + unread)[:limit]
 
 
-def log_events(state: Any, catalog: Catalog) -> list[dict[str, str]]:
-    """Started and finished events, newest first, with titles where the catalog has them."""
-    from canon_cli.state.records import parse_timestamp
+class LogEvent(NamedTuple):
+    at: str  # the stored UTC instant
+    event: str  # "started" or "finished"
+    id: str
+    title: str
 
-    titles = {}
+
+def log_events(times: Iterable[tuple[str, str, str]], catalog: Catalog) -> list[LogEvent]:
+    """Events from ``(entry, field, instant)`` rows, newest first (by instant; at the same
+    instant a finish before a start), with current ids and titles from the catalog."""
+    alias_of = catalog.alias_targets()
+    titles: dict[str, str] = {}
     events = []
-    for entry_id, record in state.entries.items():
-        for kind, stamp in (("started", record.started), ("finished", record.finished)):
-            if not stamp:
-                continue
-            if entry_id not in titles:
-                found = catalog.get_by_id_or_alias(entry_id)
-                titles[entry_id] = found.title if found else "(not in the catalog)"
-            events.append(
-                {
-                    "at": stamp,
-                    "event": kind,
-                    "id": entry_id,
-                    "title": titles[entry_id],
-                    "_sort": parse_timestamp(stamp).timestamp(),
-                }
-            )
-    events.sort(key=lambda e: (e["_sort"], e["event"] == "finished"), reverse=True)
-    for event in events:
-        del event["_sort"]
+    for entry_id, field, at in times:
+        current = alias_of.get(entry_id, entry_id)
+        if current not in titles:
+            found = catalog.get(current)
+            titles[current] = found.title if found else "(not in the catalog)"
+        events.append(LogEvent(at, field, current, titles[current]))
+    events.sort(key=lambda e: (e.at, e.event == "finished"), reverse=True)
     return events
 
 
-def reading_stats(state: Any, today: date) -> dict[str, Any]:
-    """Entries finished per month, and streaks of consecutive days with a finish."""
-    from canon_cli.state.records import parse_timestamp
+class MonthCount(NamedTuple):
+    month: str  # YYYY-MM
+    finished: int
 
-    days: set[date] = set()
-    months: dict[str, int] = {}
-    for record in state.entries.values():
-        if record.status == "done" and record.finished:
-            day = parse_timestamp(record.finished).date()
-            days.add(day)
-            key = f"{day.year:04d}-{day.month:02d}"
-            months[key] = months.get(key, 0) + 1
+
+class Stats(NamedTuple):
+    finished_total: int
+    months: list[MonthCount]
+    current_streak_days: int
+    longest_streak_days: int
+
+
+def reading_stats(finished_days: Iterable[tuple[date, int]], today: date) -> Stats:
+    """Entries finished per month and streaks of consecutive days with a finish, from
+    ``(local day, entries finished that day)``; ``today`` is the local date."""
+    counts: dict[date, int] = {}
+    for day, n in finished_days:
+        counts[day] = counts.get(day, 0) + n
+    days = set(counts)
     longest = 0
     for day in days:
         if day - timedelta(days=1) not in days:
@@ -145,20 +147,15 @@ def reading_stats(state: Any, today: date) -> dict[str, Any]:
     while cursor in days:
         current += 1
         cursor -= timedelta(days=1)
-    filled: list[dict[str, Any]] = []
+    months: dict[str, int] = {}
+    for day, n in counts.items():
+        key = f"{day.year:04d}-{day.month:02d}"
+        months[key] = months.get(key, 0) + n
+    filled: list[MonthCount] = []
     if months:
-        first = min(months)
-        year, month = int(first[:4]), int(first[5:])
+        year, month = int(min(months)[:4]), int(min(months)[5:])
         last = max(max(months), f"{today.year:04d}-{today.month:02d}")
-        while f"{year:04d}-{month:02d}" <= last:
-            key = f"{year:04d}-{month:02d}"
-            filled.append({"month": key, "finished": months.get(key, 0)})
-            month += 1
-            if month == 13:
-                year, month = year + 1, 1
-    return {
-        "finished_total": sum(months.values()),
-        "months": filled,
-        "current_streak_days": current,
-        "longest_streak_days": longest,
-    }
+        while (key := f"{year:04d}-{month:02d}") <= last:
+            filled.append(MonthCount(key, months.get(key, 0)))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return Stats(sum(months.values()), filled, current, longest)

@@ -1,16 +1,24 @@
-"""An entry's reading status, and the entries a status filter lets through.
+"""An entry's reading status and record: the one place that looks them up "by id or alias".
 
-The state knows entries by the id they had when marked; the catalog may have renamed
-one since, keeping the old id as an alias. This module is the one place that looks a
-status up "by id or alias", so every command agrees on what an entry's status is.
+The state is keyed on entry ids and knows nothing of the catalog; the catalog may have
+renamed an entry since it was marked, keeping the old id as an alias. Progress recorded
+under a former id still counts: for each field, the value with the greatest (clock,
+device) among the entry's id and its aliases wins, exactly as if they were one key, so
+a rename loses nothing and needs no rewrite of the state. ``statuses`` gives the status
+of every marked entry keyed by its current id; ``entry_status`` reads one from it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Iterator, Mapping
+from pathlib import Path
 
+from canon_cli import paths
 from canon_cli.catalog.query import Filters, Hit, find_entries, search_catalog, statuses_named
 from canon_cli.catalog.store import Catalog, Entry
+from canon_cli.state.changes import Value
+from canon_cli.state.fold import UNREAD, EntryState, fold
+from canon_cli.state.store import Row, StateStore, SyncHook, open_store
 
 
 def key_for(entry_id: str, aliases: Iterable[str], keys: Container[str]) -> str | None:
@@ -57,3 +65,92 @@ def search_entries(
     for hit in search_catalog(catalog, query, filters):
         if not wanted or entry_status(hit.entry, statuses) in wanted:
             yield hit
+
+
+# --- the state database ---------------------------------------------------------------
+
+
+def state_exists() -> bool:
+    return paths.state_db_path().exists() or paths.legacy_state_path().exists()
+
+
+def open_state(hook: SyncHook | None = None, *, create: bool = True) -> StateStore | None:
+    """The state database, taking in a version-1 ``state.yaml`` on first use.
+
+    ``create=False`` (reading commands) gives None when there is no state at all yet,
+    so a read never creates files. A version-1 file is migrated either way.
+    """
+    db = paths.state_db_path()
+    legacy = paths.legacy_state_path()
+    if not db.exists():
+        if legacy.exists() or legacy.is_symlink():
+            return _migrated(db, legacy, hook)
+        if not create and hook is None:
+            return None
+    return open_store(db, hook)
+
+
+def _migrated(db: Path, legacy: Path, hook: SyncHook | None) -> StateStore:
+    import time
+
+    from canon_cli.state.migrate import migrate_file, read_v1
+
+    records = read_v1(legacy)  # a file that does not validate is refused: nothing created
+    store = open_store(db, hook)
+    try:
+        migrate_file(store, legacy, records, time.time_ns() // 1_000_000)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _best(rows: Iterable[Row], alias_of: Mapping[str, str]) -> dict[tuple[str, str], Row]:
+    """Per (current id, field): the winning row among the id and its aliases."""
+    best: dict[tuple[str, str], Row] = {}
+    for row in rows:
+        key = (alias_of.get(row.entry, row.entry), row.field)
+        found = best.get(key)
+        if found is None or (row.clock, row.device) > (found.clock, found.device):
+            best[key] = row
+    return best
+
+
+def _clock_order(row: Row) -> tuple[object, ...]:
+    return (row.clock, row.device, row.field)
+
+
+def statuses(store: StateStore | None, catalog: Catalog) -> dict[str, str]:
+    """The status of every entry the state marks (unread ones left out), keyed by the
+    entry's current id (ids the catalog does not know are kept under their own)."""
+    if store is None:
+        return {}
+    alias_of = catalog.alias_targets()
+    best: dict[str, tuple[str, Value]] = {}
+    for entry, value, key in store.field_values("status"):
+        target = alias_of.get(entry, entry) if alias_of else entry
+        found = best.get(target)
+        if found is None or key > found[0]:
+            best[target] = (key, value)
+    return {e: str(v) for e, (_k, v) in best.items() if isinstance(v, str) and v != UNREAD}
+
+
+def record_of(store: StateStore | None, entry: Entry) -> EntryState:
+    """The entry's record, from its id and every alias."""
+    if store is None:
+        return EntryState()
+    keys = [entry.id, *entry.aliases]
+    alias_of = dict.fromkeys(entry.aliases, entry.id)
+    best = _best(store.rows(keys), alias_of)
+    return fold((row.field, row.value) for row in sorted(best.values(), key=_clock_order))
+
+
+def records(store: StateStore | None, catalog: Catalog) -> dict[str, EntryState]:
+    """Every record in the state, keyed by current id (aliases folded in)."""
+    if store is None:
+        return {}
+    best = _best(store.rows(), catalog.alias_targets())
+    fields: dict[str, list[tuple[str, Value]]] = {}
+    for (entry, field), row in sorted(best.items(), key=lambda item: _clock_order(item[1])):
+        fields.setdefault(entry, []).append((field, row.value))
+    return {entry: fold(pairs) for entry, pairs in fields.items()}

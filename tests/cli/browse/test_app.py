@@ -494,15 +494,19 @@ def test_a_broken_state_file_is_reported_and_the_app_keeps_going(
 ) -> None:
     app = make_app(poll_seconds=0.1)
 
+    db = fixed_state.with_name("state.db")
+
     async def press(pilot: Pilot[int]) -> None:
-        fixed_state.write_text("version: 1\nentries: [oops\n")
-        await until(pilot, lambda: "state.yaml" in status_line(app))
+        await pilot.pause()
+        good = db.read_bytes()
+        db.write_bytes(b"not a database " * 300)
+        await until(pilot, lambda: "state.db" in status_line(app))
         assert app.is_running
         await pilot.press("d")
         await pilot.pause()
-        assert "state.yaml" in status_line(app)  # refused: nothing is written
-        assert fixed_state.read_text() == "version: 1\nentries: [oops\n"
-        write_state(fixed_state.parent)  # the user repairs the file
+        assert "state.db" in status_line(app)  # refused: nothing is written
+        assert db.read_bytes() == b"not a database " * 300
+        db.write_bytes(good)  # the user puts the good copy back
         await pilot.pause(0.3)
         await pilot.press("d")
         await pilot.pause()

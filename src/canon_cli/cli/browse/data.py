@@ -14,7 +14,7 @@ only module of the app that imports canon's internals, and it imports no Textual
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from canon_cli.catalog.store import Catalog, Entry
     from canon_cli.cli.session import Session
     from canon_cli.reading.opener import NumberedLink
-    from canon_cli.state.records import ReadingState
+    from canon_cli.state.fold import EntryState
+    from canon_cli.state.store import StateStore
 
 __all__ = ["STATUSES", "BrowseError", "Details", "EntryRow", "Library", "SectionRow", "_"]
 
@@ -175,7 +176,6 @@ class Library:
         self._catalog: Catalog | None = None
         self._statuses: dict[str, str] = {}
         self._token: object = None
-        self._state: ReadingState | None = None
 
     # --- loading and watching ---------------------------------------------
 
@@ -197,19 +197,29 @@ class Library:
         return self._session.lang()
 
     def _state_token(self) -> object:
-        """What changes whenever the state is written: the file's identity and size."""
-        try:
-            info = os.stat(paths.state_path())
-        except OSError:
-            return None
-        return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        """What changes whenever the state is written: the identity and size of the
+        database and of its write-ahead log (every commit appends to the log)."""
+        db = paths.state_db_path()
+        found: list[tuple[int, int, int, int] | None] = []
+        for path in (db, db.with_name(db.name + "-wal")):
+            try:
+                info = os.stat(path)
+            except OSError:
+                found.append(None)
+                continue
+            found.append((info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+        return tuple(found)
 
     def _reread(self) -> None:
-        from canon_cli.state.statuses import read_statuses
+        from canon_cli.reading.status import open_state, statuses
 
         token = self._state_token()
-        self._statuses = read_statuses(paths.state_path())
-        self._state = None
+        store = open_state(create=False)
+        try:
+            self._statuses = statuses(store, self.catalog)
+        finally:
+            if store is not None:
+                store.close()
         self._token = token
 
     def changed(self) -> bool:
@@ -223,27 +233,48 @@ class Library:
             raise BrowseError(str(exc)) from None
         return True
 
-    def _full_state(self) -> ReadingState:
-        if self._state is None:
-            from canon_cli.state.file import load_state_fast
+    def _record(self, entry: Entry) -> EntryState:
+        from canon_cli.reading.status import open_state, record_of
 
-            self._state = load_state_fast(paths.state_path())
-        return self._state
+        store = open_state(create=False)
+        try:
+            return record_of(store, entry)
+        finally:
+            if store is not None:
+                store.close()
+
+    def _write(self, action: Callable[[Callable[[], StateStore]], Any]) -> Any:
+        """Run a change through the CLI's own function, with the state opened for it."""
+        from canon_cli.reading.status import open_state
+
+        opened: list[StateStore] = []
+
+        def store() -> StateStore:
+            found = open_state()
+            assert found is not None
+            opened.append(found)
+            return found
+
+        try:
+            return _guarded(lambda: action(store))
+        finally:
+            for found in opened:
+                found.close()
 
     # --- reading ----------------------------------------------------------
 
     def overview(self) -> Overview:
         from canon_cli.reading.progress import progress_summary
 
-        summary = progress_summary(self.catalog, self._statuses)
+        summary = progress_summary(self.catalog, self._statuses).overall
         title = clean_line(self.catalog.title or _("Catalog"))
-        return Overview(title, summary["done"] + summary["skipped"], summary["total"])
+        return Overview(title, summary.done + summary.skipped, summary.total)
 
     def sections(self, lang: str) -> list[SectionRow]:
         from canon_cli.reading.progress import progress_summary
 
         summary = progress_summary(self.catalog, self._statuses)
-        counts = {tuple(s["section"]): s for s in summary["sections"]}
+        counts = {s.path: s.counts for s in summary.sections}
         rows = []
         for section in self.catalog.sections:
             count = counts[section.path]
@@ -252,8 +283,8 @@ class Library:
                     slug=section.slug,
                     name=clean_line(section.name(lang)),
                     depth=len(section.path) - 1,
-                    done=count["done"] + count["skipped"],
-                    total=count["total"],
+                    done=count.done + count.skipped,
+                    total=count.total,
                 )
             )
         return rows
@@ -299,10 +330,8 @@ class Library:
         return entry
 
     def details(self, entry_id: str, lang: str) -> Details:
-        from canon_cli.reading.progress import record_of
-
         entry = self._entry(entry_id)
-        record = record_of(self._full_state(), entry)
+        record = self._record(entry)
         other = entry.title if lang == "zh" else entry.title_zh
         sections = self.catalog.section_by_slug
         path = " › ".join(sections[slug].name(lang) for slug in sections[entry.section].path)
@@ -322,11 +351,11 @@ class Library:
                 for i, link in enumerate(entry.all_links())
             ),
             refused=entry.url_problem,
-            status=str(record.get("status", "unread")),
-            started=_stamp(record.get("started")),
-            finished=_stamp(record.get("finished")),
-            rating=record.get("rating"),
-            notes=tuple(NoteRow(_stamp(n["at"]) or "", clean(n["text"])) for n in _notes(record)),
+            status=record.status,
+            started=_stamp(record.started),
+            finished=_stamp(record.finished),
+            rating=record.rating,
+            notes=tuple(NoteRow(_stamp(n.at) or "", clean(n.text)) for n in record.notes),
             link_check=self.link_check(entry.id),
         )
 
@@ -343,10 +372,11 @@ class Library:
     def mark(self, entry_id: str, status: str) -> str:
         """Set the status as ``canon start/done/skip/reset`` do; returns what happened."""
         from canon_cli.reading.marks import mark_entries
+        from canon_cli.state.fold import now_ms
 
         entry = self._entry(entry_id)
-        changes = _guarded(
-            lambda: mark_entries(self.catalog, paths.state_path(), [entry.id], status)
+        changes = self._write(
+            lambda store: mark_entries(self.catalog, store, [entry.id], status, now_ms())
         )
         self.changed()
         shown = clean_line(entry.id)
@@ -357,9 +387,10 @@ class Library:
     def rate(self, entry_id: str, rating: int) -> str:
         """Rate as ``canon rate`` does (0 clears the rating)."""
         from canon_cli.reading.marks import rate_entry
+        from canon_cli.state.fold import now_ms
 
         entry = self._entry(entry_id)
-        _guarded(lambda: rate_entry(self.catalog, paths.state_path(), entry.id, rating))
+        self._write(lambda store: rate_entry(self.catalog, store, entry.id, rating, now_ms()))
         self.changed()
         shown = clean_line(entry.id)
         if rating == 0:
@@ -369,9 +400,10 @@ class Library:
     def note(self, entry_id: str, text: str) -> str:
         """Add a dated note as ``canon note`` does."""
         from canon_cli.reading.marks import note_entry
+        from canon_cli.state.fold import now_ms
 
         entry = self._entry(entry_id)
-        _guarded(lambda: note_entry(self.catalog, paths.state_path(), entry.id, text))
+        self._write(lambda store: note_entry(self.catalog, store, entry.id, text, now_ms()))
         self.changed()
         return _("noted on {id}").format(id=clean_line(entry.id))
 
@@ -380,6 +412,7 @@ class Library:
         entry as reading (before the browser starts, as the command does)."""
         from canon_cli.reading import opener
         from canon_cli.reading.marks import mark_entries
+        from canon_cli.state.fold import now_ms
 
         entry = _guarded(lambda: opener.target_entry(self.catalog, self._statuses, entry_id))
         if number >= len(entry.all_links()):
@@ -389,7 +422,9 @@ class Library:
         config = self._session.config
         marked = _guarded(lambda: opener.marks_reading(entry, self._statuses, False, config))
         if marked:
-            _guarded(lambda: mark_entries(self.catalog, paths.state_path(), [entry.id], "reading"))
+            self._write(
+                lambda store: mark_entries(self.catalog, store, [entry.id], "reading", now_ms())
+            )
             self.changed()
         return OpenPlan(entry.id, tuple(links), marked)
 
@@ -414,19 +449,13 @@ def _guarded(action: Callable[[], Any]) -> Any:
         raise BrowseError(clean(str(exc))) from None
 
 
-def _stamp(value: object) -> str | None:
-    """A stored ISO time as the app shows it: ``2026-01-05 09:00`` (the stored local time)."""
-    if not isinstance(value, str) or not value:
-        return None
-    text = clean_line(value)
-    return text[:16].replace("T", " ") if len(text) >= 16 and text[10] == "T" else text
+def _stamp(value: str | None) -> str | None:
+    """A stored instant as the app shows it: ``2026-01-05 09:00`` in the local zone."""
+    from canon_cli.state.fold import local_minute
 
-
-def _notes(record: Mapping[str, Any]) -> Iterable[Mapping[str, str]]:
-    notes = record.get("notes") or []
-    return notes if isinstance(notes, list) else []
+    return local_minute(value) if value else None
 
 
 def state_file() -> Path:
     """Where the reading state lives (for messages and tests)."""
-    return paths.state_path()
+    return paths.state_db_path()

@@ -61,10 +61,9 @@ def show(
     session: Session = ctx.obj
     catalog = session.catalog()
     entry = resolve_entry(catalog, entry_id)
-    from canon_cli.reading.progress import record_of
-    from canon_cli.state.file import load_state
+    from canon_cli.reading.status import record_of
 
-    record = record_of(load_state(paths.state_path()), entry)
+    record = record_of(session.reading_state(), entry)
     lang = session.lang() if (session.lang_option or as_json) else None
     checks: list[LinkResult | None] = []
     if paths.link_results_path().exists():  # only after a 'canon links check'
@@ -103,7 +102,7 @@ def show_paths(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     session: Session = ctx.obj
     found = {
         "catalog": str(session.main_catalog_path()),
-        "state": str(paths.state_path()),
+        "state": str(paths.state_db_path()),
         "config": str(paths.config_path()),
         "cache": str(paths.cache_dir()),
         "catalog_format": str(paths.catalog_format_doc()),

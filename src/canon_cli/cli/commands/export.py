@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from canon_cli import paths
 from canon_cli.cli.options import KindOpt, SectionOpt, StatusOpt, TagOpt, YearOpt
 from canon_cli.cli.session import Session
 from canon_cli.output import render
@@ -52,7 +51,6 @@ def export(
     """
     from canon_cli.cli.actions import make_filters
     from canon_cli.output import export as exporters
-    from canon_cli.state.file import load_state
 
     session: Session = ctx.obj
     chosen = fmt or exporters.format_for(output)
@@ -60,7 +58,10 @@ def export(
         exporters.check_output(output, force)  # before any work: a refusal is quick
     catalog = session.catalog()
     filters = make_filters(section, year, tag, kind, None, status)
-    items = exporters.select_items(catalog, filters, load_state(paths.state_path()))
+    from canon_cli.reading.status import records
+
+    state = session.reading_state()
+    items = exporters.select_items(catalog, filters, session.statuses(), records(state, catalog))
     data = exporters.encode(chosen, exporters.export_text(chosen, catalog, items, session.lang()))
     if output is None:
         render.write_bytes(data)

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from canon_cli import paths
 from canon_cli.cli import actions
 from canon_cli.cli.completion import complete_status
 from canon_cli.cli.options import (
@@ -97,9 +96,11 @@ def note(
     Example: canon note attention "re-read section 3.2 on multi-head attention"
     """
     from canon_cli.reading.marks import note_entry
+    from canon_cli.state.fold import now_ms
 
     session: Session = ctx.obj
-    entry = note_entry(session.catalog(), paths.state_path(), entry_id, " ".join(text))
+    catalog = session.catalog()
+    entry = note_entry(catalog, session.state, entry_id, " ".join(text), now_ms())
     views.confirm(f"noted on {entry.id}")
 
 
@@ -114,7 +115,9 @@ def rate(
     Example: canon rate attention 5
     """
     from canon_cli.reading.marks import rate_entry
+    from canon_cli.state.fold import now_ms
 
     session: Session = ctx.obj
-    entry = rate_entry(session.catalog(), paths.state_path(), entry_id, rating)
+    catalog = session.catalog()
+    entry = rate_entry(catalog, session.state, entry_id, rating, now_ms())
     views.confirm(f"rated {entry.id}: {rating}" if rating else f"cleared the rating of {entry.id}")

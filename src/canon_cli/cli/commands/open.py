@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from canon_cli import paths
 from canon_cli.catalog.store import Entry
 from canon_cli.cli.completion import complete_entry_id
 from canon_cli.cli.session import Session
@@ -20,9 +19,10 @@ def _mark_reading(session: Session, entry: Entry) -> None:
     opening (it is what was asked for), but the user is told the mark was not saved."""
     from canon_cli.errors import CanonIOError
     from canon_cli.reading.marks import mark_entries
+    from canon_cli.state.fold import now_ms
 
     try:
-        changes = mark_entries(session.catalog(), paths.state_path(), [entry.id], "reading")
+        changes = mark_entries(session.catalog(), session.state, [entry.id], "reading", now_ms())
     except CanonIOError as exc:
         views.mark_not_saved(entry, exc)
         return

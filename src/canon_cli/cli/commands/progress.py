@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from canon_cli import paths
 from canon_cli.cli import actions
 from canon_cli.cli.options import (
     JsonOpt,
@@ -65,11 +64,12 @@ def log(
     Example: canon log -n 10
     """
     from canon_cli.reading.progress import log_events
-    from canon_cli.state.file import load_state
 
     session: Session = ctx.obj
-    events = log_events(load_state(paths.state_path()), session.catalog())
-    views.show_log(events[:limit] if limit else events, as_json)
+    catalog = session.catalog()
+    store = session.reading_state()
+    times = [] if store is None else store.latest_times(limit)
+    views.show_log(log_events(times, catalog), as_json)
 
 
 @app.command()
@@ -81,7 +81,9 @@ def stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from datetime import date
 
     from canon_cli.reading.progress import reading_stats
-    from canon_cli.state.file import load_state
 
-    summary = reading_stats(load_state(paths.state_path()), date.today())
+    session: Session = ctx.obj
+    store = session.reading_state()
+    days = [] if store is None else store.finished_days()
+    summary = reading_stats([(date.fromisoformat(d), n) for d, n in days], date.today())
     views.show_stats(summary, as_json)

@@ -1,0 +1,122 @@
+"""The fold of an entry's fields into a typed record, and canon's time format.
+
+An entry's record is made of small fields (``changes.FIELDS`` and one ``note:<id>``
+per note); a field with no value, or cleared (None), is absent from the record.
+Instants are stored in UTC as ``2026-11-21T09:00:00Z`` (fixed width, so text order
+is time order) and shown in the local zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time
+from typing import NamedTuple
+
+from canon_cli.state.changes import NOTE_PREFIX, Value
+
+UNREAD = "unread"
+
+
+class Note(NamedTuple):
+    """A dated free-text note; its id keeps notes from two machines apart."""
+
+    id: str
+    at: str  # UTC instant
+    text: str
+
+
+class EntryState(NamedTuple):
+    """The user's record for one entry (NamedTuple: no class-definition cost at start-up)."""
+
+    status: str = UNREAD
+    started: str | None = None
+    finished: str | None = None
+    rating: int | None = None
+    notes: tuple[Note, ...] = ()
+
+
+def fold(fields: Iterable[tuple[str, Value]]) -> EntryState:
+    """The record made of ``(field, value)`` pairs (one per field: the winners). Give
+    them in clock order: notes are sorted by time, and notes of the same second keep
+    the order they were written in."""
+    status, started, finished, rating = UNREAD, None, None, None
+    notes: list[Note] = []
+    for field, value in fields:
+        if value is None:
+            continue
+        if field == "status" and isinstance(value, str):
+            status = value
+        elif field == "started" and isinstance(value, str):
+            started = value
+        elif field == "finished" and isinstance(value, str):
+            finished = value
+        elif field == "rating" and isinstance(value, int):
+            rating = value
+        elif field.startswith(NOTE_PREFIX) and isinstance(value, dict):
+            notes.append(
+                Note(field[len(NOTE_PREFIX) :], value.get("at", ""), value.get("text", ""))
+            )
+    notes.sort(key=lambda n: n.at)
+    return EntryState(status, started, finished, rating, tuple(notes))
+
+
+def is_empty(record: EntryState) -> bool:
+    return record == EntryState()
+
+
+# --- time ------------------------------------------------------------------------------
+
+
+def instant(ms: int) -> str:
+    """Milliseconds since the epoch as canon's stored instant (UTC, whole seconds)."""
+    moment = datetime.fromtimestamp(ms // 1000, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 date or date-time as an aware datetime; a date or a time without an
+    offset is read as local time. Raises ValueError for anything else."""
+    parsed = datetime.fromisoformat(text)
+    return aware(parsed)
+
+
+def aware(value: datetime | date) -> datetime:
+    """A date or datetime made timezone-aware; a date or naive time is read as local."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.astimezone()  # a naive datetime is taken as local time
+    return value
+
+
+def to_instant(value: datetime | date | str) -> str:
+    """Any date, date-time or ISO text as canon's stored UTC instant."""
+    moment = parse_instant(value) if isinstance(value, str) else aware(value)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def instant_ms(text: str) -> int:
+    return int(parse_instant(text).timestamp() * 1000)
+
+
+def local(text: str) -> datetime:
+    """A stored instant in the local zone."""
+    return parse_instant(text).astimezone()
+
+
+def local_text(text: str) -> str:
+    """A stored instant as local ISO text with its offset, e.g. 2026-11-21T10:00:00+01:00."""
+    return local(text).isoformat(timespec="seconds")
+
+
+def local_minute(text: str) -> str:
+    """A stored instant as local ``YYYY-MM-DD HH:MM`` (for tables)."""
+    return local(text).strftime("%Y-%m-%d %H:%M")
+
+
+def now_ms() -> int:
+    """The wall clock in milliseconds since the epoch (commands pass it down, so tests
+    can give any time instead)."""
+    import time as _time
+
+    return _time.time_ns() // 1_000_000

@@ -1,0 +1,598 @@
+"""The reading state on disk: a SQLite journal of changes and its fold.
+
+``changes`` holds the union of every change this device ever made or saw (inserting
+one twice is a no-op, so merging is idempotent); ``current`` holds the fold, per
+(entry, field) the change with the greatest (clock, device), kept up to date on
+every insert. ``meta`` keeps this device's id and the greatest clock seen, so a new
+local change always sorts after everything this device knows of (a hybrid logical
+clock: see ``changes.py``). ``ingested`` belongs to the sync-folder code.
+
+The database is in WAL mode: readers never wait, a writer waits for another writer
+up to ``CANON_LOCK_TIMEOUT`` seconds (default 10) and then raises ``BusyError``. A
+commit is atomic: a process killed at any moment leaves every committed change and
+nothing of an uncommitted one. Every SQLite error becomes a ``CanonError`` (a full or
+failing disk ``CanonIOError``, a damaged or too-new file ``StateError``), so nothing
+here can be mistaken for a damaged catalog snapshot.
+
+Sync hook: ``open_store(path, hook)`` takes an optional ``SyncHook``. The store calls
+``hook.before_read(store)`` once, right after opening (to take in what other devices
+appended), and ``hook.after_write(store)`` after every committed write that added
+changes (to append this device's new changes). The store knows nothing of the catalog.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+from canon_cli.errors import BusyError, CanonIOError, StateError
+from canon_cli.i18n import _
+from canon_cli.state.changes import Change, Clock, Value, new_device_id, tick
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS changes(seq INTEGER PRIMARY KEY, entry TEXT NOT NULL,
+  field TEXT NOT NULL, value TEXT NOT NULL, clock TEXT NOT NULL, device TEXT NOT NULL,
+  op TEXT NOT NULL, appended INTEGER NOT NULL DEFAULT 0, UNIQUE(entry, field, clock, device));
+CREATE INDEX IF NOT EXISTS changes_op ON changes(op);
+CREATE INDEX IF NOT EXISTS changes_unappended ON changes(appended) WHERE appended = 0;
+CREATE TABLE IF NOT EXISTS current(entry TEXT NOT NULL, field TEXT NOT NULL,
+  value TEXT NOT NULL, clock TEXT NOT NULL, device TEXT NOT NULL, PRIMARY KEY(entry, field))
+  WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS current_field ON current(field, value);
+CREATE TABLE IF NOT EXISTS ingested(file TEXT PRIMARY KEY, size INTEGER, offset INTEGER,
+  mtime_ns INTEGER);
+CREATE TABLE IF NOT EXISTS commands(op TEXT PRIMARY KEY, first_seq INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL, at INTEGER NOT NULL, undoes TEXT, undone_by TEXT);
+"""
+
+_INSERT_CHANGE = (
+    "INSERT OR IGNORE INTO changes(entry, field, value, clock, device, op, appended)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_FOLD = (
+    "INSERT INTO current(entry, field, value, clock, device) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT(entry, field) DO UPDATE SET value = excluded.value,"
+    " clock = excluded.clock, device = excluded.device"
+    " WHERE (excluded.clock, excluded.device) > (current.clock, current.device)"
+)
+_CHANGE_COLUMNS = "entry, field, value, clock, device, op"
+
+# One field to set: (entry, field, value); a value of None clears the field.
+FieldSet = tuple[str, str, Value]
+
+
+class Row(NamedTuple):
+    """One row of the fold: the winning value of one field of one entry."""
+
+    entry: str
+    field: str
+    value: Value
+    clock: Clock
+    device: str
+
+
+class Command(NamedTuple):
+    """A command run on this machine: its op and the seqs of the changes it took in."""
+
+    op: str
+    first_seq: int
+    last_seq: int
+    at: int  # wall time (ms) of the clock after it
+    undoes: str | None  # the op this command took back (canon undo)
+    undone_by: str | None  # the undo that took this command back
+
+
+class SyncHook(Protocol):
+    def before_read(self, store: StateStore) -> None: ...
+    def after_write(self, store: StateStore) -> None: ...
+
+
+def new_op(label: str) -> str:
+    """An op id for one command: a random token, then what the command was (for undo)."""
+    return f"{os.urandom(4).hex()} {label}"
+
+
+def op_label(op: str) -> str:
+    return op.partition(" ")[2] or op
+
+
+def encode(value: Value) -> str:
+    """A value as the JSON text the database keeps (stable: equal values, equal text)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def decode(text: str) -> Value:
+    value: Value = json.loads(text)
+    return value
+
+
+def _change(row: Sequence[str]) -> Change:
+    entry, field, value, clock, device, op = row
+    return Change(entry, field, decode(value), Clock.parse(clock), device, op)
+
+
+class StateStore:
+    """An open state database. Use ``open_store``; close with ``close`` or ``with``."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path, hook: SyncHook | None) -> None:
+        self.db = db
+        self.path = path
+        self.hook = hook
+        device = self.meta("device")
+        if device is None:
+            raise StateError("the database has no device id", path=str(path))
+        self.device = device
+
+    # -- lifetime ---------------------------------------------------------------------
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Turn SQLite's errors into canon's, naming the database file."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction: taken at once (waits for another writer), all or nothing."""
+        with self.errors():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.rollback()
+                raise
+            self.db.execute("COMMIT")
+
+    # -- meta -------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        with self.errors():
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a meta value (inside ``transaction()``, or as its own commit)."""
+        with self.errors():
+            self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def clock(self) -> Clock | None:
+        """The greatest clock this device has seen or issued."""
+        text = self.meta("clock")
+        return None if text is None else Clock.parse(text)
+
+    # -- writing ----------------------------------------------------------------------
+
+    def apply(
+        self, changes: Iterable[Change], *, appended: bool = True, command: str | None = None
+    ) -> int:
+        """Take in changes (from another device, a journal, a file): insert each one not
+        seen before and fold it, in one transaction; return how many were new.
+
+        ``appended=False`` marks them as still to be appended to the sync folder (for
+        changes this device brings in from a file, so its other devices see them too).
+        ``command`` (an op id from ``new_op``) records the apply as a command run on
+        this machine, which ``canon undo`` can take back.
+        """
+        with self.transaction():
+            first = self._next_seq()
+            new = self.insert(changes, appended=appended)
+            if command is not None and new:
+                self._register(command, first, None)
+        if new:
+            self._after_write()
+        return new
+
+    def record(self, op: str, sets: Sequence[FieldSet], now_ms: int) -> list[Change]:
+        """Stamp local changes (one clock for the whole op) and apply them; a set that
+        would not change the field's current value is left out."""
+        return self.write(op, lambda _store: sets, now_ms)
+
+    def write(
+        self,
+        op: str,
+        compute: Callable[[StateStore], Sequence[FieldSet]],
+        now_ms: int,
+        *,
+        undoes: str | None = None,
+    ) -> list[Change]:
+        """Read-compute-write in one transaction: ``compute`` sees the state as it is
+        while no other writer can change it, and returns the fields to set. The op is
+        recorded as a command run on this machine (``undoes``: the op it takes back)."""
+        with self.transaction():
+            changes = self.commit_op(op, compute(self), now_ms, undoes=undoes)
+        if changes:
+            self._after_write()
+        return changes
+
+    def _after_write(self) -> None:
+        from canon_cli.fileio import sweep_temps
+
+        sweep_temps(self.path.parent)  # temp files a killed canon left beside the state
+        if self.hook is not None:
+            self.hook.after_write(self)
+
+    def commit_op(
+        self, op: str, sets: Sequence[FieldSet], now_ms: int, *, undoes: str | None = None
+    ) -> list[Change]:
+        """Stamp, insert and record one command's changes, inside ``transaction()``."""
+        changes = self._stamp(op, sets, now_ms)
+        first = self._next_seq()
+        if self.insert(changes, appended=False) or undoes is not None:
+            self._register(op, first, undoes)
+        return changes
+
+    def _next_seq(self) -> int:
+        return int(self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM changes").fetchone()[0])
+
+    def _register(self, op: str, first: int, undoes: str | None) -> None:
+        last = self._next_seq() - 1
+        at = self.clock()
+        self.db.execute(
+            "INSERT OR REPLACE INTO commands(op, first_seq, last_seq, at, undoes)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (op, first, last, 0 if at is None else at.wall_ms, undoes),
+        )
+        if undoes is not None:
+            self.db.execute("UPDATE commands SET undone_by = ? WHERE op = ?", (op, undoes))
+
+    def _stamp(self, op: str, sets: Sequence[FieldSet], now_ms: int) -> list[Change]:
+        present = self.values({(entry, field) for entry, field, _ in sets})
+        wanted = [s for s in sets if present.get((s[0], s[1])) != s[2]]
+        if not wanted:
+            return []
+        clock = tick(self.clock(), now_ms)
+        return [Change(e, f, v, clock, self.device, op) for e, f, v in wanted]
+
+    def insert(self, changes: Iterable[Change], *, appended: bool) -> int:
+        """Insert and fold, inside ``transaction()``; advance the clock; count the new."""
+        new = 0
+        greatest = self.clock()
+        flag = 1 if appended else 0
+        execute = self.db.execute
+        for c in changes:
+            value, clock = encode(c.value), c.clock.text()
+            cursor = execute(_INSERT_CHANGE, (c.entry, c.field, value, clock, c.device, c.op, flag))
+            if cursor.rowcount != 1:
+                continue
+            new += 1
+            execute(_FOLD, (c.entry, c.field, value, clock, c.device))
+            if greatest is None or c.clock > greatest:
+                greatest = c.clock
+        if new and greatest is not None:
+            self.set_meta("clock", greatest.text())
+        return new
+
+    # -- the sync folder's side -------------------------------------------------------
+
+    def local_unappended(self) -> list[Change]:
+        """Changes not yet appended to the sync folder, oldest first."""
+        with self.errors():
+            rows = self.db.execute(
+                f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE appended = 0 ORDER BY seq"
+            ).fetchall()
+        return [_change(r) for r in rows]
+
+    def mark_appended(self, changes: Iterable[Change]) -> None:
+        """Record that these changes are in the sync folder (one commit)."""
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE changes SET appended = 1 WHERE entry = ? AND field = ? AND clock = ?"
+                " AND device = ?",
+                [(c.entry, c.field, c.clock.text(), c.device) for c in changes],
+            )
+
+    # -- reading the fold -------------------------------------------------------------
+
+    def rows(self, entries: Iterable[str] | None = None, field: str | None = None) -> list[Row]:
+        """Rows of the fold, for some entries (None: all) and one field (None: all)."""
+        where, params = [], []
+        if entries is not None:
+            wanted = sorted(set(entries))
+            if not wanted:
+                return []
+            where.append(f"entry IN ({','.join('?' * len(wanted))})")
+            params.extend(wanted)
+        if field is not None:
+            where.append("field = ?")
+            params.append(field)
+        sql = "SELECT entry, field, value, clock, device FROM current"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self.errors():
+            found = self.db.execute(sql + " ORDER BY entry, field", params).fetchall()
+        return [Row(e, f, decode(v), Clock.parse(c), d) for e, f, v, c, d in found]
+
+    def values(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Value]:
+        """The current value of each (entry, field) that has one (cleared ones are None)."""
+        result: dict[tuple[str, str], Value] = {}
+        with self.errors():
+            for entry, field in keys:
+                row = self.db.execute(
+                    "SELECT value FROM current WHERE entry = ? AND field = ?", (entry, field)
+                ).fetchone()
+                if row is not None:
+                    result[(entry, field)] = decode(row[0])
+        return result
+
+    def field_values(self, field: str) -> list[tuple[str, Value, str]]:
+        """(entry, value, clock+device key text) of one field, cleared ones left out."""
+        with self.errors():
+            found = self.db.execute(
+                "SELECT entry, value, clock || ' ' || device FROM current"
+                " WHERE field = ? AND value != 'null'",
+                (field,),
+            ).fetchall()
+        return [(e, decode(v), k) for e, v, k in found]
+
+    def latest_times(self, limit: int | None) -> list[tuple[str, str, str]]:
+        """(entry, field, instant) of started/finished values, newest first."""
+        sql = (
+            "SELECT entry, field, value FROM current WHERE field IN ('started', 'finished')"
+            " AND value != 'null' ORDER BY value DESC, field = 'finished' DESC, entry"
+        )
+        with self.errors():
+            if limit is None:
+                found = self.db.execute(sql).fetchall()
+            else:
+                found = self.db.execute(sql + " LIMIT ?", (limit,)).fetchall()
+        return [(e, f, str(decode(v))) for e, f, v in found]
+
+    def finished_days(self) -> list[tuple[str, int]]:
+        """(local date, count) of entries done, by the day (in the local zone) they were
+        finished. SQLite's 'localtime' follows the process's zone (TZ)."""
+        with self.errors():
+            return [
+                (str(day), int(count))
+                for day, count in self.db.execute(
+                    "SELECT date(substr(f.value, 2, length(f.value) - 2), 'localtime') AS day,"
+                    " count(*) FROM current AS f JOIN current AS s"
+                    " ON s.entry = f.entry AND s.field = 'status' AND s.value = '\"done\"'"
+                    " WHERE f.field = 'finished' AND f.value != 'null'"
+                    " GROUP BY day ORDER BY day"
+                )
+                if day is not None
+            ]
+
+    def entry_ids(self) -> list[str]:
+        """Every entry the fold holds a value for (cleared-only entries left out)."""
+        with self.errors():
+            return [
+                e
+                for (e,) in self.db.execute(
+                    "SELECT DISTINCT entry FROM current WHERE value != 'null' ORDER BY entry"
+                )
+            ]
+
+    # -- reading the journal ----------------------------------------------------------
+
+    def journal(
+        self, entries: Iterable[str] | None = None, *, device: str | None = None
+    ) -> list[Change]:
+        """Changes in the order they were taken in (all, or of some entries/device)."""
+        where, params = [], []
+        if entries is not None:
+            wanted = sorted(set(entries))
+            if not wanted:
+                return []
+            where.append(f"entry IN ({','.join('?' * len(wanted))})")
+            params.extend(wanted)
+        if device is not None:
+            where.append("device = ?")
+            params.append(device)
+        sql = f"SELECT {_CHANGE_COLUMNS} FROM changes"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self.errors():
+            found = self.db.execute(sql + " ORDER BY seq", params).fetchall()
+        return [_change(r) for r in found]
+
+    def count(self) -> int:
+        with self.errors():
+            return int(self.db.execute("SELECT count(*) FROM changes").fetchone()[0])
+
+    def commands(self) -> list[Command]:
+        """The commands run on this machine that changed the state, newest first."""
+        with self.errors():
+            found = self.db.execute(
+                "SELECT op, first_seq, last_seq, at, undoes, undone_by FROM commands"
+                " ORDER BY last_seq DESC, first_seq DESC"
+            ).fetchall()
+        return [Command(*row) for row in found]
+
+    def seq_changes(self, first: int, last: int) -> list[tuple[int, Change]]:
+        """(seq, change) of the changes taken in between two seqs (inclusive)."""
+        with self.errors():
+            found = self.db.execute(
+                f"SELECT seq, {_CHANGE_COLUMNS} FROM changes WHERE seq BETWEEN ? AND ?"
+                " ORDER BY seq",
+                (first, last),
+            ).fetchall()
+        return [(int(row[0]), _change(row[1:])) for row in found]
+
+    def field_history(self, keys: Iterable[tuple[str, str]]) -> list[tuple[int, Change]]:
+        """(seq, change) of every change to these (entry, field) pairs."""
+        result: list[tuple[int, Change]] = []
+        with self.errors():
+            for entry, field in sorted(set(keys)):
+                result.extend(
+                    (int(row[0]), _change(row[1:]))
+                    for row in self.db.execute(
+                        f"SELECT seq, {_CHANGE_COLUMNS} FROM changes WHERE entry = ? AND field = ?",
+                        (entry, field),
+                    )
+                )
+        return result
+
+    def backup(self, dest: Path) -> None:
+        """A consistent copy of the whole database at ``dest`` (replaced if present)."""
+        from canon_cli.fileio import create_temp
+
+        _refuse_special(dest, "replace")
+        try:
+            fd, temp = create_temp(dest)  # locked while we write it: never swept meanwhile
+        except OSError as exc:
+            raise CanonIOError(f"cannot write {dest}: {exc.strerror or exc}") from exc
+        try:
+            with self.errors():
+                self.db.execute("VACUUM INTO ?", (str(temp),))
+            os.replace(temp, dest)
+        except OSError as exc:
+            raise CanonIOError(f"cannot write {dest}: {exc.strerror or exc}") from exc
+        finally:
+            os.close(fd)
+            if temp.exists():
+                temp.unlink()
+
+
+def translate(exc: sqlite3.Error, path: Path) -> Exception:
+    """canon's error for a SQLite error on the state database ``path``."""
+    from canon_cli.fileio import LOCK_TIMEOUT_ENV, lock_timeout
+
+    text = str(exc)
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = None if code is None else code & 0xFF
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return BusyError(
+            f"another canon process is writing the reading state: {path} "
+            f"stayed locked for {lock_timeout():g} s",
+            hint=(
+                "Wait for the other canon command to finish and try again. "
+                f"To wait longer, set {LOCK_TIMEOUT_ENV} (seconds)."
+            ),
+        )
+    if primary in (
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_PERM,
+    ):
+        hint = None
+        if primary != sqlite3.SQLITE_FULL:
+            hint = "Set CANON_HOME to a folder you can write, or fix that folder's permissions."
+        return CanonIOError(f"cannot write {path}: {text}", hint=hint)
+    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return StateError(
+            f"the reading-state database is damaged ({text})",
+            path=str(path),
+            hint=f"Move it aside (mv {path} {path}.damaged); a backup, if any, is {path}.bak.",
+        )
+    return CanonIOError(f"cannot use {path}: {text}")
+
+
+_HOME_HINT = "Set CANON_HOME to a folder you can write, or fix that folder's permissions."
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The connection (a seam for tests that inject faults)."""
+    from canon_cli.fileio import lock_timeout
+
+    return sqlite3.connect(path, timeout=lock_timeout(), isolation_level=None)
+
+
+def _refuse_links(path: Path) -> None:
+    """SQLite writes ``-wal`` and ``-shm`` files beside the database under names anyone
+    can predict: one planted there as a symbolic link is refused, never followed."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        if os.path.islink(side):
+            raise CanonIOError(
+                f"refusing to use {side}: it is a symbolic link",
+                hint=f"Remove it (rm {side}); SQLite creates a plain file there.",
+            )
+
+
+def _refuse_special(path: Path, verb: str) -> None:
+    """A FIFO, device or folder where a state file belongs is refused, never opened."""
+    import stat
+
+    from canon_cli.fileio import file_kind
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # missing (or unreadable: SQLite reports that itself)
+    if not stat.S_ISREG(mode):
+        message = _("refusing to {verb} {path}: it is {kind}").format(
+            verb=verb, path=path, kind=file_kind(mode)
+        )
+        raise CanonIOError(
+            message, hint=_("canon keeps its state in regular files; remove it or move it away.")
+        )
+
+
+def open_store(path: Path, hook: SyncHook | None = None) -> StateStore:
+    """Open (creating if needed) the state database at ``path``."""
+    _refuse_links(path)
+    _refuse_special(path, "open")
+    fresh = not path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CanonIOError(
+            f"cannot create {path.parent}: {exc.strerror or exc}", hint=_HOME_HINT
+        ) from exc
+    try:
+        db = _connect(path)
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
+    try:
+        _prepare(db, path, fresh)
+        store = StateStore(db, path, hook)
+    except BaseException:
+        db.close()
+        raise
+    if hook is not None:
+        hook.before_read(store)
+    return store
+
+
+def _prepare(db: sqlite3.Connection, path: Path, fresh: bool) -> None:
+    try:
+        db.execute("PRAGMA synchronous = FULL")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StateError(
+                f"the database has schema version {version}, written by a newer canon "
+                f"(this canon reads version {SCHEMA_VERSION})",
+                path=str(path),
+                hint="Upgrade canon to use it; this canon will not change it.",
+            )
+        if version < SCHEMA_VERSION:
+            if fresh:
+                os.chmod(path, 0o600)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("BEGIN IMMEDIATE")
+            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.executemany(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
+                    [("schema", str(SCHEMA_VERSION)), ("device", new_device_id())],
+                )
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
+    except OSError as exc:
+        raise CanonIOError(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -1,0 +1,110 @@
+"""The store: idempotent merge by union, the fold by (clock, device), the clock, the hook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from canon_cli.errors import StateError
+from canon_cli.state.changes import Change, Clock
+from canon_cli.state.fold import fold, instant, local_text, parse_instant, to_instant
+from canon_cli.state.store import StateStore, open_store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> StateStore:
+    return open_store(tmp_path / "state.db")
+
+
+def change(field: str, value: object, wall: int, device: str = "b" * 16) -> Change:
+    return Change("lora", field, value, Clock(wall, 0), device, "op")  # type: ignore[arg-type]
+
+
+def test_a_new_store_has_a_device_and_no_changes(store: StateStore) -> None:
+    assert len(store.device) == 16 and store.count() == 0 and store.clock() is None
+
+
+def test_apply_is_idempotent_and_counts_what_is_new(store: StateStore) -> None:
+    changes = [change("status", "done", 10), change("rating", 5, 11)]
+    assert store.apply(changes) == 2
+    assert store.apply(changes) == 0
+    assert store.apply(reversed(changes)) == 0
+    assert store.count() == 2
+
+
+def test_the_greatest_clock_wins_whatever_the_order(tmp_path: Path) -> None:
+    changes = [
+        change("status", "reading", 10),
+        change("status", "done", 20),
+        change("status", "skipped", 20, "a" * 16),
+    ]
+    for order, name in ((changes, "one"), (changes[::-1], "two")):
+        with open_store(tmp_path / f"{name}.db") as s:
+            s.apply(order)
+            assert s.values([("lora", "status")]) == {("lora", "status"): "done"}
+
+
+def test_a_local_change_sorts_after_everything_seen_even_with_a_slow_clock(
+    store: StateStore,
+) -> None:
+    store.apply([change("status", "done", 5_000_000)])
+    (local,) = store.record("x reset", [("lora", "status", None)], now_ms=1_000)
+    assert local.clock > Clock(5_000_000, 0)
+    assert store.values([("lora", "status")]) == {("lora", "status"): None}
+
+
+def test_record_leaves_out_sets_that_change_nothing(store: StateStore) -> None:
+    assert len(store.record("a", [("lora", "rating", 5)], 1)) == 1
+    assert store.record("b", [("lora", "rating", 5), ("lora", "status", None)], 2) == []
+
+
+def test_local_changes_wait_for_the_sync_folder_remote_ones_do_not(store: StateStore) -> None:
+    store.apply([change("status", "done", 10)])
+    (local,) = store.record("a", [("lora", "rating", 5)], 20)
+    assert store.local_unappended() == [local]
+    store.mark_appended([local])
+    assert store.local_unappended() == []
+
+
+def test_the_hook_runs_before_reads_and_after_writes(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    class Hook:
+        def before_read(self, s: StateStore) -> None:
+            calls.append("read")
+
+        def after_write(self, s: StateStore) -> None:
+            calls.append("write")
+
+    with open_store(tmp_path / "s.db", Hook()) as s:
+        s.record("a", [("lora", "rating", 5)], 1)
+        s.record("b", [("lora", "rating", 5)], 2)  # nothing new: no hook
+    assert calls == ["read", "write"]
+
+
+def test_a_file_that_is_not_a_database_is_a_state_error(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    path.write_bytes(b"not sqlite at all" * 100)
+    with pytest.raises(StateError, match="damaged"):
+        open_store(path)
+
+
+def test_instants_are_utc_and_shown_in_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    assert instant(0) == "1970-01-01T00:00:00Z"
+    assert to_instant("2026-11-21T09:00:00+08:00") == "2026-11-21T01:00:00Z"
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert local_text("2026-11-21T01:00:00Z") == "2026-11-21T09:00:00+08:00"
+        assert parse_instant("2026-11-21").utcoffset() is not None  # a date is local midnight
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_notes_of_the_same_second_keep_their_order() -> None:
+    fields = [(f"note:{i:02x}", {"at": "2026-11-21T01:00:00Z", "text": str(i)}) for i in (9, 1, 5)]
+    assert [n.text for n in fold(fields).notes] == ["9", "1", "5"]
