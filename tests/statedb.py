@@ -32,3 +32,8 @@ def integrity(db: Path) -> Any:
         return con.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         con.close()
+
+
+def record(entry: str, db: Path | None = None) -> EntryState:
+    """One entry's record (an empty one if the state holds nothing for it)."""
+    return records(db).get(entry, EntryState())

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from canon_cli.errors import ExitCode
-from tests.statedb import records
+from tests.statedb import record, records
 
 
 @pytest.fixture
@@ -83,9 +83,9 @@ def test_a_deleted_note_stays_deleted_through_a_merge(machines: Any, tmp_path: P
         f"version: 2\nentries:\n  lora:\n    stamps:\n      {field}: {later} {'c' * 16}\n"
     )
     on("B", "state", "merge", str(deleted))
-    assert records(tmp_path / "B" / "state.db")["lora"].notes == ()
+    assert record("lora", tmp_path / "B" / "state.db").notes == ()
     on("B", "state", "merge", str(export))  # the older export does not bring it back
-    assert records(tmp_path / "B" / "state.db")["lora"].notes == ()
+    assert record("lora", tmp_path / "B" / "state.db").notes == ()
 
 
 def test_merging_a_version_1_file_by_field(machines: Any, tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_import_replaces_keeps_a_backup_and_can_be_undone_by_the_backup(
     assert {k: r.status for k, r in records().items() if r.status != "unread"} == {
         "bert": "skipped"
     }
-    assert records()["lora"].rating is None
+    assert record("lora").rating is None
     assert records(canon_home / "state.db.bak")["lora"].status == "done"
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from canon_cli.reading.progress import LogEvent, Progress, Stats
     from canon_cli.state.exchange import Report
     from canon_cli.state.fold import EntryState
+    from canon_cli.state.history import Step, Undo
 
 if TYPE_CHECKING:
     from canon_cli.linkcheck.model import LinkResult
@@ -390,5 +391,83 @@ def show_tags(catalog: Catalog, as_json: bool) -> None:
     rows = [[tag, str(count), catalog.tags.get(tag, "")] for tag, count in counts.items()]
     if render.use_rich():
         render.simple_table(["Tag", "Entries", "Description"], rows, ["cyan", "", ""])
+        return
+    render.plain_rows(rows)
+
+
+def _value_text(field: str, value: object) -> str:
+    if value is None:
+        return "-"
+    if field in ("started", "finished") and isinstance(value, str):
+        return local_minute(value)
+    if isinstance(value, dict):
+        text = clean_line(str(value.get("text", "")))
+        return text if len(text) <= 40 else text[:39] + "…"
+    return clean_line(str(value))
+
+
+def _field_name(field: str) -> str:
+    return "note" if field.startswith("note:") else field
+
+
+def show_undo(result: Undo) -> None:
+    """What ``undo`` took back: one line per field restored, on stdout."""
+    render.note(_("took back: canon {command}").format(command=clean_line(result.label)))
+    render.plain_rows(
+        [
+            r.entry,
+            _field_name(r.field),
+            f"{_value_text(r.field, r.undone)} -> {_value_text(r.field, r.restored)}",
+        ]
+        for r in result.restored
+    )
+    for entry, field in result.kept:
+        render.note(
+            _("kept {entry} {field}: changed again since").format(
+                entry=entry, field=_field_name(field)
+            )
+        )
+
+
+def show_history(steps: list[Step], device: str | None, as_json: bool) -> None:
+    from datetime import UTC, datetime
+
+    def when(ms: int) -> datetime:
+        return datetime.fromtimestamp(ms / 1000, UTC).astimezone()
+
+    if as_json:
+        render.print_json(
+            [
+                {
+                    "at": when(s.wall_ms).isoformat(timespec="seconds"),
+                    "device": s.device,
+                    "this_device": s.device == device,
+                    "id": s.entry,
+                    "field": s.field,
+                    "old": s.old,
+                    "new": s.new,
+                    "command": s.command,
+                }
+                for s in steps
+            ]
+        )
+        return
+    rows = [
+        [
+            when(s.wall_ms).strftime("%Y-%m-%d %H:%M"),
+            _("this device") if s.device == device else s.device[:8],
+            s.entry,
+            _field_name(s.field),
+            f"{_value_text(s.field, s.old)} -> {_value_text(s.field, s.new)}",
+        ]
+        for s in steps
+    ]
+    if render.use_rich():
+        if rows:
+            render.simple_table(
+                ["When", "Device", "ID", "Field", "Change"], rows, ["dim", "", "cyan", "", ""]
+            )
+        else:
+            render.note(_("No changes yet. Try: canon start ID"))
         return
     render.plain_rows(rows)

@@ -153,4 +153,5 @@ def records(store: StateStore | None, catalog: Catalog) -> dict[str, EntryState]
     fields: dict[str, list[tuple[str, Value]]] = {}
     for (entry, field), row in sorted(best.items(), key=lambda item: _clock_order(item[1])):
         fields.setdefault(entry, []).append((field, row.value))
-    return {entry: fold(pairs) for entry, pairs in fields.items()}
+    found = {entry: fold(pairs) for entry, pairs in fields.items()}
+    return {entry: record for entry, record in found.items() if record != EntryState()}

@@ -45,7 +45,8 @@ def entry_records(store: StateStore, entries: Iterable[str] | None = None) -> di
     fields: dict[str, list[tuple[str, Any]]] = {}
     for row in sorted(store.rows(entries), key=lambda r: (r.clock, r.device, r.field)):
         fields.setdefault(row.entry, []).append((row.field, row.value))
-    return {entry: fold(pairs) for entry, pairs in fields.items()}
+    found = {entry: fold(pairs) for entry, pairs in fields.items()}
+    return {entry: record for entry, record in found.items() if record != EntryState()}
 
 
 # --- export -------------------------------------------------------------------------

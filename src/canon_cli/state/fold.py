@@ -8,11 +8,14 @@ is time order) and shown in the local zone.
 
 from __future__ import annotations
 
+import time as _clock
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from canon_cli.state.changes import NOTE_PREFIX, Value
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
 
 UNREAD = "unread"
 
@@ -69,19 +72,22 @@ def is_empty(record: EntryState) -> bool:
 
 def instant(ms: int) -> str:
     """Milliseconds since the epoch as canon's stored instant (UTC, whole seconds)."""
-    moment = datetime.fromtimestamp(ms // 1000, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # time, not datetime: a mark should not pay for importing datetime
+    return _clock.strftime("%Y-%m-%dT%H:%M:%SZ", _clock.gmtime(ms // 1000))
 
 
 def parse_instant(text: str) -> datetime:
     """An ISO 8601 date or date-time as an aware datetime; a date or a time without an
     offset is read as local time. Raises ValueError for anything else."""
-    parsed = datetime.fromisoformat(text)
-    return aware(parsed)
+    from datetime import datetime
+
+    return aware(datetime.fromisoformat(text))
 
 
 def aware(value: datetime | date) -> datetime:
     """A date or datetime made timezone-aware; a date or naive time is read as local."""
+    from datetime import datetime, time
+
     if not isinstance(value, datetime):
         value = datetime.combine(value, time())
     if value.tzinfo is None or value.utcoffset() is None:
@@ -91,6 +97,8 @@ def aware(value: datetime | date) -> datetime:
 
 def to_instant(value: datetime | date | str) -> str:
     """Any date, date-time or ISO text as canon's stored UTC instant."""
+    from datetime import UTC
+
     moment = parse_instant(value) if isinstance(value, str) else aware(value)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -117,6 +125,4 @@ def local_minute(text: str) -> str:
 def now_ms() -> int:
     """The wall clock in milliseconds since the epoch (commands pass it down, so tests
     can give any time instead)."""
-    import time as _time
-
-    return _time.time_ns() // 1_000_000
+    return _clock.time_ns() // 1_000_000

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from canon_cli import paths
+from canon_cli.cli.options import JsonOpt
 from canon_cli.cli.session import Session
 from canon_cli.i18n import _
 from canon_cli.output import views
+from canon_cli.vocab import MAX_COUNT
+
+if TYPE_CHECKING:
+    from canon_cli.state.fold import EntryState
+    from canon_cli.state.store import FieldSet
 
 app = typer.Typer()
 state_app = typer.Typer(help="Copy, restore and merge the reading state between machines.")
@@ -105,3 +112,125 @@ def state_merge(ctx: typer.Context, file: FileArg) -> None:
     path = _path(file)
     report = merge_file(session.state, path, now_ms())
     views.show_merge(report, path)
+
+
+@app.command()
+def undo(ctx: typer.Context) -> None:
+    """Take back the last command run on this machine (run it again to go further back).
+
+    Marks, ratings, notes, edits, imports and merges made here can be taken back;
+    changes taken in from other machines are not. A field changed again since keeps
+    its newer value.
+
+    Example: canon undo
+    """
+    from canon_cli.errors import FailureError
+    from canon_cli.state.fold import now_ms
+    from canon_cli.state.history import undo_last
+
+    session: Session = ctx.obj
+    store = session.reading_state()
+    result = None if store is None else undo_last(store, now_ms())
+    if result is None:
+        raise FailureError(_("nothing to undo: no command run on this machine changed the state"))
+    views.show_undo(result)
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    entry_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only this entry.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("-n", "--limit", help="Show the newest N changes.", min=1, max=MAX_COUNT),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the changes to your reading state: when, on which device, old -> new.
+
+    Example: canon history lora
+    """
+    from canon_cli.catalog.query import resolve_entry
+    from canon_cli.state.history import history as steps_of
+
+    session: Session = ctx.obj
+    store = session.reading_state()
+    keys = None
+    if entry_id is not None:
+        entry = resolve_entry(session.catalog(), entry_id)
+        keys = [entry.id, *entry.aliases]
+    steps = [] if store is None else steps_of(store, keys)
+    if limit is not None:
+        steps = steps[-limit:]
+    views.show_history(steps, None if store is None else store.device, as_json)
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    entry_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only this entry.")] = None,
+) -> None:
+    """Edit your reading state (or one entry) as YAML in $VISUAL or $EDITOR.
+
+    What you change becomes changes in the journal (so 'canon undo' takes an edit back).
+    A file that does not check is reopened with the error on top; save an empty file
+    to discard. Nothing is applied from a file that does not check whole.
+
+    Example: canon edit lora
+    """
+    from canon_cli.catalog.query import resolve_entry
+    from canon_cli.reading.status import record_of, records
+    from canon_cli.state.fold import instant, now_ms
+    from canon_cli.state.store import new_op
+
+    session: Session = ctx.obj
+    catalog = session.catalog()
+    store = session.state()
+    if entry_id is not None:
+        entry = resolve_entry(catalog, entry_id)
+        original = {entry.id: record_of(store, entry)}
+        label = f"edit {entry.id}"
+
+        def known(key: str) -> str | None:
+            return None
+
+    else:
+        original = records(store, catalog)
+        label = "edit"
+
+        def known(key: str) -> str | None:
+            found = catalog.get_by_id_or_alias(key)
+            return None if found is None else found.id
+
+    sets = _edited(original, known, instant(now_ms()))
+    if sets is None:
+        views.confirm(_("nothing changed"))
+        return
+    changes = store.record(new_op(label), sets, now_ms())
+    count = len({c.entry for c in changes})
+    views.confirm(
+        _("edited: {changes} changes to {entries} entries").format(
+            changes=len(changes), entries=count
+        )
+        if changes
+        else _("nothing changed")
+    )
+
+
+def _edited(
+    original: dict[str, EntryState], known: Callable[[str], str | None], now: str
+) -> list[FieldSet] | None:
+    """Run the editor until the text checks (or the user gives up): the sets, or None."""
+    from canon_cli.cli.editor import edit_text
+    from canon_cli.state.edit import EditError, changes_from, is_blank, view, with_error
+
+    shown = view(original)
+    reopened = False
+    while True:
+        edited = edit_text(shown)
+        if is_blank(edited) or (reopened and edited == shown):
+            return None  # emptied, or reopened and left as it was: discard
+        try:
+            return changes_from(edited, original, known, now)
+        except EditError as exc:
+            shown, reopened = with_error(edited, exc), True
