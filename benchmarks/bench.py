@@ -14,8 +14,9 @@ Terminal commands run under a pseudo-terminal (120x50), so canon draws its rich
 table as it does for a user; piped commands write to a pipe that is drained.
 
 Every scenario runs with its own temporary CANON_HOME, HOME and XDG_* folders
-(a state file with a few marks is written there), so the user's real files are
-never read or written. Synthetic catalogs come from ``make_catalog.py``.
+(a version-1 state file with a few marks, or 10,000, is written there and taken in by
+the first run), so the user's real files are never read or written. Synthetic
+catalogs come from ``make_catalog.py``.
 
 Exit status: 0 when every budget is met, 1 when one is missed or a command fails.
 """
@@ -398,6 +399,34 @@ def add_state(home: Path, catalog: Path) -> Callable[[], None]:
     return setup
 
 
+def many_marks(canon: str, sandbox: Sandbox, catalog: Path, base: list[str]) -> list[Scenario]:
+    """The reading state at scale: every command within 5x with 10,000 marks.
+
+    The home's state marks 10,000 entries (a version-1 file, taken in by one untimed run
+    before the first warm-up)."""
+    home = sandbox.new_home()
+    write_id = catalog_ids(catalog, 1, skip=10_000 - 7)[0]
+    made: list[bool] = []
+
+    def setup() -> None:
+        if made:
+            return
+        write_state(home / "state.yaml", catalog_ids(catalog, 10_000))
+        env = sandbox.env(home, False)
+        subprocess.run([*base, "progress"], env=env, check=True, capture_output=True, timeout=900)
+        made.append(True)
+
+    def scenario(name: str, *argvs: list[str]) -> Scenario:
+        return Scenario(name, list(argvs), home, ratio_budget=5, setup=setup)
+
+    return [
+        scenario("10k marks: done / reset", [*base, "done", write_id], [*base, "reset", write_id]),
+        scenario("10k marks: log -n 10", [*base, "log", "-n", "10"]),
+        scenario("10k marks: stats", [*base, "stats"]),
+        scenario("10k marks: progress", [*base, "progress"]),
+    ]
+
+
 def build_scenarios(canon: str, sandbox: Sandbox, quick: bool, cold_runs: int) -> list[Scenario]:
     cat = sandbox.catalog
     write_id = catalog_ids(cat, 1, skip=20)[0]  # not among the state's marks
@@ -429,7 +458,7 @@ def build_scenarios(canon: str, sandbox: Sandbox, quick: bool, cold_runs: int) -
             f"write: done / reset {write_id}",
             [[canon, "done", write_id], [canon, "reset", write_id]],
             h(cat),
-            ratio_budget=12,
+            ratio_budget=4,
             needs="done",
         ),
         Scenario("--help (pipe)", [[canon, "--help"]], h(cat), ratio_budget=14),
@@ -468,6 +497,8 @@ def build_scenarios(canon: str, sandbox: Sandbox, quick: bool, cold_runs: int) -
             home,
             setup=marks,
         )
+        if n == 10_000:
+            scenarios.extend(many_marks(canon, sandbox, big, base))
         if n == 100_000:
             cold.seconds_budget = 60
             search.ratio_budget = 10
