@@ -86,7 +86,7 @@ def test_sync_in_a_work_tree_without_remote_shows_the_devices_then_fails(
     assert result.stdout.startswith(A)
     assert "without a remote" in result.stderr
     data = json.loads(cli("sync", "--json").stdout)
-    assert "without a remote" in data["git_error"]
+    assert "without a remote" in data["errors"][0]
 
 
 def test_sync_in_a_terminal_draws_a_table(cli: Cli, tmp_path: Path) -> None:

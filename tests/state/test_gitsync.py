@@ -1,32 +1,47 @@
 """A git work tree as the sync folder: two clones of one bare repository stand for two
-machines. No network: the remote is a local path, and remote failures come from a fake
-ssh command."""
+machines, each with its own state database. No network: the remote is a local path,
+and remote failures come from a fake ssh command."""
 
 from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
-from canon_cli.errors import ExitCode, FailureError
+from canon_cli.errors import CanonError, ExitCode, FailureError
 from canon_cli.state import gitsync
-from canon_cli.state.changes import Change, Clock
-from canon_cli.state.sync import sync_now
-from canon_cli.state.syncdir import append, device_file, scan
-
-A = "a1a1a1a1a1a1a1a1"
-B = "b2b2b2b2b2b2b2b2"
+from canon_cli.state.store import StateStore, open_store
+from canon_cli.state.sync import SyncReport, sync_now
+from canon_cli.state.syncdir import device_file
+from canon_cli.state.syncstore import FolderSync
 
 
-def change(n: int, device: str) -> Change:
-    return Change(f"entry-{n}", "status", "done", Clock(1_700_000_000_000 + n, 0), device, "op")
+class Machine(NamedTuple):
+    folder: Path
+    store: StateStore
+
+    def done(self, *entries: str) -> None:
+        sets = [(entry, "status", "done") for entry in entries]
+        self.store.record(f"op done {' '.join(entries)}", sets, int(time.time() * 1000))
+
+    def sync(self) -> SyncReport:
+        return sync_now(self.store, self.folder)
+
+    def done_entries(self) -> set[str]:
+        return {e for e, value, _ in self.store.field_values("status") if value == "done"}
 
 
 def git(cwd: Path, *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
     return done.stdout
+
+
+def machine(folder: Path, db: Path) -> Machine:
+    return Machine(folder, open_store(db, FolderSync(folder)))
 
 
 @pytest.fixture(autouse=True)
@@ -35,86 +50,113 @@ def git_identity(git_env: Path) -> Path:
 
 
 @pytest.fixture
-def machines(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A bare remote and two clones of it (laptop A and laptop B)."""
-    remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "--quiet", "--bare", str(remote))
-    a, b = tmp_path / "laptop-a", tmp_path / "laptop-b"
-    for clone in (a, b):
+def remote(tmp_path: Path) -> Path:
+    path = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(path))
+    return path
+
+
+@pytest.fixture
+def laptops(tmp_path: Path, remote: Path) -> Iterator[tuple[Machine, Machine]]:
+    """Two clones of the remote (laptop A and laptop B), each with a state database."""
+    made = []
+    for name in ("a", "b"):
+        clone = tmp_path / f"laptop-{name}"
         git(tmp_path, "clone", "--quiet", str(remote), str(clone))
-    return remote, a, b
+        made.append(machine(clone, tmp_path / f"{name}.db"))
+    yield made[0], made[1]
+    for m in made:
+        m.store.close()
 
 
-def test_two_clones_exchange_changes_through_the_remote(machines: tuple[Path, Path, Path]) -> None:
-    remote, a, b = machines
-    append(a, A, [change(1, A), change(2, A)])
-    first = sync_now(a, A)
-    assert first.git_error is None and first.git is not None
+def first_error(report: SyncReport) -> CanonError:
+    assert report.errors, "the sync reported no error"
+    return report.errors[0]
+
+
+def test_two_clones_exchange_changes_through_the_remote(
+    laptops: tuple[Machine, Machine], remote: Path
+) -> None:
+    a, b = laptops
+    a.done("lora", "bert")
+    first = a.sync()
+    assert first.errors == [] and first.git is not None
     assert first.git.committed and first.git.pushed == 1 and first.git.received == 0
     assert git(remote, "log", "--format=%s", "main").splitlines() == [
-        f"canon: reading state of device {A}"
+        f"canon: reading state of device {a.store.device}"
     ]
-    append(b, B, [change(3, B)])
-    second = sync_now(b, B)
+    b.done("gpt-3")
+    second = b.sync()
     assert second.git is not None and second.git.received == 1 and second.git.pushed == 1
-    assert {d.device for d in second.devices} == {A, B}
-    assert set(scan(b, {}).changes) == {change(1, A), change(2, A), change(3, B)}
-    third = sync_now(a, A)
+    assert second.taken_in == 2
+    assert {d.device for d in second.devices} == {a.store.device, b.store.device}
+    assert b.done_entries() == {"lora", "bert", "gpt-3"}
+    third = a.sync()
     assert third.git is not None and (third.git.received, third.git.pushed) == (1, 0)
-    assert set(scan(a, {}).changes) == set(scan(b, {}).changes)
-    assert git(a, "status", "--porcelain") == ""
+    assert a.done_entries() == b.done_entries()
+    assert git(a.folder, "status", "--porcelain") == ""
 
 
 def test_a_push_raced_by_another_machine_is_rebased_and_sent(
-    machines: tuple[Path, Path, Path],
+    laptops: tuple[Machine, Machine],
 ) -> None:
-    _, a, b = machines
-    append(a, A, [change(1, A)])
-    assert gitsync.commit_own_file(a, device_file(a, A), A)
-    plan, _ = gitsync.pull(a)
-    append(b, B, [change(2, B)])
-    assert sync_now(b, B).git_error is None  # B pushes between A's pull and A's push
+    a, b = laptops
+    a.done("lora")
+    assert gitsync.commit_own_file(a.folder, device_file(a.folder, a.store.device), "a")
+    plan, _ = gitsync.pull(a.folder)
+    b.done("bert")
+    assert b.sync().errors == []  # B pushes between A's pull and A's push
     assert gitsync.push(plan) == 1
-    assert set(scan(a, {}).changes) == {change(1, A), change(2, B)}
-    assert sync_now(b, B).git is not None
-    assert set(scan(b, {}).changes) == {change(1, A), change(2, B)}
+    assert b.sync().git is not None
+    assert b.done_entries() == {"lora", "bert"}
+    assert a.sync().errors == [] and a.done_entries() == {"lora", "bert"}
 
 
-def test_local_edits_elsewhere_in_the_work_tree_survive(machines: tuple[Path, Path, Path]) -> None:
-    _, a, b = machines
-    (a / "README.txt").write_text("my sync repo\n")
-    git(a, "add", "README.txt")
-    git(a, "commit", "--quiet", "-m", "readme")
-    git(a, "push", "--quiet", "origin", "main")
-    append(b, B, [change(1, B)])
-    assert sync_now(b, B).git_error is None
-    (a / "README.txt").write_text("edited, not committed\n")
-    (a / "scratch.txt").write_text("untracked\n")
-    append(a, A, [change(2, A)])
-    report = sync_now(a, A)
-    assert report.git_error is None, report.git_error
-    assert (a / "README.txt").read_text() == "edited, not committed\n"
-    assert (a / "scratch.txt").exists()
-    assert git(a, "status", "--porcelain").split() == ["M", "README.txt", "??", "scratch.txt"]
+def test_local_edits_elsewhere_in_the_work_tree_survive(laptops: tuple[Machine, Machine]) -> None:
+    a, b = laptops
+    (a.folder / "README.txt").write_text("my sync repo\n")
+    git(a.folder, "add", "README.txt")
+    git(a.folder, "commit", "--quiet", "-m", "readme")
+    git(a.folder, "push", "--quiet", "origin", "main")
+    b.done("bert")
+    assert b.sync().errors == []
+    (a.folder / "README.txt").write_text("edited, not committed\n")
+    (a.folder / "scratch.txt").write_text("untracked\n")
+    a.done("lora")
+    report = a.sync()
+    assert report.errors == []
+    assert (a.folder / "README.txt").read_text() == "edited, not committed\n"
+    assert (a.folder / "scratch.txt").exists()
+    assert git(a.folder, "status", "--porcelain").split() == [
+        "M",
+        "README.txt",
+        "??",
+        "scratch.txt",
+    ]
+    assert a.done_entries() == {"lora", "bert"}
 
 
-def test_a_subfolder_of_a_repository_works(machines: tuple[Path, Path, Path]) -> None:
-    remote, a, _ = machines
-    folder = a / "canon"
-    folder.mkdir()
-    append(folder, A, [change(1, A)])
-    report = sync_now(folder, A)
-    assert report.git is not None and report.git.root == a and report.git.pushed == 1
-    assert git(remote, "ls-tree", "-r", "--name-only", "main").split() == [f"canon/{A}.jsonl"]
+def test_a_subfolder_of_a_repository_works(
+    laptops: tuple[Machine, Machine], remote: Path, tmp_path: Path
+) -> None:
+    a, _ = laptops
+    sub = machine(a.folder / "canon", tmp_path / "sub.db")
+    sub.folder.mkdir()
+    sub.done("lora")
+    report = sub.sync()
+    sub.store.close()
+    assert report.git is not None and report.git.root == a.folder and report.git.pushed == 1
+    names = git(remote, "ls-tree", "-r", "--name-only", "main").split()
+    assert names == [f"canon/{sub.store.device}.jsonl"]
 
 
-def test_nothing_new_means_no_commit_and_no_push(machines: tuple[Path, Path, Path]) -> None:
-    _, a, _ = machines
-    append(a, A, [change(1, A)])
-    sync_now(a, A)
-    again = sync_now(a, A)
+def test_nothing_new_means_no_commit_and_no_push(laptops: tuple[Machine, Machine]) -> None:
+    a, _ = laptops
+    a.done("lora")
+    a.sync()
+    again = a.sync()
     assert again.git is not None and not again.git.committed and again.git.pushed == 0
-    assert len(git(a, "log", "--format=%h").split()) == 1
+    assert len(git(a.folder, "log", "--format=%h").split()) == 1
 
 
 def test_a_work_tree_without_a_remote_is_reported_and_the_local_part_is_done(
@@ -122,24 +164,25 @@ def test_a_work_tree_without_a_remote_is_reported_and_the_local_part_is_done(
 ) -> None:
     folder = tmp_path / "sync"
     git(tmp_path, "init", "--quiet", str(folder))
-    append(folder, A, [change(1, A)])
-    report = sync_now(folder, A)
-    assert isinstance(report.git_error, FailureError)
-    assert report.git_error.exit_code == ExitCode.FAILURE
-    assert "without a remote" in str(report.git_error) and "git -C" in str(report.git_error)
-    assert [d.device for d in report.devices] == [A]  # the folder was still read
-    assert git(folder, "log", "--format=%s").strip() == f"canon: reading state of device {A}"
+    a = machine(folder, tmp_path / "a.db")
+    a.done("lora")
+    report = a.sync()
+    error = first_error(report)
+    assert isinstance(error, FailureError) and error.exit_code == ExitCode.FAILURE
+    assert "without a remote" in str(error) and "git -C" in str(error)
+    assert [d.device for d in report.devices] == [a.store.device]  # the folder was still read
+    assert git(folder, "log", "--format=%s").strip().startswith("canon: reading state")
+    a.store.close()
 
 
 def test_git_not_installed_is_a_clear_failure(
-    machines: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    laptops: tuple[Machine, Machine], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    _, a, _ = machines
+    a, _ = laptops
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    report = sync_now(a, A)
-    assert report.git_error is not None and "git is not installed" in str(report.git_error)
+    assert "git is not installed" in str(first_error(a.sync()))
 
 
 def fake_ssh_remote(clone: Path, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -148,70 +191,64 @@ def fake_ssh_remote(clone: Path, command: str, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_an_authentication_failure_is_named(
-    machines: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+    laptops: tuple[Machine, Machine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, a, _ = machines
-    fake_ssh_remote(
-        a, "sh -c 'echo \"Permission denied (publickey).\" >&2; exit 255' --", monkeypatch
-    )
-    append(a, A, [change(1, A)])
-    report = sync_now(a, A)
-    assert report.git_error is not None
-    assert "could not sign in" in str(report.git_error) and "ssh key" in str(report.git_error)
-    assert git(a, "log", "--format=%s").strip()  # committed locally, sent next time
+    a, _ = laptops
+    denied = "sh -c 'echo \"Permission denied (publickey).\" >&2; exit 255' --"
+    fake_ssh_remote(a.folder, denied, monkeypatch)
+    a.done("lora")
+    error = str(first_error(a.sync()))
+    assert "could not sign in" in error and "ssh key" in error
+    assert git(a.folder, "log", "--format=%s").strip()  # committed locally, sent next time
 
 
 def test_a_missing_remote_repository_is_named(
-    machines: tuple[Path, Path, Path], tmp_path: Path
+    laptops: tuple[Machine, Machine], tmp_path: Path
 ) -> None:
-    _, a, _ = machines
-    git(a, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
-    report = sync_now(a, A)
-    assert report.git_error is not None and "not found" in str(report.git_error)
+    a, _ = laptops
+    git(a.folder, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    assert "not found" in str(first_error(a.sync()))
 
 
 def test_a_remote_that_hangs_is_given_up_after_the_timeout(
-    machines: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+    laptops: tuple[Machine, Machine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, a, _ = machines
-    fake_ssh_remote(a, "sh -c 'sleep 30' --", monkeypatch)
+    a, _ = laptops
+    fake_ssh_remote(a.folder, "sh -c 'sleep 30' --", monkeypatch)
     monkeypatch.setenv("CANON_GIT_TIMEOUT", "1")
     started = time.monotonic()
-    report = sync_now(a, A)
+    error = str(first_error(a.sync()))
     assert time.monotonic() - started < 10
-    assert report.git_error is not None and "did not finish within 1 s" in str(report.git_error)
-    assert "CANON_GIT_TIMEOUT" in str(report.git_error)
+    assert "did not finish within 1 s" in error and "CANON_GIT_TIMEOUT" in error
 
 
 def test_missing_identity_says_how_to_set_it(
-    machines: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch, git_identity: Path
+    laptops: tuple[Machine, Machine], monkeypatch: pytest.MonkeyPatch, git_identity: Path
 ) -> None:
-    _, a, _ = machines
+    a, _ = laptops
     for who in ("AUTHOR", "COMMITTER"):
         monkeypatch.delenv(f"GIT_{who}_NAME")
         monkeypatch.delenv(f"GIT_{who}_EMAIL")
     git_identity.write_text("[user]\n\tuseConfigOnly = true\n")
-    append(a, A, [change(1, A)])
-    report = sync_now(a, A)
-    assert report.git_error is not None and "name and email" in str(report.git_error)
-    assert "config user.email" in str(report.git_error)
+    a.done("lora")
+    error = str(first_error(a.sync()))
+    assert "name and email" in error and "config user.email" in error
 
 
-def test_a_detached_head_is_refused(machines: tuple[Path, Path, Path]) -> None:
-    _, a, _ = machines
-    append(a, A, [change(1, A)])
-    sync_now(a, A)
-    git(a, "checkout", "--quiet", "--detach")
-    report = sync_now(a, A)
-    assert report.git_error is not None and "detached HEAD" in str(report.git_error)
+def test_a_detached_head_is_refused(laptops: tuple[Machine, Machine]) -> None:
+    a, _ = laptops
+    a.done("lora")
+    a.sync()
+    git(a.folder, "checkout", "--quiet", "--detach")
+    assert "detached HEAD" in str(first_error(a.sync()))
 
 
 def test_a_bad_timeout_setting_is_a_data_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CANON_GIT_TIMEOUT", "soon")
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(CanonError) as caught:
         gitsync.timeout()
     assert "CANON_GIT_TIMEOUT" in str(caught.value)
-    assert getattr(caught.value, "exit_code", None) == ExitCode.DATA
+    assert caught.value.exit_code == ExitCode.DATA
 
 
 def test_a_work_tree_is_found_by_its_git_folder_as_git_finds_it(tmp_path: Path) -> None:

@@ -45,17 +45,19 @@ def test_append_writes_one_json_line_per_change_to_the_own_file(tmp_path: Path) 
     assert first.path == second.path == path == device_file(tmp_path, A)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert [from_line(line) for line in lines] == changes(0, 3)
-    assert second.size == path.stat().st_size and (first.lines, second.lines) == (2, 1)
+    assert second.offset.size == second.offset.offset == path.stat().st_size
+    assert (first.start, first.lines, second.lines) == (0, 2, 1)
+    assert scan(tmp_path, {str(path): second.offset}).read == []  # nothing left to read
     assert os.listdir(tmp_path) == [path.name]
 
 
-def test_append_never_writes_another_devices_changes_or_file(tmp_path: Path) -> None:
+def test_append_writes_only_the_own_file_whoever_made_the_changes(tmp_path: Path) -> None:
     write_lines(tmp_path / f"{B}.jsonl", changes(0, 1, B))
     before = (tmp_path / f"{B}.jsonl").read_bytes()
-    with pytest.raises(ValueError, match="device"):
-        append(tmp_path, A, [change(1, B)])
-    append(tmp_path, A, changes(1, 1))
+    append(tmp_path, A, [change(1, B), change(2, A)])  # B's change merged in from a file
     assert (tmp_path / f"{B}.jsonl").read_bytes() == before
+    own = (tmp_path / f"{A}.jsonl").read_text().splitlines()
+    assert [from_line(line) for line in own] == [change(1, B), change(2, A)]
     with pytest.raises(ValueError):
         device_file(tmp_path, "../evil")
 
@@ -106,13 +108,21 @@ def test_a_failed_append_leaves_the_file_as_it_was(
     assert (tmp_path / f"{A}.jsonl").read_bytes() == before
 
 
-def test_append_closes_a_torn_last_line_so_it_cannot_swallow_a_new_one(tmp_path: Path) -> None:
+def test_append_cuts_a_torn_last_line_so_it_cannot_swallow_a_new_one(tmp_path: Path) -> None:
     own = tmp_path / f"{A}.jsonl"
     write_lines(own, changes(0, 1), tail=to_line(change(1)).encode()[:30])  # died mid-write
     append(tmp_path, A, changes(2, 1))
+    assert own.read_text().splitlines() == [to_line(change(0)), to_line(change(2))]
     result = scan(tmp_path, {})
-    assert result.changes == [change(0), change(2)]
-    assert [(w.kind, w.line) for w in result.warnings] == [("bad-line", 2)]
+    assert result.changes == [change(0), change(2)] and result.warnings == []
+
+
+def test_append_ends_a_whole_last_line_before_writing(tmp_path: Path) -> None:
+    own = tmp_path / f"{A}.jsonl"
+    own.write_text(to_line(change(0)))  # whole, but its newline never came
+    result = append(tmp_path, A, changes(1, 1))
+    assert result.start == len(to_line(change(0)))
+    assert own.read_text().splitlines() == [to_line(change(0)), to_line(change(1))]
 
 
 # --- reading ----------------------------------------------------------------

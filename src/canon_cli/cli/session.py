@@ -18,6 +18,7 @@ from canon_cli.vocab import LANGUAGES
 if TYPE_CHECKING:
     from canon_cli.catalog.store import Catalog
     from canon_cli.state.store import StateStore
+    from canon_cli.state.syncstore import FolderSync
 
 
 class Session:
@@ -35,6 +36,7 @@ class Session:
         self._catalog: Catalog | None = None
         self._statuses: dict[str, str] | None = None
         self._store: StateStore | None = None
+        self._sync: FolderSync | None = None
 
     def config(self) -> Config:
         if self._config is None:
@@ -74,20 +76,35 @@ class Session:
             self._catalog = open_catalog(self.catalog_sources(), paths.cache_dir())
         return self._catalog
 
+    def _sync_hook(self) -> FolderSync | None:
+        """With a sync folder set, the state takes in other devices' changes when it is
+        opened and appends this device's after each write."""
+        from canon_cli.config import sync_folder_path
+
+        folder = sync_folder_path(self.config())
+        if folder is None:
+            return None
+        from canon_cli.state.syncstore import FolderSync
+
+        self._sync = FolderSync(folder)
+        return self._sync
+
     def reading_state(self) -> StateStore | None:
-        """The state database for reading (None while there is no state at all)."""
+        """The state database for reading (None while there is no state at all; with a
+        sync folder set it is created, so other devices' progress shows at once)."""
         if self._store is None:
             from canon_cli.reading.status import open_state
 
-            self._store = open_state(create=False)
+            self._store = open_state(self._sync_hook(), create=False)
         return self._store
 
-    def state(self) -> StateStore:
-        """The state database for a command that writes (created on first use)."""
+    def state(self, *, sync: bool = True) -> StateStore:
+        """The state database for a command that writes (created on first use);
+        ``sync=False``: without the sync folder's hook (``canon sync`` reads it itself)."""
         if self._store is None:
             from canon_cli.reading.status import open_state
 
-            self._store = open_state()
+            self._store = open_state(self._sync_hook() if sync else None)
         assert self._store is not None
         return self._store
 
@@ -103,3 +120,8 @@ class Session:
         if self._store is not None:
             self._store.close()
             self._store = None
+        if self._sync is not None:
+            from canon_cli.output.syncview import show_warnings
+
+            show_warnings(self._sync.warnings, self._sync.problems)
+            self._sync = None

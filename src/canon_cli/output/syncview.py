@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from canon_cli.errors import CanonError
 from canon_cli.i18n import _, ngettext
 from canon_cli.output import render
 from canon_cli.state.changes import Clock
@@ -21,9 +22,13 @@ def _local(clock: Clock) -> str:
     return _instant(clock).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def show_warnings(warnings: Iterable[SyncWarning]) -> None:
-    for warning in warnings:
+def show_warnings(warnings: Iterable[SyncWarning], problems: Iterable[CanonError] = ()) -> None:
+    """What the sync folder held that could not be taken in, and what could not be done
+    (an append refused, the database busy): warnings, as the command itself succeeded."""
+    for warning in dict.fromkeys(warnings):
         render.warning(_("sync folder: {problem}").format(problem=warning.text()))
+    for problem in problems:
+        render.warning(str(problem))
 
 
 def _json(report: SyncReport) -> dict[str, Any]:
@@ -52,7 +57,9 @@ def _json(report: SyncReport) -> dict[str, Any]:
             "received_commits": git.received,
             "pushed_commits": git.pushed,
         },
-        "git_error": None if report.git_error is None else report.git_error.message,
+        "taken_in": report.taken_in,
+        "appended": report.appended,
+        "errors": [error.message for error in report.errors],
         "warnings": [
             {"kind": w.kind, "file": w.path, "line": w.line, "message": w.message}
             for w in report.warnings
@@ -82,6 +89,17 @@ def show_sync(report: SyncReport, as_json: bool) -> None:
         render.plain_rows(rows)
     if not rows:
         render.note(_("No changes in {folder} yet.").format(folder=report.folder))
+    if report.taken_in or report.appended:
+        render.note(
+            _("Took in {new}, appended {appended}.").format(
+                new=ngettext("{n} change", "{n} changes", report.taken_in).format(
+                    n=report.taken_in
+                ),
+                appended=ngettext("{n} change", "{n} changes", report.appended).format(
+                    n=report.appended
+                ),
+            )
+        )
     git = report.git
     if git is not None:
         received = ngettext("{n} commit", "{n} commits", git.received).format(n=git.received)

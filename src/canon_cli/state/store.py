@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS current(entry TEXT NOT NULL, field TEXT NOT NULL,
   WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS current_field ON current(field, value);
 CREATE TABLE IF NOT EXISTS ingested(file TEXT PRIMARY KEY, size INTEGER, offset INTEGER,
-  mtime_ns INTEGER);
+  mtime_ns INTEGER, tail TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS commands(op TEXT PRIMARY KEY, first_seq INTEGER NOT NULL,
   last_seq INTEGER NOT NULL, at INTEGER NOT NULL, undoes TEXT, undone_by TEXT);
 """

@@ -90,7 +90,8 @@ class ScanResult(NamedTuple):
 class AppendResult(NamedTuple):
     path: Path
     lines: int
-    size: int  # the file's size after the append
+    start: int  # where the bytes written begin in the file
+    offset: FileOffset  # the file read up to its new end (for the device's own ingested row)
 
 
 def device_file(folder: Path, device: str) -> Path:
@@ -104,21 +105,17 @@ def device_file(folder: Path, device: str) -> Path:
 
 
 def append(folder: Path, device: str, changes: Sequence[Change]) -> AppendResult:
-    """Append ``changes`` (all made by ``device``) to the device's own file, synced.
+    """Append ``changes`` to this device's own file, synced to disk.
 
-    The folder must exist (a sync folder that is not mounted is not created). A torn
-    last line left by an earlier crash is closed with a newline first, so it can never
-    swallow the first new line. Raises ``CanonIOError`` naming the file when the path
-    is a symbolic link or not a regular file, or when the write fails; then the file
-    is cut back to its old size, and nothing was appended.
+    The lines may be changes of any device (a merged file brings in others'), but the
+    file written is always ``device``'s own. The folder must exist (a sync folder that
+    is not mounted is not created). Part of a line left at the end by a canon that died
+    mid-write is cut off first (no reader has taken it in: it was never whole), so it
+    can never swallow the first new line. Raises ``CanonIOError`` naming the file when
+    the path is a symbolic link or not a regular file, or when the write fails; then
+    the file is cut back to its old size and nothing was appended.
     """
     path = device_file(folder, device)
-    for change in changes:
-        if change.device != device:
-            raise ValueError(f"change of device {change.device!r} in {device!r}'s file")
-    if not changes:
-        return AppendResult(path, 0, _size_or_zero(path))
-    data = "".join(to_line(change) + "\n" for change in changes).encode("utf-8")
     if not folder.is_dir():
         raise CanonIOError(
             _("the sync folder {folder} does not exist (or is not a folder)").format(folder=folder),
@@ -127,19 +124,19 @@ def append(folder: Path, device: str, changes: Sequence[Change]) -> AppendResult
                 "run: canon config unset sync_folder"
             ),
         )
+    data = "".join(to_line(change) + "\n" for change in changes).encode("utf-8")
     fd = _open_own_file(path)
     try:
-        size = _locked_append(fd, path, data)
+        start = _locked_append(fd, path, data)
+        info = os.fstat(fd)
+        end = FileOffset(info.st_size, info.st_size, info.st_mtime_ns, _tail(fd, info.st_size))
+    except OSError as exc:
+        raise CanonIOError(
+            _("cannot append to {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+        ) from exc
     finally:
         os.close(fd)
-    return AppendResult(path, len(changes), size)
-
-
-def _size_or_zero(path: Path) -> int:
-    try:
-        return os.stat(path, follow_symlinks=False).st_size
-    except OSError:
-        return 0
+    return AppendResult(path, len(changes), start, end)
 
 
 def _refuse(path: Path, what: str) -> CanonIOError:
@@ -184,15 +181,20 @@ def _open_own_file(path: Path) -> int:
 
 def _locked_append(fd: int, path: Path, data: bytes) -> int:
     """Write ``data`` at the end of ``fd`` under an advisory lock (several canons of one
-    machine may append at once); on failure cut the file back to its old size."""
+    machine may append at once) and return where it starts; on failure cut the file
+    back to its old size."""
     import fcntl
 
     with contextlib.suppress(OSError):  # some network filesystems have no locks
         fcntl.flock(fd, fcntl.LOCK_EX)
     size = os.fstat(fd).st_size
     try:
-        if size > 0 and os.pread(fd, 1, size - 1) != b"\n":
+        start = _close_torn_tail(fd, size)
+        if start < size:
+            os.ftruncate(fd, start)
+        elif start > size:  # a whole last line without its newline: end it first
             data = b"\n" + data
+            start = size
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
@@ -203,7 +205,22 @@ def _locked_append(fd: int, path: Path, data: bytes) -> int:
         raise CanonIOError(
             _("cannot append to {path}: {reason}").format(path=path, reason=exc.strerror or exc)
         ) from exc
-    return size + len(data)
+    return start
+
+
+def _close_torn_tail(fd: int, size: int) -> int:
+    """Where new lines go: ``size`` if the file ends with a newline; the start of a torn
+    last line (to be cut off); or ``size + 1`` if the last line is whole but lacks its
+    newline (one is written first)."""
+    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+        return size
+    window = min(size, MAX_LINE_BYTES + 1)
+    tail = os.pread(fd, window, size - window)
+    newline = tail.rfind(b"\n")
+    if newline < 0 and window < size:
+        return size + 1  # an over-long last line: never cut more than one line's worth
+    last = tail[newline + 1 :]
+    return size + 1 if _whole(last) else size - len(last)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -320,6 +337,7 @@ def _read_file(fd: int, path: str, known: FileOffset | None, result: ScanResult)
         start = known.offset
     taken = start
     bad: list[tuple[int, str]] = []
+    refused: SyncWarning | None = None
     for line in _lines(fd, start):
         error: JournalLineError | None
         if line.overlong:
@@ -331,7 +349,7 @@ def _read_file(fd: int, path: str, known: FileOffset | None, result: ScanResult)
             break  # a torn last line: left for a later scan
         if error is not None and error.newer:
             message = _("refused: {reason}; upgrade canon to read this file").format(reason=error)
-            result.warnings.append(SyncWarning(NEWER, path, _line_number(fd, line.start), message))
+            refused = SyncWarning(NEWER, path, _line_number(fd, line.start), message)
             break
         taken = line.end
         if change is not None:
@@ -340,6 +358,8 @@ def _read_file(fd: int, path: str, known: FileOffset | None, result: ScanResult)
         elif error is not None:
             bad.append((line.start, str(error)))
     _report_bad(fd, path, bad, result.warnings)
+    if refused is not None:
+        result.warnings.append(refused)
     tail = _tail(fd, taken) if taken else ""
     result.offsets[path] = FileOffset(info.st_size, taken, info.st_mtime_ns, tail)
     result.read.append(path)

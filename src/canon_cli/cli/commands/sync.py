@@ -17,14 +17,15 @@ app = typer.Typer()
 def sync(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Sync your reading state through the sync folder now, and list the devices seen.
 
-    Reads every device's file in the folder again from its start. When the folder is
-    a git work tree, also commits this device's file, pulls (a rebase, which never
-    conflicts) and pushes; no other command runs git. Set the folder first with
-    'canon config set sync_folder DIR'.
+    Appends this device's pending changes and reads every device's file in the folder
+    again from its start. When the folder is a git work tree, also commits this
+    device's file, pulls (a rebase, which never conflicts) and pushes; no other command
+    runs git. Set the folder first with 'canon config set sync_folder DIR'.
 
     Example: canon sync --json
     """
     from canon_cli.config import sync_folder_path
+    from canon_cli.output import render
     from canon_cli.output.syncview import show_sync
     from canon_cli.state.sync import sync_now
 
@@ -35,7 +36,9 @@ def sync(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             _("no sync folder is set"),
             hint=_("Choose one your machines share: canon config set sync_folder ~/Dropbox/canon"),
         )
-    report = sync_now(folder)
+    report = sync_now(session.state(sync=False), folder)
     show_sync(report, as_json)
-    if report.git_error is not None:
-        raise report.git_error
+    for later in report.errors[1:]:
+        render.warning(str(later))
+    if report.errors:
+        raise report.errors[0]
