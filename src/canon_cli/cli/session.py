@@ -120,8 +120,8 @@ class Session:
         if self._store is not None:
             self._store.close()
             self._store = None
-        if self._sync is not None:
+        sync, self._sync = self._sync, None
+        if sync is not None and (sync.warnings or sync.problems):
             from canon_cli.output.syncview import show_warnings
 
-            show_warnings(self._sync.warnings, self._sync.problems)
-            self._sync = None
+            show_warnings(sync.warnings, sync.problems)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from canon_cli.errors import CanonError
 from canon_cli.i18n import _, ngettext
 from canon_cli.output import render
-from canon_cli.state.changes import Clock
-from canon_cli.state.sync import SyncReport
-from canon_cli.state.syncdir import SyncWarning
+
+if TYPE_CHECKING:  # only 'canon sync' makes a report; the warnings come with every command
+    from canon_cli.state.changes import Clock
+    from canon_cli.state.sync import SyncReport
+    from canon_cli.state.syncdir import SyncWarning
 
 
 def _instant(clock: Clock) -> datetime:
