@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 BUDGET_SECONDS = 0.5
+BUDGET_CHANGES = 1000
 OTHER = "5ca1ab1e5ca1ab1e"
 
 
@@ -130,7 +131,7 @@ def one_round(root: Path, canon: list[str], lines: list[str]) -> dict[str, tuple
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--changes", type=int, default=1000)
+    parser.add_argument("--changes", type=int, default=BUDGET_CHANGES)
     parser.add_argument("--canon", default=shutil.which("canon") or "canon")
     args = parser.parse_args(argv)
     canon = [args.canon]
@@ -150,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     extra = medians["command, new changes"] - medians["command, nothing new"]
     extra_cpu = cpus["command, new changes"] - cpus["command, nothing new"]
     print(f"  {'take-in inside the command':28s} {extra * 1000:8.1f} {extra_cpu * 1000:8.1f}")
+    if args.changes != BUDGET_CHANGES:
+        return 0  # the budget is for 1,000 changes; other counts are for information
     missed = medians["in-process take-in"] > BUDGET_SECONDS
     status = "MISSED" if missed else "PASS"
     print(f"budget: taking in {args.changes} changes under {BUDGET_SECONDS} s: {status}")
