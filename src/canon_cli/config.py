@@ -87,7 +87,7 @@ def validate(data: dict[str, Any], path: Path, text: str = "") -> Config:
     sync_folder = data.get("sync_folder")
     if sync_folder is not None and not (isinstance(sync_folder, str) and sync_folder.strip()):
         raise ConfigError(
-            "sync_folder must be the path of a folder",
+            _("sync_folder must be the path of a folder"),
             path=str(path),
             line=_line_of(text, "sync_folder"),
         )
@@ -213,8 +213,6 @@ def sync_folder_setting(text: str, cwd: Path) -> str:
     absolute from ``cwd``, ``~`` kept (so one config suits machines whose home
     differs). The folder must exist: canon never creates it, as a sync folder that is
     missing is usually one not mounted or synced yet."""
-    from canon_cli.i18n import _
-
     raw = text.strip()
     if not raw:
         raise UsageError(_("the sync folder path is empty"))

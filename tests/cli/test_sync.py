@@ -100,3 +100,20 @@ def test_sync_in_a_terminal_draws_a_table(cli: Cli, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     set_folder(cli, empty)
     assert "No changes in" in cli("sync").stderr
+
+
+def test_the_issue_scenario_ends_the_same_on_both_machines(cli: Cli, tmp_path: Path) -> None:
+    """A: done and rate; B: a note a minute later. Both see all three, no merge needed."""
+    folder = tmp_path / "Dropbox" / "canon"
+    folder.mkdir(parents=True)
+    a = {"CANON_HOME": str(tmp_path / "laptop-a")}
+    b = {"CANON_HOME": str(tmp_path / "laptop-b")}
+    for env in (a, b):
+        assert cli("config", "set", "sync_folder", str(folder), env=env).exit_code == 0
+    assert cli("done", "lora", env=a).exit_code == 0
+    assert cli("rate", "lora", "5", env=a).exit_code == 0
+    assert cli("note", "lora", "question for the reading group", env=b).exit_code == 0
+    for env in (a, b):
+        shown = json.loads(cli("show", "lora", "--json", env=env).stdout)
+        assert (shown["status"], shown["rating"]) == ("done", 5)
+        assert [n["text"] for n in shown["notes"]] == ["question for the reading group"]
