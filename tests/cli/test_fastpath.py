@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,8 @@ MATRIX = [
     ["next", "-n", "3", "--json"],
     ["next", "--kind", "repository"],
     ["next", "-s", "agents", "-k", "paper", "-n", "2"],
+    ["stats"],
+    ["stats", "--json"],
     ["done", "react"],
     ["done", "attention-is-all-you-need"],
     ["start", "Toolformer"],
@@ -153,3 +156,13 @@ def test_the_fast_path_does_not_import_typer() -> None:
     assert warm.returncode == 0, warm.stderr
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert again.stderr.strip() == ""
+
+
+def test_log_on_the_fast_path(cli: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """log prints times, so the two paths are run on one home, one after the other."""
+    assert cli("done", "lora").exit_code == 0
+    capsys.readouterr()
+    assert fastpath.run(["log", "-n", "1", "--json"]) == 0
+    fast = json.loads(capsys.readouterr().out)
+    assert fast == json.loads(cli("log", "-n", "1", "--json").stdout)
+    assert [e["event"] for e in fast] == ["finished"]

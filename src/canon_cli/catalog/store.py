@@ -269,6 +269,24 @@ class Catalog:
         for entry_id, section, aliases in self._rows(sql, params):
             yield entry_id, section, _json_tuple(aliases)
 
+    def id_section_pairs(self, scope: list[str] | None = None) -> list[tuple[str, str]]:
+        """(id, section) of every entry in reading order, within ``scope`` sections."""
+        where, params = "", list[object]()
+        if scope is not None:
+            where = f" WHERE section IN ({','.join('?' * len(scope))})"
+            params = list(scope)
+        sql = f"SELECT id, section FROM entries{where} ORDER BY ord"
+        return [(str(i), str(s)) for i, s in self._rows(sql, params)]
+
+    def titles(self, ids: list[str]) -> dict[str, str]:
+        """The title of each id the catalog has (one query per 500 ids)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = f"SELECT id, title FROM entries WHERE id IN ({','.join('?' * len(chunk))})"
+            found.update((str(i), str(t)) for i, t in self._rows(sql, chunk))
+        return found
+
     def tag_counts(self) -> dict[str, int]:
         """How many entries carry each tag: every vocabulary tag, then any others."""
         counts = dict.fromkeys(self.tags, 0)

@@ -136,3 +136,25 @@ def browse(session: Session) -> None:
     app.run()
     if app.return_code:  # the app failed; Textual has reported why
         raise SystemExit(app.return_code)
+
+
+def show_log(session: Session, limit: int | None = None, as_json: bool = False) -> None:
+    """``log``: started and finished, newest first, read newest first from the state."""
+    from canon_cli.reading.progress import log_events
+
+    catalog = session.catalog()
+    store = session.reading_state()
+    times = [] if store is None else store.latest_times(limit)
+    views.show_log(log_events(times, catalog), as_json)
+
+
+def show_stats(session: Session, as_json: bool = False) -> None:
+    """``stats``: finished per month and streaks, days counted in the local zone."""
+    from datetime import date
+
+    from canon_cli.reading.progress import reading_stats
+
+    store = session.reading_state()
+    days = [] if store is None else store.finished_days()
+    summary = reading_stats([(date.fromisoformat(d), n) for d, n in days], date.today())
+    views.show_stats(summary, as_json)

@@ -51,6 +51,12 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
         "-n": ("count", "int"),
         "--count": ("count", "int"),
     },
+    "log": {
+        "-n": ("limit", "int"),
+        "--limit": ("limit", "int"),
+        "--json": ("as_json", "flag"),
+    },
+    "stats": {"--json": ("as_json", "flag")},
     "browse": {},
 }
 GLOBAL = {"--catalog": "catalog", "--lang": "lang"}
@@ -157,6 +163,8 @@ def run(argv: list[str]) -> int | None:
         "list": actions.list_entries,
         "progress": actions.show_progress,
         "next": actions.show_next,
+        "log": actions.show_log,
+        "stats": actions.show_stats,
         "browse": actions.browse,
     }
     if command in MARKS:

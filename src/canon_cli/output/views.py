@@ -275,10 +275,8 @@ def show_progress(catalog: Catalog, summary: Progress, lang: str, as_json: bool)
     if as_json:
         render.print_json(progress_json(summary))
         return
-    reading = []
-    for entry_id in summary.reading_now:
-        entry = catalog.get(entry_id)
-        reading.append((entry_id, entry.title if entry else ""))
+    titles = catalog.titles(summary.reading_now)
+    reading = [(entry_id, titles.get(entry_id, "")) for entry_id in summary.reading_now]
     if render.use_rich():
         render.progress_view(
             summary.overall.as_dict(),

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.reading.status import entry_status
 from canon_cli.state.fold import UNREAD
+from canon_cli.vocab import STATUSES
 
 
 class Counts(NamedTuple):
@@ -46,28 +47,35 @@ class Progress(NamedTuple):
     reading_now: list[str]  # ids, in reading order
 
 
+_INDEX = {status: i for i, status in enumerate(STATUSES, 1)}  # Counts field of each status
+
+
 def progress_summary(
     catalog: Catalog, statuses: Mapping[str, str], section: str | None = None
 ) -> Progress:
     """Counts by status overall and for every section (subtree totals)."""
     scope = catalog.subtree(section) if section else None
-    overall = Counts()
-    direct: dict[str, Counts] = {}
+    direct: dict[str, list[int]] = {}
     reading: list[str] = []
-    for entry_id, sec, _aliases in catalog.id_sections(scope):
+    for entry_id, sec in catalog.id_section_pairs(scope):
         status = statuses.get(entry_id, UNREAD)
-        overall = overall.plus(status)
-        direct[sec] = direct.get(sec, Counts()).plus(status)
+        counts = direct.get(sec)
+        if counts is None:
+            counts = direct[sec] = [0] * len(Counts._fields)
+        counts[0] += 1
+        counts[_INDEX[status]] += 1
         if status == "reading":
             reading.append(entry_id)
+    overall = Counts(*(sum(c[i] for c in direct.values()) for i in range(len(Counts._fields))))
     sections = []
     for s in catalog.sections:
         if scope is not None and s.slug not in scope:
             continue
-        counts = Counts()
+        total = [0] * len(Counts._fields)
         for sub in catalog.subtree(s.slug):
-            counts = counts.add(direct.get(sub, Counts()))
-        sections.append(SectionProgress(s.path, counts))
+            for i, n in enumerate(direct.get(sub, ())):
+                total[i] += n
+        sections.append(SectionProgress(s.path, Counts(*total)))
     return Progress(overall, sections, reading)
 
 

@@ -19,6 +19,7 @@ from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.state.changes import Value
 from canon_cli.state.fold import UNREAD, EntryState, fold
 from canon_cli.state.store import Row, StateStore, SyncHook, open_store
+from canon_cli.vocab import STATUSES
 
 
 def key_for(entry_id: str, aliases: Iterable[str], keys: Container[str]) -> str | None:
@@ -132,7 +133,7 @@ def statuses(store: StateStore | None, catalog: Catalog) -> dict[str, str]:
         found = best.get(target)
         if found is None or key > found[0]:
             best[target] = (key, value)
-    return {e: str(v) for e, (_k, v) in best.items() if isinstance(v, str) and v != UNREAD}
+    return {e: v for e, (_k, v) in best.items() if v in STATUSES and v != UNREAD}
 
 
 def record_of(store: StateStore | None, entry: Entry) -> EntryState:

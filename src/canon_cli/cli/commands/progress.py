@@ -13,8 +13,6 @@ from canon_cli.cli.options import (
     OneSectionOpt,
     SectionOpt,
 )
-from canon_cli.cli.session import Session
-from canon_cli.output import views
 from canon_cli.vocab import MAX_COUNT
 
 app = typer.Typer()
@@ -63,13 +61,7 @@ def log(
 
     Example: canon log -n 10
     """
-    from canon_cli.reading.progress import log_events
-
-    session: Session = ctx.obj
-    catalog = session.catalog()
-    store = session.reading_state()
-    times = [] if store is None else store.latest_times(limit)
-    views.show_log(log_events(times, catalog), as_json)
+    actions.show_log(ctx.obj, limit, as_json)
 
 
 @app.command()
@@ -78,12 +70,4 @@ def stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Example: canon stats
     """
-    from datetime import date
-
-    from canon_cli.reading.progress import reading_stats
-
-    session: Session = ctx.obj
-    store = session.reading_state()
-    days = [] if store is None else store.finished_days()
-    summary = reading_stats([(date.fromisoformat(d), n) for d, n in days], date.today())
-    views.show_stats(summary, as_json)
+    actions.show_stats(ctx.obj, as_json)
