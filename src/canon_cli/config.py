@@ -21,7 +21,7 @@ from canon_cli.i18n import _
 from canon_cli.vocab import CONFIG_MAX_BYTES, LANGUAGES
 
 KEYS = {
-    "language": "Language of summaries and section names: en or zh.",
+    "language": "Language of canon's messages, summaries and names: en or zh.",
     "catalogs": "Extra catalog files merged after the built-in one (a list of paths).",
     "open_marks_reading": "Whether 'canon open' marks an unread entry as reading (true/false).",
     "sync_folder": "A folder your machines share (Dropbox, Syncthing, a git work tree); "
@@ -237,8 +237,10 @@ def parse_setting(key: str, text: str, cwd: Path) -> Any:
     if key not in KEYS:
         raise unknown_setting(key)
     if key == "language":
-        value = text.strip().lower()
-        if value not in LANGUAGES:
+        from canon_cli.i18n import normalize_language
+
+        value = normalize_language(text)  # zh-CN, zh_CN, ZH... are zh
+        if value is None:
             raise UsageError(f"language must be one of {', '.join(LANGUAGES)}, not {text!r}")
         return value
     if key == "open_marks_reading":

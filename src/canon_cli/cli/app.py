@@ -75,6 +75,8 @@ class CanonGroup(OneValueOptions, TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        args = list(sys.argv[1:] if args is None else args)
+        early_language(args)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
@@ -104,6 +106,27 @@ class CanonGroup(OneValueOptions, TyperGroup):
         if code:
             raise typer.Exit(code)
         return result
+
+
+def early_language(args: list[str]) -> None:
+    """Choose the language before click parses anything, so its errors and the help
+    are in it too (a bad --lang is reported later, by the command)."""
+    from canon_cli.errors import CanonError
+
+    typed = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            typed = args[index + 1]
+        elif arg.startswith("--lang="):
+            typed = arg.split("=", 1)[1]
+    try:
+        Session(lang_option=typed).activate_language()
+    except CanonError:
+        from canon_cli.i18n import set_language
+
+        set_language("en")
 
 
 def os_reason(exc: OSError) -> str:
@@ -158,7 +181,10 @@ def main_options(
     lang: Annotated[
         str | None,
         typer.Option(
-            "--lang", envvar="CANON_LANG", help="Language of summaries and names: en or zh."
+            "--lang",
+            envvar="CANON_LANG",
+            help="Language of canon's messages, summaries and names: en or zh (any case; "
+            "zh-CN and zh_CN too). Default: the language setting, else the locale.",
         ),
     ] = None,
     version: Annotated[
@@ -167,7 +193,9 @@ def main_options(
     ] = False,
 ) -> None:
     """canon: work through the AI Canon, one paper at a time."""
-    ctx.obj = Session(catalog_option=catalog, lang_option=lang)
+    session = Session(catalog_option=catalog, lang_option=lang)
+    ctx.obj = session
+    session.activate_language()
 
 
 # Which module defines each command: a run imports and builds only the one it needs.

@@ -162,6 +162,16 @@ def run(argv: list[str]) -> int | None:
     if command in MARKS:
         ids = [str(i) for i in options["ids"]]  # type: ignore[attr-defined]
         status = MARKS[command]
-        return run_guarded(lambda: actions.mark(session, ids, status))
+
+        def mark() -> None:
+            session.activate_language()
+            actions.mark(session, ids, status)
+
+        return run_guarded(mark)
     action = table[command]
-    return run_guarded(lambda: action(session, **options))
+
+    def act() -> None:
+        session.activate_language()
+        action(session, **options)
+
+    return run_guarded(act)

@@ -10,14 +10,20 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from canon_cli.catalog.store import Catalog, Entry
-from canon_cli.i18n import _
+from canon_cli.i18n import _, language, ngettext
 from canon_cli.output import render
+from canon_cli.output.words import kind_label, stars, status_label, when
 from canon_cli.reading.status import entry_status
 from canon_cli.text import clean, clean_line
 from canon_cli.vocab import STATUSES
 
 if TYPE_CHECKING:
     from canon_cli.linkcheck.model import LinkResult
+
+
+def title_in(entry: Entry, lang: str) -> str:
+    """The entry's title in ``lang``: the Chinese title where the catalog has one."""
+    return entry.title_zh if lang == "zh" and entry.title_zh else entry.title
 
 
 def section_heading(catalog: Catalog, entry_section: str, lang: str) -> str:
@@ -130,47 +136,81 @@ def show_entry(
             data["link_checks"] = checks_json(checks)
         render.print_json(data)
         return
+    if not render.use_rich():
+        _show_entry_plain(catalog, entry, lang, record, status)
+        return
     pairs: list[tuple[str, str]] = []
     if entry.title_zh:
-        pairs.append(("中文标题", entry.title_zh))
+        pairs.append((_("Chinese title"), entry.title_zh))
     pairs += [
-        ("id", entry.id),
-        ("section", section_heading(catalog, entry.section, lang or "en")),
-        ("kind", entry.kind),
-        ("year", str(entry.year or "")),
-        ("authors", ", ".join(entry.authors)),
-        ("tags", ", ".join(entry.tags)),
-        ("status", status),
+        (_("id"), entry.id),
+        (_("section"), section_heading(catalog, entry.section, lang or language())),
+        (_("kind"), kind_label(entry.kind)),
+        (_("year"), str(entry.year or "")),
+        (_("authors"), ", ".join(entry.authors)),
+        (_("tags"), ", ".join(entry.tags)),
+        (_("status"), status_label(status)),
     ]
-    for key in ("started", "finished"):
-        if record.get(key):
-            pairs.append((key, str(record[key])))
+    if record.get("started"):
+        pairs.append((_("started"), when(str(record["started"]))))
+    if record.get("finished"):
+        pairs.append((_("finished"), when(str(record["finished"]))))
     if record.get("rating"):
-        pairs.append(("rating", "★" * int(record["rating"])))
+        pairs.append((_("rating"), stars(int(record["rating"]))))
     if entry.aliases:
-        pairs.append(("aliases", ", ".join(entry.aliases)))
+        pairs.append((_("aliases"), ", ".join(entry.aliases)))
     link_lines = [f"[{i}] {link.label}: {link.url}" for i, link in enumerate(entry.all_links())]
     if checks:  # a 'canon links check' has run
         from canon_cli.output.links import with_verdicts
 
         link_lines = with_verdicts(link_lines, checks)
     if entry.url_problem:
-        link_lines.append(f"(refused to open: {entry.url_problem})")
+        link_lines.append(_("(refused to open: {problem})").format(problem=entry.url_problem))
     blocks: list[tuple[str, str]] = []
     if lang in (None, "en"):
-        blocks.append(("Summary", entry.summary_en))
+        blocks.append((_("Summary") if lang else "Summary", entry.summary_en))
     if lang in (None, "zh") and entry.summary_zh:
         blocks.append(("摘要", entry.summary_zh))
-    blocks.append(("Links", "\n".join(link_lines)))
+    blocks.append((_("Links"), "\n".join(link_lines)))
     notes = record.get("notes") or []
     if notes:
-        blocks.append(("Notes", "\n".join(f"{n['at']}  {n['text']}" for n in notes)))
-    if render.use_rich():
-        render.key_values(entry.title, pairs, blocks)
-        return
+        blocks.append((_("Notes"), "\n".join(f"{when(n['at'])}  {n['text']}" for n in notes)))
+    render.key_values(title_in(entry, lang or language()), pairs, blocks)
+
+
+def _show_entry_plain(
+    catalog: Catalog, entry: Entry, lang: str | None, record: dict[str, Any], status: str
+) -> None:
+    """``show`` to a pipe: ``field:<TAB>value`` lines with canon's field names and
+    vocabulary (the same in every language, for scripts), then the text blocks."""
+    pairs = [
+        ("title_zh", entry.title_zh or ""),
+        ("id", entry.id),
+        ("section", section_heading(catalog, entry.section, lang or language())),
+        ("kind", entry.kind),
+        ("year", str(entry.year or "")),
+        ("authors", ", ".join(entry.authors)),
+        ("tags", ", ".join(entry.tags)),
+        ("status", status),
+        ("started", when(record.get("started"))),
+        ("finished", when(record.get("finished"))),
+        ("rating", str(record.get("rating") or "")),
+        ("aliases", ", ".join(entry.aliases)),
+    ]
     render.out(clean_line(entry.title))
     for key, value in pairs:
-        render.out(f"{key}:\t{clean_line(value)}")
+        if value:
+            render.out(f"{key}:\t{clean_line(value)}")
+    blocks = []
+    if lang in (None, "en"):
+        blocks.append(("summary", entry.summary_en))
+    if lang in (None, "zh") and entry.summary_zh:
+        blocks.append(("summary_zh", entry.summary_zh))
+    links = [f"[{i}] {link.label}: {link.url}" for i, link in enumerate(entry.all_links())]
+    blocks.append(("links", "\n".join(links)))
+    notes = record.get("notes") or []
+    if notes:
+        blocks.append(("notes", "\n".join(f"{when(n['at'])}  {n['text']}" for n in notes)))
     for heading, body in blocks:
         render.out("")
         render.out(heading + ":")
@@ -223,9 +263,6 @@ def confirm(message: str) -> None:
     render.note(message)
 
 
-STATUS_VERB = {"reading": "started", "done": "done", "skipped": "skipped", "unread": "reset"}
-
-
 def mark_not_saved(entry: Entry, problem: Exception) -> None:
     """The entry is opened (or printed) anyway; say that its mark was lost and why."""
     render.warning(
@@ -235,11 +272,21 @@ def mark_not_saved(entry: Entry, problem: Exception) -> None:
 
 def show_marks(changes: list[tuple[Entry, bool]], status: str) -> None:
     """One line per entry on stderr: what changed, or that nothing needed to."""
+    verb = {
+        "reading": _("started: {id}  {title}"),
+        "done": _("done: {id}  {title}"),
+        "skipped": _("skipped: {id}  {title}"),
+        "unread": _("reset: {id}  {title}"),
+    }[status]
     for entry, changed in changes:
         if changed:
-            render.note(f"{STATUS_VERB[status]}: {entry.id}  {entry.title}")
+            render.note(verb.format(id=entry.id, title=title_in(entry, language())))
         else:
-            render.note(f"unchanged (already {status}): {entry.id}")
+            render.note(
+                _("unchanged (already {status}): {id}").format(
+                    status=status_label(status), id=entry.id
+                )
+            )
 
 
 def show_progress(catalog: Catalog, summary: dict[str, Any], lang: str, as_json: bool) -> None:
@@ -274,14 +321,18 @@ def show_log(events: list[dict[str, str]], as_json: bool) -> None:
     if as_json:
         render.print_json(events)
         return
-    rows = [[e["at"][:16].replace("T", " "), e["event"], e["id"], e["title"]] for e in events]
-    if render.use_rich():
-        if rows:
-            render.simple_table(["When", "Event", "ID", "Title"], rows, ["dim", "", "cyan", ""])
-        else:
-            render.note("Nothing started or finished yet. Try: canon start ID")
+    if not render.use_rich():
+        render.plain_rows([when(e["at"]), e["event"], e["id"], e["title"]] for e in events)
         return
-    render.plain_rows(rows)
+    if not events:
+        render.note(_("Nothing started or finished yet. Try: canon start ID"))
+        return
+    event_words = {"started": _("started"), "finished": _("finished")}
+    rows = [
+        [when(e["at"]), event_words.get(e["event"], e["event"]), e["id"], e["title"]]
+        for e in events
+    ]
+    render.simple_table([_("When"), _("Event"), _("ID"), _("Title")], rows, ["dim", "", "cyan", ""])
 
 
 def show_stats(summary: dict[str, Any], as_json: bool) -> None:
@@ -290,21 +341,25 @@ def show_stats(summary: dict[str, Any], as_json: bool) -> None:
         return
     months = summary["months"]
     peak = max((m["finished"] for m in months), default=0)
-    lines = [("bold", f"Finished: {summary['finished_total']}")]
+    lines = [("bold", _("Finished: {count}").format(count=summary["finished_total"]))]
     for m in months:
         width = 0 if peak == 0 else round(30 * m["finished"] / peak)
         lines.append(("", f"{m['month']}  {'█' * width}{' ' if width else ''}{m['finished']}"))
+    current, longest = summary["current_streak_days"], summary["longest_streak_days"]
     lines.append(
         (
             "",
-            f"Current streak: {summary['current_streak_days']} day(s); "
-            f"longest: {summary['longest_streak_days']} day(s)",
+            ngettext("Current streak: {days} day", "Current streak: {days} days", current).format(
+                days=current
+            )
+            + _("; ")
+            + ngettext("longest: {days} day", "longest: {days} days", longest).format(days=longest),
         )
     )
     if render.use_rich():
         render.lines(lines)
     else:
-        for _, line in lines:
+        for _style, line in lines:
             render.out(line)
 
 
@@ -318,10 +373,16 @@ def show_launch(
 ) -> None:
     """``open``: each (link, url) sent to the browser on stderr; the rest printed to stdout."""
     for link, url in opened:
-        render.note(f"opened {entry.id} {link}: {url}")
+        render.note(_("opened {id} {link}: {url}").format(id=entry.id, link=link, url=url))
     if unopened:
-        which = "the link" if len(unopened) == 1 else "the links"
-        render.note(f"canon: {problem or 'no browser opened it'}; printing {which} instead.")
+        why = problem or _("no browser opened it")
+        render.note(
+            ngettext(
+                "canon: {problem}; printing the link instead.",
+                "canon: {problem}; printing the links instead.",
+                len(unopened),
+            ).format(problem=why)
+        )
         show_urls(unopened)
 
 

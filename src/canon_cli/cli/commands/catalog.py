@@ -65,20 +65,21 @@ def show(
     from canon_cli.state.file import load_state
 
     record = record_of(load_state(paths.state_path()), entry)
-    lang = session.lang() if (session.lang_option or as_json) else None
+    lang = session.lang()
+    shown = lang if (session.lang_chosen or as_json) else None  # None: both languages
     checks: list[LinkResult | None] = []
     if paths.link_results_path().exists():  # only after a 'canon links check'
         from canon_cli.reading.links import remembered_checks
 
         checks = remembered_checks(entry)
-    views.show_entry(catalog, entry, lang, record, as_json, checks)
+    views.show_entry(catalog, entry, shown, record, as_json, checks)
 
 
 @app.command()
 def sections(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Show the section tree with entry counts.
 
-    Example: canon sections --lang zh
+    Example: canon --lang zh sections
     """
     session: Session = ctx.obj
     views.show_sections(session.catalog(), session.lang(), as_json)
