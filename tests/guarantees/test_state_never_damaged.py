@@ -13,6 +13,7 @@ import errno
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -289,3 +290,87 @@ def test_killed_writer_leaves_no_damage(home: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+# --- SIGTERM, as a system shutting down or a supervisor sends it --------------------------
+
+TERMINATED = 143  # the documented exit code: 128 + SIGTERM's number
+
+SIGTERM_AT = """
+import os, signal, sys
+function, nth = sys.argv[1], int(sys.argv[2])
+real = getattr(os, function)
+calls = 0
+
+def then_sigterm(*args, **kwargs):
+    global calls
+    result = real(*args, **kwargs)
+    calls += 1
+    if calls == nth:
+        os.kill(os.getpid(), signal.SIGTERM)
+    return result
+
+setattr(os, function, then_sigterm)
+sys.argv = ["canon", *sys.argv[3:]]
+from canon_cli.__main__ import main
+main()
+"""
+
+
+def is_old_or_new(state: Path, before: bytes, marker: bytes) -> bool:
+    """The state file is what it was, or a whole new state with the change in it."""
+    from canon_cli.state.file import load_state
+
+    data = state.read_bytes()
+    if data == before:
+        return True
+    load_state(state)  # raises if the file were torn
+    return marker in data
+
+
+# The write of `canon note`: the backup's temp synced (fsync 1), renamed (replace 1), its
+# folder synced (fsync 2); the state's temp synced (fsync 3), renamed (replace 2), ...
+@pytest.mark.parametrize(
+    ("function", "nth"),
+    [("fsync", 1), ("replace", 1), ("fsync", 2), ("fsync", 3), ("replace", 2), ("replace", 3)],
+)
+def test_sigterm_during_a_write_leaves_the_old_or_the_new_file(
+    home: Path, function: str, nth: int
+) -> None:
+    before = snapshot_files(home)
+    proc = subprocess.run(
+        [sys.executable, "-c", SIGTERM_AT, function, str(nth), "note", "bert", "sigterm-note"],
+        capture_output=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == TERMINATED, (proc.returncode, proc.stderr)
+    assert b"Traceback" not in proc.stderr
+    assert leftovers(home) == [], "a temp file outlived the SIGTERM"
+    assert is_old_or_new(home / "state.yaml", before["state.yaml"], b"sigterm-note")
+    backup = (home / "state.yaml.bak").read_bytes()
+    assert backup in (before["state.yaml.bak"], before["state.yaml"])
+    done = canon_process("done", "bert")  # the lock was released
+    assert done.wait(timeout=120) == 0
+
+
+def test_sigterm_at_random_moments_never_damages_the_state(home: Path) -> None:
+    """Real processes, SIGTERM after a random delay: start-up, lock, parse, write, rename."""
+    import random
+
+    rng = random.Random(15)
+    state = home / "state.yaml"
+    outcomes: dict[int, int] = {}
+    for round_ in range(40):
+        before = state.read_bytes()
+        marker = f"round-{round_}-note".encode()
+        proc = canon_process("note", "bert", marker.decode())
+        time.sleep(rng.uniform(0.02, 0.6))
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+        outcomes[proc.returncode] = outcomes.get(proc.returncode, 0) + 1
+        assert proc.returncode in (0, TERMINATED, -signal.SIGTERM), err
+        assert "Traceback" not in err
+        assert is_old_or_new(state, before, marker), round_
+        assert leftovers(home) == [], (round_, proc.returncode)
+    assert outcomes.get(TERMINATED), outcomes  # some were caught mid-run

@@ -2,7 +2,7 @@
 
 Every ``CanonError`` becomes one message on stderr and its documented exit code; a
 reader that stops early (``| head``) is a success (exit code 0) for every command; an
-interrupt and an argument that is not UTF-8 are reported the same way. Used by the
+interrupt (Ctrl-C, SIGTERM) and an argument that is not UTF-8 are reported the same way. Used by the
 typer group and by the start-up fast path alike.
 """
 
@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from canon_cli.errors import CanonError, ExitCode
+from canon_cli.errors import CanonError, ExitCode, Terminated
 from canon_cli.output import render
 
 _SURROGATES = range(0xD800, 0xE000)
@@ -33,7 +33,9 @@ def run_guarded(action: Callable[[], None]) -> int:
         return int(exc.exit_code)
     except KeyboardInterrupt:
         render.error("interrupted")
-        return 130
+        return int(ExitCode.INTERRUPTED)
+    except Terminated:  # SIGTERM: every cleanup on the way here has run; exit quietly
+        return int(ExitCode.TERMINATED)
     except UnicodeEncodeError as exc:
         # Catalog and state text is decoded UTF-8, so a lone surrogate can only come
         # from an argument holding bytes that are not UTF-8 (Python keeps them as

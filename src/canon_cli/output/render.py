@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from canon_cli.errors import CanonIOError
 from canon_cli.i18n import _
 from canon_cli.text import clean, clean_line, json_safe
 from canon_cli.vocab import STATUSES
@@ -294,5 +295,26 @@ def write_bytes(data: bytes) -> None:
     if buffer is None:
         sys.stdout.write(data.decode("utf-8"))
         return
-    buffer.write(data)
-    buffer.flush()
+    try:
+        buffer.write(data)
+        buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise stdout_failed(exc) from None
+
+
+def point_at_devnull(fd: int) -> None:
+    """Point ``fd`` at /dev/null, so later writes to it (a flush at exit) succeed."""
+    null = os.open(os.devnull, os.O_RDWR)
+    if null != fd:
+        os.dup2(null, fd)
+        os.close(null)
+
+
+def stdout_failed(exc: OSError) -> CanonIOError:
+    """A write to stdout that the system refused, as canon's I/O error (exit 5). What is
+    still buffered for stdout goes to /dev/null from now on."""
+    point_at_devnull(1)
+    reason = exc.strerror or str(exc)
+    return CanonIOError(_("cannot write to standard output: {reason}").format(reason=reason))
