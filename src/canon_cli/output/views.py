@@ -137,7 +137,7 @@ def show_entry(
         render.print_json(data)
         return
     if not render.use_rich():
-        _show_entry_plain(catalog, entry, lang, record, status)
+        _show_entry_plain(catalog, entry, lang, record, status, checks)
         return
     pairs: list[tuple[str, str]] = []
     if entry.title_zh:
@@ -179,7 +179,12 @@ def show_entry(
 
 
 def _show_entry_plain(
-    catalog: Catalog, entry: Entry, lang: str | None, record: dict[str, Any], status: str
+    catalog: Catalog,
+    entry: Entry,
+    lang: str | None,
+    record: dict[str, Any],
+    status: str,
+    checks: Sequence[LinkResult | None] = (),
 ) -> None:
     """``show`` to a pipe: ``field:<TAB>value`` lines with canon's field names and
     vocabulary (the same in every language, for scripts), then the text blocks."""
@@ -207,6 +212,10 @@ def _show_entry_plain(
     if lang in (None, "zh") and entry.summary_zh:
         blocks.append(("summary_zh", entry.summary_zh))
     links = [f"[{i}] {link.label}: {link.url}" for i, link in enumerate(entry.all_links())]
+    if checks:  # a 'canon links check' has run
+        from canon_cli.output.links import with_verdicts
+
+        links = with_verdicts(links, checks)
     blocks.append(("links", "\n".join(links)))
     notes = record.get("notes") or []
     if notes:
