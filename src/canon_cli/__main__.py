@@ -49,7 +49,24 @@ def main() -> None:
         code = ExitCode.INTERRUPTED
     except Terminated:
         code = ExitCode.TERMINATED
+    except Exception as exc:
+        # SIGTERM can arrive while Python itself runs code for canon (a class body being
+        # built at import, say), which wraps Terminated in its own error: still a SIGTERM.
+        if not _caused_by(exc, Terminated):
+            raise
+        code = ExitCode.TERMINATED
     sys.exit(process.finish(int(code)))
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 if __name__ == "__main__":
