@@ -16,7 +16,9 @@ from typer.core import TyperCommand, TyperGroup
 
 from canon_cli import __version__
 from canon_cli.cli import clicklib as click
+from canon_cli.cli import spec
 from canon_cli.cli.guard import run_guarded
+from canon_cli.cli.options import option
 from canon_cli.cli.session import Session
 from canon_cli.errors import ExitCode
 from canon_cli.i18n import _
@@ -65,7 +67,14 @@ class CanonSubgroup(OneValueOptions, TyperGroup):
 
 class CanonGroup(OneValueOptions, TyperGroup):
     """Turns canon's own errors into a clean message and a documented exit code, and
-    click's usage errors into the same ``canon: error:`` style (exit code 2)."""
+    click's usage errors into the same ``canon: error:`` style (exit code 2). Takes the
+    global options after the command as well as before it (``spec.hoist``)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = spec.hoist(args)
+        result: list[str] = super().parse_args(ctx, args)
+        return result
 
     def main(  # type: ignore[override]
         self,
@@ -170,27 +179,9 @@ def _version(value: bool) -> None:
 @_app.callback()
 def main_options(
     ctx: typer.Context,
-    catalog: Annotated[
-        Path | None,
-        typer.Option(
-            "--catalog",
-            envvar="CANON_CATALOG",
-            help="Read this catalog file instead of the built-in one.",
-        ),
-    ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang",
-            envvar="CANON_LANG",
-            help="Language of canon's messages, summaries and names: en or zh (any case; "
-            "zh-CN and zh_CN too). Default: the language setting, else the locale.",
-        ),
-    ] = None,
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show canon's version."),
-    ] = False,
+    catalog: Annotated[Path | None, option("", "catalog")] = None,
+    lang: Annotated[str | None, option("", "lang")] = None,
+    version: Annotated[bool, option("", "version", callback=_version, is_eager=True)] = False,
 ) -> None:
     """canon: work through the AI Canon, one paper at a time."""
     session = Session(catalog_option=catalog, lang_option=lang)
@@ -289,20 +280,17 @@ def __getattr__(name: str) -> typer.Typer:
     raise AttributeError(name)
 
 
-_GLOBAL_OPTIONS_WITH_VALUE = ("--catalog", "--lang")
-
-
 def invoked_command(argv: list[str]) -> str | None:
     """The subcommand named on a command line, skipping the global options."""
     index = 0
     while index < len(argv):
-        arg = argv[index]
-        if arg in _GLOBAL_OPTIONS_WITH_VALUE:
-            index += 2
-        elif arg.startswith("-"):
+        opt, value = spec.find_option(spec.GLOBALS, argv[index])
+        if opt is not None:
+            index += 2 if opt.takes_value and value is None else 1
+        elif argv[index].startswith("-"):
             index += 1
         else:
-            return arg
+            return argv[index]
     return None
 
 
@@ -312,6 +300,6 @@ def run() -> None:
 
     global _registered
     completing = any(key.endswith("_COMPLETE") for key in os.environ)
-    register(None if completing else invoked_command(sys.argv[1:]))
+    register(None if completing else invoked_command(spec.hoist(sys.argv[1:])))
     _registered = True
     _app(prog_name="canon")

@@ -18,6 +18,7 @@ from canon_cli.text import clean, clean_line
 from canon_cli.vocab import STATUSES
 
 if TYPE_CHECKING:
+    from canon_cli.catalog.query import Hit
     from canon_cli.linkcheck.model import LinkResult
 
 
@@ -270,6 +271,56 @@ def show_paths(found: dict[str, str], extra_catalogs: list[str], as_json: bool) 
 
 def confirm(message: str) -> None:
     render.note(message)
+
+
+def show_bytes(data: bytes) -> None:
+    """An export on stdout, byte for byte."""
+    render.write_bytes(data)
+
+
+def show_hits(
+    hits: list[Hit], statuses: dict[str, str], lang: str, query: str, as_json: bool
+) -> None:
+    """``search``: hits best first (JSON, plain rows or a table); a note when none."""
+    if as_json:
+        render.print_json(
+            [
+                {
+                    **entry_json(h.entry, lang, entry_status(h.entry, statuses)),
+                    "match": "title-author-tag" if h.strong else "summary-only",
+                }
+                for h in hits
+            ]
+        )
+        return
+    if not render.use_rich():
+        render.plain_rows(
+            [
+                h.entry.id,
+                h.entry.year or "",
+                h.entry.kind,
+                entry_status(h.entry, statuses),
+                h.entry.section,
+                h.entry.title + ("!" if h.entry.url_problem else ""),
+            ]
+            for h in hits
+        )
+    elif hits:
+        rows = [
+            {
+                "id": h.entry.id,
+                "title": h.entry.title_zh if lang == "zh" and h.entry.title_zh else h.entry.title,
+                "year": h.entry.year,
+                "kind": h.entry.kind,
+                "status": entry_status(h.entry, statuses),
+                "problem": h.entry.url_problem,
+                "strong": h.strong,
+            }
+            for h in hits
+        ]
+        render.hit_table(rows, show_status=bool(statuses))
+    if not hits:
+        render.note(f"No entries match {query!r}.")
 
 
 def mark_not_saved(entry: Entry, problem: Exception) -> None:

@@ -6,17 +6,8 @@ from typing import Annotated
 
 import typer
 
-from canon_cli import paths
 from canon_cli.cli import actions
-from canon_cli.cli.options import (
-    JsonOpt,
-    KindOpt,
-    OneSectionOpt,
-    SectionOpt,
-)
-from canon_cli.cli.session import Session
-from canon_cli.output import views
-from canon_cli.vocab import MAX_COUNT
+from canon_cli.cli.options import JsonOpt, KindOpt, SectionOpt, option
 
 app = typer.Typer()
 
@@ -24,7 +15,7 @@ app = typer.Typer()
 @app.command()
 def progress(
     ctx: typer.Context,
-    section: OneSectionOpt = None,
+    section: Annotated[str | None, option("progress", "section")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show overall and per-section progress, and what you are reading now.
@@ -39,9 +30,7 @@ def next_(
     ctx: typer.Context,
     section: SectionOpt = None,
     kind: KindOpt = None,
-    count: Annotated[
-        int, typer.Option("-n", "--count", help="How many entries.", min=1, max=MAX_COUNT)
-    ] = 1,
+    count: Annotated[int, option("next", "count")] = 1,
     as_json: JsonOpt = False,
 ) -> None:
     """Show what to read next: entries in progress first, then the first unread.
@@ -54,22 +43,14 @@ def next_(
 @app.command()
 def log(
     ctx: typer.Context,
-    limit: Annotated[
-        int | None,
-        typer.Option("-n", "--limit", help="Show at most N events.", min=1, max=MAX_COUNT),
-    ] = None,
+    limit: Annotated[int | None, option("log", "limit")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show what you started and finished, newest first.
 
     Example: canon log -n 10
     """
-    from canon_cli.reading.progress import log_events
-    from canon_cli.state.file import load_state
-
-    session: Session = ctx.obj
-    events = log_events(load_state(paths.state_path()), session.catalog())
-    views.show_log(events[:limit] if limit else events, as_json)
+    actions.show_log(ctx.obj, limit, as_json)
 
 
 @app.command()
@@ -78,10 +59,4 @@ def stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Example: canon stats
     """
-    from datetime import date
-
-    from canon_cli.reading.progress import reading_stats
-    from canon_cli.state.file import load_state
-
-    summary = reading_stats(load_state(paths.state_path()), date.today())
-    views.show_stats(summary, as_json)
+    actions.show_stats(ctx.obj, as_json)

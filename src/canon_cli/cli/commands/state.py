@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from canon_cli import paths
+from canon_cli.cli.options import ForceOpt, argument
 from canon_cli.output import views
 
 app = typer.Typer()
@@ -15,13 +16,13 @@ state_app = typer.Typer(help="Copy, restore and merge the reading state between 
 app.add_typer(state_app, name="state")
 
 
-FileArg = Annotated[Path, typer.Argument(metavar="FILE")]
+FileArg = Annotated[Path, argument("state export", "file")]
 
 
 @state_app.command("export")
 def state_export(
     file: FileArg,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Write your reading state to FILE (to copy it to another machine).
 
