@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.main
 from typer.core import TyperCommand, TyperGroup
 
 from canon_cli import __version__
@@ -294,12 +295,69 @@ def invoked_command(argv: list[str]) -> str | None:
     return None
 
 
+def help_texts() -> dict[str, str]:
+    """typer's help for canon and for every command, as ``COMMAND --help`` prints it."""
+    import contextlib
+    import io
+
+    global _registered
+    if not _registered:
+        register(None)
+        _registered = True
+    group = typer.main.get_command(_app)
+    texts: dict[str, str] = {}
+    for path in ["", *spec.COMMANDS]:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            code = group.main([*path.split(), "--help"], "canon", standalone_mode=False)
+        if code == 0:
+            texts[path] = buffer.getvalue()
+    return texts
+
+
+def _help_sources() -> list[str]:
+    """The files help texts come from: canon's and typer's modules, message catalogs and
+    the config file (it may set the language)."""
+    import os
+
+    from canon_cli import paths
+    from canon_cli.i18n import LOCALE_DIR
+
+    roots = (str(paths.PACKAGE_DIR) + os.sep, os.path.dirname(typer.__file__) + os.sep)
+    found = [
+        str(module.__file__)
+        for module in list(sys.modules.values())
+        if str(getattr(module, "__file__", None) or "").startswith(roots)
+    ]
+    found += [str(p) for p in LOCALE_DIR.rglob("*.mo")] if LOCALE_DIR.is_dir() else []
+    return [*found, str(paths.config_path())]
+
+
+def _serve_help(path: str) -> None:
+    """Answer a help request from typer's texts, and keep them for the next runs."""
+    from canon_cli import paths
+    from canon_cli.cli import helpcache
+
+    texts = help_texts()
+    if path not in texts:
+        return
+    helpcache.store(paths.cache_dir(), texts, _help_sources())
+    sys.stdout.write(texts[path])
+    sys.stdout.flush()
+    sys.exit(0)
+
+
 def run() -> None:
     """Entry point of the ``canon`` command."""
     import os
 
+    from canon_cli.cli.helpcache import request
+
     global _registered
     completing = any(key.endswith("_COMPLETE") for key in os.environ)
+    asked = None if completing else request(sys.argv[1:])
+    if asked is not None:
+        _serve_help(asked)
     register(None if completing else invoked_command(spec.hoist(sys.argv[1:])))
     _registered = True
     _app(prog_name="canon")
