@@ -92,9 +92,14 @@ def _identity(path: str) -> str:
 
 
 def _read(path: Path) -> str | None:
-    """The file's text if it is a regular file under the size cap (never blocks)."""
+    """The file's text if it is a regular file under the size cap. Like
+    ``fileio.read_regular`` (checked before it is opened, so a FIFO is never opened,
+    and again after), without its imports: this is the whole of a ``--help`` run."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, flags)
     except OSError:
         return None
     try:
