@@ -107,7 +107,8 @@ def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: boo
     id_width = min(max(len(row["id"]) for row in rows_all), max(12, con.width // 3))
     kind_width = max(len(row["kind"]) for row in rows_all)
     status_width = 7 if show_status else 0
-    fixed = id_width + 4 + kind_width + status_width + 2 * (4 if show_status else 3)
+    time_width = 5  # "1h55", "27h", "45m"
+    fixed = id_width + 4 + kind_width + time_width + status_width + 2 * (5 if show_status else 4)
     title_width = max(con.width - fixed - 1, 20)
     for index, (heading, rows) in enumerate(groups):
         con.print(Rule(text(heading, "bold"), align="left", style="dim"))
@@ -118,6 +119,7 @@ def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: boo
         table.add_column("Title", width=title_width)
         table.add_column("Year", justify="right", width=4, no_wrap=True)
         table.add_column("Kind", width=kind_width, no_wrap=True)
+        table.add_column("Time", justify="right", width=time_width, no_wrap=True)
         if show_status:
             table.add_column("Status", width=status_width, no_wrap=True)
         for row in rows:
@@ -129,6 +131,7 @@ def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: boo
                 title,
                 text("" if row["year"] is None else str(row["year"])),
                 text(row["kind"]),
+                text(row.get("time", ""), "dim"),
             ]
             if show_status:
                 cells.append(text(row["status"], STATUS_STYLE.get(row["status"], "")))

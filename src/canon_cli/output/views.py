@@ -48,7 +48,47 @@ def entry_json(entry: Entry, lang: str, status: str) -> dict[str, Any]:
         "status": status,
         "aliases": list(entry.aliases),
         "link_problem": entry.url_problem,
+        "minutes": entry.minutes,
+        "arxiv": entry.arxiv,
+        "doi": entry.doi,
+        "venue": None if entry.venue is None else entry.venue._asdict(),
+        "note": entry.note(lang),
+        "archive": entry.archive,
     }
+
+
+def duration(minutes: int) -> str:
+    """A reading time as people say it: "45 min", "1 h 55 min", "27 h"."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _("{minutes} min").format(minutes=rest)
+    if not rest:
+        return _("{hours} h").format(hours=hours)
+    return _("{hours} h {minutes} min").format(hours=hours, minutes=rest)
+
+
+def short_duration(minutes: int | None) -> str:
+    """A reading time for a table column: "45m", "1h55", "27h" ("" when unknown)."""
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}m"
+    return f"{hours}h{rest:02d}" if rest and hours < 10 else f"{hours}h"
+
+
+def _citation_pairs(entry: Entry) -> list[tuple[str, str]]:
+    """``show``'s lines for the reading time and the citation identifiers, where known."""
+    pairs: list[tuple[str, str]] = []
+    if entry.minutes:
+        pairs.append((_("time"), _("about {time}").format(time=duration(entry.minutes))))
+    if entry.venue is not None:
+        pairs.append((_("venue"), entry.venue.label()))
+    if entry.arxiv:
+        pairs.append((_("arxiv"), entry.arxiv))
+    if entry.doi:
+        pairs.append((_("doi"), entry.doi))
+    return pairs
 
 
 def show_list(
@@ -102,6 +142,7 @@ def show_list(
                 "title": e.title_zh if lang == "zh" and e.title_zh else e.title,
                 "year": e.year,
                 "kind": e.kind,
+                "time": short_duration(e.minutes),
                 "status": entry_status(e, statuses),
                 "problem": e.url_problem,
                 "dead": e.id in dead,
@@ -128,6 +169,8 @@ def show_entry(
         data = entry_json(entry, lang or "en", status)
         data["summary_en"] = entry.summary_en
         data["summary_zh"] = entry.summary_zh
+        data["note_en"] = entry.note_en
+        data["note_zh"] = entry.note_zh
         data["section_names"] = section_heading(catalog, entry.section, lang or "en")
         data.update({k: v for k, v in record.items() if k != "status"})
         data["link_checks"] = []
@@ -150,6 +193,7 @@ def show_entry(
         (_("year"), str(entry.year or "")),
         (_("authors"), ", ".join(entry.authors)),
         (_("tags"), ", ".join(entry.tags)),
+        *_citation_pairs(entry),
         (_("status"), status_label(status)),
     ]
     if record.get("started"):
@@ -172,6 +216,10 @@ def show_entry(
         blocks.append((_("Summary") if lang else "Summary", entry.summary_en))
     if lang in (None, "zh") and entry.summary_zh:
         blocks.append(("摘要", entry.summary_zh))
+    if lang in (None, "en") and entry.note_en:
+        blocks.append((_("Editor's note"), entry.note_en))
+    if lang in (None, "zh") and entry.note_zh:
+        blocks.append(("编者注", entry.note_zh))
     blocks.append((_("Links"), "\n".join(link_lines)))
     notes = record.get("notes") or []
     if notes:
