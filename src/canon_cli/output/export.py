@@ -401,24 +401,37 @@ def _letters(index: int) -> str:
     return out
 
 
+def _bib_type(entry: Entry, eprint: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """The record type and its venue field: the catalog's venue when it has one (a
+    journal: @article; a conference: @inproceedings), else arXiv as the journal."""
+    if entry.venue is not None and entry.venue.type == "journal":
+        return "article", [("journal", bib_escape(entry.venue.name))]
+    if entry.venue is not None:
+        return "inproceedings", [("booktitle", bib_escape(entry.venue.name))]
+    if eprint is not None:
+        return "article", [("journal", f"arXiv preprint arXiv:{bib_escape(eprint)}")]
+    return "misc", []
+
+
 def bib_record(item: Item, key: str) -> str:
     entry = item.entry
-    eprint = arxiv_id(entry.url)
+    eprint = entry.arxiv or arxiv_id(entry.url)
     fields: list[tuple[str, str]] = [("title", bib_title(entry.title))]
     authors = bib_authors(entry.authors)
     if authors:
         fields.append(("author", authors))
     else:  # styles sort (and label) by author; without one they need a key
         fields.append(("key", bib_escape(entry.title)))
-    if entry.year:
-        fields.append(("year", str(entry.year)))
+    kind, venue = _bib_type(entry, eprint)
+    fields += venue
+    year = entry.venue.year if entry.venue is not None else entry.year
+    if year:
+        fields.append(("year", str(year)))
     if eprint is not None:
-        kind = "article"
-        fields.append(("journal", f"arXiv preprint arXiv:{bib_escape(eprint)}"))
         fields.append(("eprint", bib_escape(eprint)))
         fields.append(("archivePrefix", "arXiv"))
-    else:
-        kind = "misc"
+    if entry.doi:
+        fields.append(("doi", bib_escape(entry.doi)))
     if url_problem(entry.url) is None:  # a refused link is left out, as in Markdown
         if kind == "misc":
             fields.append(("howpublished", "\\url{" + bib_url(entry.url) + "}"))
@@ -430,6 +443,8 @@ def bib_record(item: Item, key: str) -> str:
 
 
 def to_bibtex(items: list[Item], keys: Mapping[str, str]) -> str:
-    """One record per entry: arXiv papers as @article with ``eprint`` and
-    ``archivePrefix``, everything else as @misc with ``howpublished = {\\url{...}}``."""
+    """One record per entry: papers with a venue as @inproceedings (conference) or
+    @article (journal), other arXiv papers as @article in "arXiv preprint", each with
+    ``eprint`` and ``archivePrefix`` when it has an arXiv id and ``doi`` when it has one;
+    everything else as @misc with ``howpublished = {\\url{...}}``."""
     return "\n".join(bib_record(item, keys[item.entry.id]) for item in items)
