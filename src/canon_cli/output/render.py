@@ -180,8 +180,11 @@ def progress_view(
     overall: dict[str, int],
     sections: list[tuple[int, str, dict[str, int]]],
     reading: list[tuple[str, str]],
+    time_left: str = "",
+    section_times: list[str] | None = None,
 ) -> None:
-    """``progress``: an overall bar, one bar per section, and what is being read."""
+    """``progress``: an overall bar, one bar per section (with its reading time left),
+    and what is being read."""
     from rich.table import Table
 
     con = console()
@@ -197,16 +200,22 @@ def progress_view(
             "dim",
         )
     )
+    if time_left:
+        con.print(text(time_left))
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True)
+    # the name gives way (ellipsis) so the bar, the count and the time always fit
+    grid.add_column(no_wrap=True, overflow="ellipsis", max_width=max(16, con.width - 45))
     grid.add_column(no_wrap=True)
     grid.add_column(justify="right", no_wrap=True)
-    for depth, name, counts in sections:
+    grid.add_column(justify="right", no_wrap=True)
+    times = section_times or [""] * len(sections)
+    for (depth, name, counts), left in zip(sections, times, strict=True):
         finished = counts["done"] + counts["skipped"]
         grid.add_row(
             text("  " * depth + name),
             text(bar(finished, counts["total"], 20), "green"),
             text(f"{finished}/{counts['total']}"),
+            text(left, "dim"),
         )
     con.print()
     con.print(grid)

@@ -58,7 +58,10 @@ def entry_json(entry: Entry, lang: str, status: str) -> dict[str, Any]:
 
 
 def duration(minutes: int) -> str:
-    """A reading time as people say it: "45 min", "1 h 55 min", "27 h"."""
+    """A reading time as people say it: "45 min", "1 h 55 min", "27 h" (from ten hours up,
+    whole hours: the figures are estimates, and a total of many adds up their error)."""
+    if minutes >= 600:
+        minutes = round(minutes / 60) * 60
     hours, rest = divmod(minutes, 60)
     if not hours:
         return _("{minutes} min").format(minutes=rest)
@@ -71,6 +74,8 @@ def short_duration(minutes: int | None) -> str:
     """A reading time for a table column: "45m", "1h55", "27h" ("" when unknown)."""
     if not minutes:
         return ""
+    if minutes >= 600:
+        minutes = round(minutes / 60) * 60
     hours, rest = divmod(minutes, 60)
     if not hours:
         return f"{rest}m"
@@ -415,14 +420,29 @@ def show_progress(catalog: Catalog, summary: dict[str, Any], lang: str, as_json:
                 for path, counts in by_path.items()
             ],
             reading,
+            time_left=time_left(summary),
+            section_times=[short_duration(c["minutes_left"]) or "-" for c in by_path.values()],
         )
         return
-    keys = ("total", *STATUSES)
+    # plain: the counts, then the minutes left as the last column
+    keys = ("total", *STATUSES, "minutes_left")
     render.plain_rows([["all", *(summary[k] for k in keys)]])
     render.plain_rows(
         ["/".join(path), *(counts[k] for k in keys)] for path, counts in by_path.items()
     )
     render.plain_rows(["reading", entry_id, title] for entry_id, title in reading)
+
+
+def time_left(counts: dict[str, Any]) -> str:
+    """``progress``'s sentence on the reading time left, with the entries it cannot count."""
+    if counts["minutes_left"] == 0 and not counts["left_without_estimate"]:
+        return _("Time left: none")
+    line = _("Time left: about {time}").format(time=duration(counts["minutes_left"]))
+    if counts["left_without_estimate"]:
+        line += " " + _("(and {count} entries without an estimate)").format(
+            count=counts["left_without_estimate"]
+        )
+    return line
 
 
 def show_log(events: list[dict[str, str]], as_json: bool) -> None:

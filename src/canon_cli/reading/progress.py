@@ -28,8 +28,23 @@ def record_of(state: Any, entry: Entry) -> dict[str, Any]:
 COUNT_KEYS = STATUSES
 
 
+# Reading time: of every entry, of what is left (unread or being read, counted whole),
+# and how many entries left have no estimate (a catalog without ``minutes``).
+TIME_KEYS = ("minutes_total", "minutes_left", "left_without_estimate")
+LEFT = ("unread", "reading")
+
+
 def _empty() -> dict[str, int]:
-    return {"total": 0, **dict.fromkeys(COUNT_KEYS, 0)}
+    return {"total": 0, **dict.fromkeys(COUNT_KEYS, 0), **dict.fromkeys(TIME_KEYS, 0)}
+
+
+def _count(counts: dict[str, int], status: str, minutes: int | None) -> None:
+    counts["total"] += 1
+    counts[status] += 1
+    counts["minutes_total"] += minutes or 0
+    if status in LEFT:
+        counts["minutes_left"] += minutes or 0
+        counts["left_without_estimate"] += minutes is None
 
 
 def status_by_entry(
@@ -45,18 +60,17 @@ def status_by_entry(
 def progress_summary(
     catalog: Catalog, statuses: Mapping[str, str], section: str | None = None
 ) -> dict[str, Any]:
-    """Counts by status overall and for every section (subtree totals), as ``progress`` shows."""
+    """Counts by status and reading time left, overall and for every section (subtree
+    totals), as ``progress`` shows. An entry being read counts its whole time as left."""
     scope = catalog.subtree(section) if section else None
     rows = status_by_entry(catalog, statuses, scope)
+    minutes = catalog.minutes_by_id()
     overall = _empty()
     direct: dict[str, dict[str, int]] = {}
     reading: list[str] = []
     for entry_id, sec, status in rows:
-        overall["total"] += 1
-        overall[status] += 1
-        counts = direct.setdefault(sec, _empty())
-        counts["total"] += 1
-        counts[status] += 1
+        _count(overall, status, minutes.get(entry_id))
+        _count(direct.setdefault(sec, _empty()), status, minutes.get(entry_id))
         if status == "reading":
             reading.append(entry_id)
     sections = []
