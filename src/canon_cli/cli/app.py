@@ -208,6 +208,7 @@ COMMAND_MODULES = {
     "next": "progress",
     "log": "progress",
     "stats": "progress",
+    "plan": "plan",
     "state": "state",
     "open": "open",
     "links": "links",
