@@ -250,6 +250,10 @@ def _show_entry_plain(
         ("year", str(entry.year or "")),
         ("authors", ", ".join(entry.authors)),
         ("tags", ", ".join(entry.tags)),
+        ("minutes", str(entry.minutes or "")),
+        ("venue", entry.venue.label() if entry.venue else ""),
+        ("arxiv", entry.arxiv or ""),
+        ("doi", entry.doi or ""),
         ("status", status),
         ("started", when(record.get("started"))),
         ("finished", when(record.get("finished"))),
@@ -265,6 +269,10 @@ def _show_entry_plain(
         blocks.append(("summary", entry.summary_en))
     if lang in (None, "zh") and entry.summary_zh:
         blocks.append(("summary_zh", entry.summary_zh))
+    if lang in (None, "en") and entry.note_en:
+        blocks.append(("note", entry.note_en))
+    if lang in (None, "zh") and entry.note_zh:
+        blocks.append(("note_zh", entry.note_zh))
     links = [f"[{i}] {link.label}: {link.url}" for i, link in enumerate(entry.all_links())]
     if checks:  # a 'canon links check' has run
         from canon_cli.output.links import with_verdicts
