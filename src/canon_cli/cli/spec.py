@@ -240,6 +240,28 @@ COMMANDS: dict[str, Command] = {
         ),
         Command("stats", (JSON,), action="show_stats"),
         Command(
+            "plan",
+            (
+                Opt(
+                    "per_week",
+                    ("--per-week",),
+                    "text",
+                    "Reading time a week (5h, 90m, 1h30m). Default: your pace so far.",
+                    metavar="TIME",
+                    show_default=False,
+                ),
+                Opt(
+                    "section",
+                    ("--section", "-s"),
+                    "text",
+                    "Only this section (any level).",
+                    show_default=False,
+                    complete="section",
+                ),
+                JSON,
+            ),
+        ),
+        Command(
             "open",
             (
                 Opt(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from canon_cli import paths
-from canon_cli.cli.options import JsonOpt, OneSectionOpt
+from canon_cli.cli.options import JsonOpt, option
 from canon_cli.cli.session import Session
 
 app = typer.Typer()
@@ -22,15 +22,8 @@ def today() -> date:
 @app.command()
 def plan(
     ctx: typer.Context,
-    per_week: Annotated[
-        str | None,
-        typer.Option(
-            "--per-week",
-            metavar="TIME",
-            help="Reading time a week (5h, 90m, 1h30m). Default: your pace so far.",
-        ),
-    ] = None,
-    section: OneSectionOpt = None,
+    per_week: Annotated[str | None, option("plan", "per_week")] = None,
+    section: Annotated[str | None, option("plan", "section")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Plan what to read each week, in curriculum order, and when each section is done.
