@@ -182,15 +182,33 @@ def format_setting(value: Any) -> str:
     return str(value)
 
 
+def stored_path(path: Path, config_path: Path) -> str:
+    """How the config stores a path to a file: one inside canon's own folders (the
+    config's folder, the data folder) relative to the config's folder, where relative
+    paths are read from, so moving or copying ``CANON_HOME`` (or a home folder) keeps it
+    working; any other path absolute."""
+    from canon_cli import paths
+
+    full = os.path.abspath(path)
+    for own in (config_path.parent, paths.data_dir()):
+        folder = os.path.abspath(own)
+        if full == folder or full.startswith(folder.rstrip(os.sep) + os.sep):
+            return os.path.relpath(full, os.path.abspath(config_path.parent))
+    return full
+
+
 def catalog_setting(text: str, cwd: Path) -> str:
-    """A catalog path from the command line as it is stored: relative paths are made
-    absolute from ``cwd`` (the config resolves relative paths from its own folder, which
-    is not what someone typing a path means); ``~`` is kept. The file must exist."""
+    """A catalog path from the command line as it is stored: a relative path is taken
+    from ``cwd`` (the config reads relative paths from its own folder, which is not what
+    someone typing a path means), then stored as ``stored_path`` says; ``~`` is kept.
+    The file must exist."""
+    from canon_cli import paths
+
     raw = text.strip()
     if not raw:
         raise UsageError("a catalog path is empty")
     expanded = Path(raw).expanduser()
-    stored = raw if raw.startswith("~") else os.path.normpath(cwd / expanded)
+    stored = raw if raw.startswith("~") else stored_path(cwd / expanded, paths.config_path())
     full = expanded if expanded.is_absolute() else cwd / expanded
     from canon_cli.fileio import check_input_file, file_kind
 

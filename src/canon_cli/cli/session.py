@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from canon_cli import paths
 from canon_cli.config import Config, catalog_paths, load_config
 from canon_cli.errors import CanonIOError, DataError, unknown_choice
-from canon_cli.i18n import locale_language, normalize_language, set_language
+from canon_cli.i18n import _, locale_language, normalize_language, set_language
 from canon_cli.vocab import LANGUAGES
 
 if TYPE_CHECKING:
@@ -97,8 +97,23 @@ class Session:
             from canon_cli.catalog.snapshot import open_catalog
 
             self._check_catalog_option()
-            self._catalog = open_catalog(self.catalog_sources(), paths.cache_dir())
+            try:
+                self._catalog = open_catalog(self.catalog_sources(), paths.cache_dir())
+            except DataError as exc:
+                self._explain_missing_setting(exc)
+                raise
         return self._catalog
+
+    def _explain_missing_setting(self, exc: DataError) -> None:
+        """A catalog listed in the config that is gone (moved with a folder, say): the
+        error says where it is listed and how to change that."""
+        config = self.config()
+        listed = dict(zip(map(str, catalog_paths(config)), config.catalogs, strict=True))
+        if exc.hint is None and exc.path in listed and not os.path.lexists(exc.path):
+            exc.hint = _(
+                "It is listed in the catalogs setting of {config}; if it moved, change the "
+                "setting: canon config remove-catalog {listed}, then add-catalog its new path."
+            ).format(config=config.path, listed=listed[exc.path])
 
     def statuses(self) -> dict[str, str]:
         """Status per entry id from the state file (fast path, no YAML when warm)."""

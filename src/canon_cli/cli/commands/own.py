@@ -38,7 +38,7 @@ def add(
     --section agents --year 2023 --tag reasoning --author "Shunyu Yao"
     """
     from canon_cli.catalog.own import NewEntry, add_entry, default_kind
-    from canon_cli.config import add_catalog
+    from canon_cli.config import add_catalog, stored_path
 
     session: Session = ctx.obj
     new = NewEntry(
@@ -56,7 +56,7 @@ def add(
     )
     target = paths.user_catalog_path()
     data = add_entry(session.catalog(), target, new)
-    _, listed = add_catalog(paths.config_path(), str(target))
+    _, listed = add_catalog(paths.config_path(), stored_path(target, paths.config_path()))
     render.note(f"Added {data['title']!r} as {data['id']} to {target}")
     if listed:
         render.note(f"Your catalog is now merged after the built-in one ({paths.config_path()}).")
