@@ -197,3 +197,29 @@ def test_the_english_path_does_not_import_gettext(tmp_path: Path) -> None:
         timeout=60,
     )
     assert zh.returncode == 3  # and Chinese does load it: the check can fail
+
+
+@pytest.mark.usefixtures("no_locale")
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("lisst",), "没有这个命令 'lisst'；你是不是想输入"),
+        (("list", "--frob"), "没有这个选项：--frob"),
+        (("show",), "缺少参数 'ID'"),
+        (("export", "-f", "foo"), "的值无效：'foo' 不是"),
+        (("list", "-n", "x"), "'x' 不是整数"),
+        (("show", "atention"), "没有条目匹配 'atention'"),
+        (("list", "--year", "twenty"), "无效的年份 'twenty'"),
+        (("rate", "bert", "9"), "评分必须是 1 到 5 的整数"),
+        (("open", "palm", "--link", "9", "--print"), "palm 没有链接 [9]"),
+    ],
+)
+def test_errors_are_chinese_too_click_s_own_included(
+    cli: Cli, args: tuple[str, ...], words: str
+) -> None:
+    result = cli("--lang", "zh", *args)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("canon：错误："), result.stderr
+    assert words in result.stderr, result.stderr
+    english = cli(*args)
+    assert english.stderr.startswith("canon: error: ") and not _is_chinese(english.stderr)

@@ -149,9 +149,9 @@ def report_click_error(exc: click.ClickException) -> int:
     if type(exc).__name__ == "NoArgsIsHelpError":
         exc.show()  # the help itself, as typer prints it for a bare group
         return int(exc.exit_code)
-    message = exc.format_message()
-    if len(message) > 1 and message[0].isupper() and message[1].islower():
-        message = message[0].lower() + message[1:]
+    from canon_cli.cli.clickwords import say
+
+    message = say(exc.format_message())
     ctx = getattr(exc, "ctx", None)
     hint = None
     if isinstance(exc, click.UsageError) and ctx is not None:

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 
 from canon_cli.errors import CanonError, ExitCode, Terminated
+from canon_cli.i18n import _
 from canon_cli.output import render
 
 _SURROGATES = range(0xD800, 0xE000)
@@ -32,7 +33,7 @@ def run_guarded(action: Callable[[], None]) -> int:
         render.error(str(exc))
         return int(exc.exit_code)
     except KeyboardInterrupt:
-        render.error("interrupted")
+        render.error(_("interrupted"))
         return int(ExitCode.INTERRUPTED)
     except Terminated:  # SIGTERM: every cleanup on the way here has run; exit quietly
         return int(ExitCode.TERMINATED)
@@ -42,7 +43,11 @@ def run_guarded(action: Callable[[], None]) -> int:
         # surrogates); anything else is a bug and keeps its traceback.
         if not (isinstance(exc.object, str) and any(ord(c) in _SURROGATES for c in exc.object)):
             raise
-        render.error(f"an argument holds bytes that are not UTF-8 text: {exc.object!r}")
+        render.error(
+            _("an argument holds bytes that are not UTF-8 text: {text}").format(
+                text=repr(exc.object)
+            )
+        )
         return int(ExitCode.USAGE)
     return 0
 

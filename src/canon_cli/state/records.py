@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 
 from canon_cli.errors import UsageError
+from canon_cli.i18n import _
 from canon_cli.vocab import STATUSES
 
 STATE_VERSION = 1
@@ -131,7 +132,7 @@ def add_note(state: ReadingState, entry_id: str, text: str, now: str) -> bool:
     """Append a note dated ``now`` to an entry; always a change (notes are a log)."""
     cleaned = text.strip()
     if not cleaned:
-        raise UsageError("the note is empty", hint="Give the note text as an argument.")
+        raise UsageError(_("the note is empty"), hint=_("Give the note text as an argument."))
     if not _encodable(cleaned):
         raise UsageError("the note is not valid text (it has unencodable characters)")
     old = _entry(state, entry_id)
@@ -155,7 +156,9 @@ def set_rating(state: ReadingState, entry_id: str, rating: int | None, now: str)
         or not MIN_RATING <= rating <= MAX_RATING
     ):
         raise UsageError(
-            f"rating must be a whole number from {MIN_RATING} to {MAX_RATING}, got {rating!r}"
+            _("rating must be a whole number from {low} to {high}, got {value}").format(
+                low=MIN_RATING, high=MAX_RATING, value=repr(rating)
+            )
         )
     old = _entry(state, entry_id)
     if old.rating == rating:
