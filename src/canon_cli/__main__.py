@@ -6,24 +6,67 @@ import os
 import sys
 
 
-def main() -> None:
+def _exit_code(value: object) -> int:
+    """``SystemExit.code`` as a number (typer exits with an int, or None for 0)."""
+    if value is None:
+        return 0
+    return value if isinstance(value, int) else 1
+
+
+def _dispatch() -> int:
+    if not any(key.endswith("_COMPLETE") for key in os.environ):
+        from canon_cli.cli.fastpath import run as run_fast
+
+        code = run_fast(sys.argv[1:])
+        if code is not None:
+            return code
+    from canon_cli.cli.app import run
+
     try:
-        if not any(key.endswith("_COMPLETE") for key in os.environ):
-            from canon_cli.cli.fastpath import run as run_fast
-
-            code = run_fast(sys.argv[1:])
-            if code is not None:
-                sys.stdout.flush()
-                sys.exit(code)
-        from canon_cli.cli.app import run
-
         run()
+    except SystemExit as exc:
+        return _exit_code(exc.code)
+    return 0
+
+
+def main() -> None:
+    from canon_cli.cli import process
+    from canon_cli.errors import ExitCode, Terminated
+
+    process.prepare()
+    try:
+        code = _dispatch()
     except BrokenPipeError:
         # the reader went away (canon list | head): stop quietly
         from canon_cli.cli.guard import reader_went_away
 
         reader_went_away()
-        sys.exit(0)
+        code = 0
+    except KeyboardInterrupt:  # before or after a command's own handling (start-up)
+        from canon_cli.output import render
+
+        render.error("interrupted")
+        code = ExitCode.INTERRUPTED
+    except Terminated:
+        code = ExitCode.TERMINATED
+    except Exception as exc:
+        # SIGTERM can arrive while Python itself runs code for canon (a class body being
+        # built at import, say), which wraps Terminated in its own error: still a SIGTERM.
+        if not _caused_by(exc, Terminated):
+            raise
+        code = ExitCode.TERMINATED
+    sys.exit(process.finish(int(code)))
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 if __name__ == "__main__":

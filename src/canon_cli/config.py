@@ -21,7 +21,7 @@ from canon_cli.i18n import _
 from canon_cli.vocab import CONFIG_MAX_BYTES, LANGUAGES
 
 KEYS = {
-    "language": "Language of summaries and section names: en or zh.",
+    "language": "Language of canon's messages, summaries and names: en or zh.",
     "catalogs": "Extra catalog files merged after the built-in one (a list of paths).",
     "open_marks_reading": "Whether 'canon open' marks an unread entry as reading (true/false).",
     "sync_folder": "A folder your machines share (Dropbox, Syncthing, a git work tree); "
@@ -182,15 +182,33 @@ def format_setting(value: Any) -> str:
     return str(value)
 
 
+def stored_path(path: Path, config_path: Path) -> str:
+    """How the config stores a path to a file: one inside canon's own folders (the
+    config's folder, the data folder) relative to the config's folder, where relative
+    paths are read from, so moving or copying ``CANON_HOME`` (or a home folder) keeps it
+    working; any other path absolute."""
+    from canon_cli import paths
+
+    full = os.path.abspath(path)
+    for own in (config_path.parent, paths.data_dir()):
+        folder = os.path.abspath(own)
+        if full == folder or full.startswith(folder.rstrip(os.sep) + os.sep):
+            return os.path.relpath(full, os.path.abspath(config_path.parent))
+    return full
+
+
 def catalog_setting(text: str, cwd: Path) -> str:
-    """A catalog path from the command line as it is stored: relative paths are made
-    absolute from ``cwd`` (the config resolves relative paths from its own folder, which
-    is not what someone typing a path means); ``~`` is kept. The file must exist."""
+    """A catalog path from the command line as it is stored: a relative path is taken
+    from ``cwd`` (the config reads relative paths from its own folder, which is not what
+    someone typing a path means), then stored as ``stored_path`` says; ``~`` is kept.
+    The file must exist."""
+    from canon_cli import paths
+
     raw = text.strip()
     if not raw:
         raise UsageError("a catalog path is empty")
     expanded = Path(raw).expanduser()
-    stored = raw if raw.startswith("~") else os.path.normpath(cwd / expanded)
+    stored = raw if raw.startswith("~") else stored_path(cwd / expanded, paths.config_path())
     full = expanded if expanded.is_absolute() else cwd / expanded
     from canon_cli.fileio import check_input_file, file_kind
 
@@ -235,8 +253,10 @@ def parse_setting(key: str, text: str, cwd: Path) -> Any:
     if key not in KEYS:
         raise unknown_setting(key)
     if key == "language":
-        value = text.strip().lower()
-        if value not in LANGUAGES:
+        from canon_cli.i18n import normalize_language
+
+        value = normalize_language(text)  # zh-CN, zh_CN, ZH... are zh
+        if value is None:
             raise UsageError(f"language must be one of {', '.join(LANGUAGES)}, not {text!r}")
         return value
     if key == "open_marks_reading":

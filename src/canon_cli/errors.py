@@ -21,6 +21,15 @@ class ExitCode(IntEnum):
     DATA = 3  # a catalog, state or config file is invalid
     BUSY = 4  # another canon holds the state lock for too long
     IO = 5  # reading or writing a file failed (permissions, disk full, ...)
+    INTERRUPTED = 130  # Ctrl-C (SIGINT): 128 + 2, as shells report a signal
+    TERMINATED = 143  # SIGTERM: 128 + 15
+
+
+class Terminated(BaseException):
+    """canon received SIGTERM. Raised wherever canon was, as Ctrl-C raises
+    KeyboardInterrupt, so every cleanup runs (temp files removed, locks released)
+    before the process exits with ``ExitCode.TERMINATED``; like KeyboardInterrupt it is
+    no ``Exception``, so no ``except Exception`` swallows it."""
 
 
 class CanonError(Exception):

@@ -8,6 +8,7 @@ the message unchanged. Message catalogs live in ``canon_cli/locale``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -21,11 +22,48 @@ class _Translations(Protocol):
 
 
 _active: _Translations | None = None
+_language = "en"
+
+# The locale variables that choose a language when nothing else does, strongest first
+# (POSIX: LC_ALL overrides LC_MESSAGES, which overrides LANG).
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def normalize_language(value: str) -> str | None:
+    """The language a user typed, as canon names it: ``zh`` for ``zh``, ``ZH``,
+    ``zh-CN``, ``zh_CN``, ``zh-Hans``, ``zh_CN.UTF-8``...; ``en`` likewise; else None."""
+    base = value.strip().replace("_", "-").split(".", 1)[0].split("-", 1)[0].casefold()
+    return base if base in ("en", "zh") else None
+
+
+def locale_language(environ: Mapping[str, str]) -> str:
+    """The language of the user's locale: ``zh`` for a Chinese locale, else ``en``.
+
+    The first of LC_ALL, LC_MESSAGES and LANG that is set decides, as for every
+    program that follows the locale.
+    """
+    for name in LOCALE_VARIABLES:
+        value = environ.get(name)
+        if value:
+            return "zh" if normalize_language(value) == "zh" else "en"
+    return "en"
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction without translating it yet (e.g. help text
+    declared at import time, translated when it is shown)."""
+    return message
+
+
+def language() -> str:
+    """The language of canon's own messages in this run."""
+    return _language
 
 
 def set_language(lang: str) -> None:
     """Use ``lang``'s catalog for canon's own messages from now on (English: none)."""
-    global _active
+    global _active, _language
+    _language = lang
     if lang == "en":
         _active = None
         return

@@ -1,42 +1,75 @@
 """The one sanitiser: text from catalogs and state files made safe to show.
 
-Catalog and state text is data. Before it reaches a terminal or a JSON stream, the
-characters that could act on a terminal (C0/C1 controls, DEL) or reorder what the
-reader sees (bidi embeddings, overrides and isolates) are made visible as escapes.
+Catalog and state text is data. Three classes of characters are made visible as
+escapes (``\\x1b``, ``\\u202e``, ``\\u200b``) before text reaches a reader:
+
+* controls: C0 except tab and newline, DEL, C1 (they act on a terminal);
+* bidi embeddings, overrides and isolates (they reorder what the reader sees);
+* invisible characters: every other format character (Unicode category Cf: zero-width
+  space and joiners, word joiner, LRM/RLM/ALM, soft hyphen, byte-order mark, tag
+  characters, ...) and the line and paragraph separators U+2028 and U+2029 (they hide
+  text or break lines where none is seen).
+
+Terminals, pipes and messages escape all three; JSON escapes all three with its own
+``\\uXXXX`` escapes, so a JSON reader gets the exact text back; files meant for other
+programs (CSV, Markdown, BibTeX exports) escape controls and bidi overrides and keep
+invisible characters, which are part of the text there (an emoji's joiner, a Persian
+word's non-joiner).
 """
 
 from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, C1 controls, and bidi embeddings/overrides/isolates
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+BIDI = "\u202a-\u202e\u2066-\u2069"
+# Category Cf (Unicode 15) without the bidi controls above, plus Zl and Zp. A test checks
+# this against the running Python's Unicode database.
+INVISIBLE = (
+    "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u2028\u2029\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f"
+)
+
+_TERMINAL = re.compile(f"[{CONTROL}{BIDI}{INVISIBLE}]")
+_FILE = re.compile(f"[{CONTROL}{BIDI}]")
 # What JSON text escapes on top of what json.dumps already does (it escapes C0 itself)
-_UNSAFE_JSON = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_JSON = re.compile(f"[\x7f-\x9f{BIDI}{INVISIBLE}]")
 
 
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-def clean(text: str) -> str:
-    """Catalog or state text made safe for a terminal: controls shown as \\xNN escapes."""
+def clean(text: str, *, keep_invisible: bool = False) -> str:
+    """Catalog or state text made safe to show: controls, bidi overrides and invisible
+    characters as visible escapes. ``keep_invisible`` (for export files) escapes only
+    controls and bidi overrides."""
     if text.isprintable():  # no control, format or separator characters: nothing to do
         return text
-    return _UNSAFE.sub(_visible, text)
+    return (_FILE if keep_invisible else _TERMINAL).sub(_visible, text)
 
 
-def clean_line(text: str) -> str:
+def clean_line(text: str, *, keep_invisible: bool = False) -> str:
     """Like ``clean`` and also on one line (for tab-separated output)."""
     if text.isprintable():
         return text
-    return clean(text).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    cleaned = clean(text, keep_invisible=keep_invisible)
+    return cleaned.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON escapes a character beyond the BMP as a surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def json_safe(text: str) -> str:
-    """Serialised JSON with the characters a terminal would act on escaped as \\uXXXX.
-
-    The escapes are JSON's own, so the decoded data is exactly the original.
-    """
-    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """Serialised JSON with controls, bidi overrides and invisible characters escaped as
+    \\uXXXX. The escapes are JSON's own, so the decoded data is exactly the original."""
+    return _JSON.sub(_json_escape, text)

@@ -73,7 +73,7 @@ def test_first_add_creates_the_catalog_and_lists_it_in_the_config(
     assert "在思维链上搜索。" in text  # written as text, not as \u escapes
 
     settings = tomllib.loads(config_file(canon_home).read_text(encoding="utf-8"))
-    assert settings["catalogs"] == [str(user_catalog(canon_home))]
+    assert settings["catalogs"] == ["my-catalog.yaml"]  # relative to the config's folder
 
     shown = json.loads(cli("show", "tree-of-thoughts", "--json").stdout)
     assert shown["kind"] == "paper"  # an arXiv link is a paper unless --kind says otherwise
@@ -90,7 +90,7 @@ def test_second_add_appends_and_does_not_list_the_catalog_twice(cli: Cli, canon_
     assert result.exit_code == 0
     assert result.stdout == "my-notes\n"
     settings = tomllib.loads(config_file(canon_home).read_text(encoding="utf-8"))
-    assert settings["catalogs"] == [str(user_catalog(canon_home))]
+    assert settings["catalogs"] == ["my-catalog.yaml"]  # relative to the config's folder
     shown = json.loads(cli("show", "my-notes", "--json").stdout)
     assert shown["kind"] == "article"
     assert shown["summary_en"] == "No summary yet."

@@ -244,3 +244,48 @@ def test_an_unknown_choice_is_worded_one_way(
     assert result.exit_code == 2
     assert f"canon: error: unknown {what} " in result.stderr
     assert hint in result.stderr
+
+
+# --- catalog version 2 fields: reading time, citation identifiers, editorial notes ----
+
+
+def test_show_gives_the_time_the_identifiers_and_the_note(cli: Cli) -> None:
+    out = cli("show", "alphacode").stdout  # a pipe: canon's field names
+    assert "minutes:\t20" in out
+    assert "venue:\tScience 2022" in out
+    assert "arxiv:\t2203.07814" in out and "doi:\t10.1126/science.abq1158" in out
+    assert "\nnote:\n" in out and "median competitor" in out
+    assert "\nnote_zh:\n" in out and "中位水平" in out
+    zh = cli("--lang", "zh", "show", "alphacode").stdout
+    assert "note_zh:" in zh and "\nnote:\n" not in zh
+    plain = cli("show", "software-2-0").stdout
+    assert "venue:" not in plain and "doi:" not in plain and "note" not in plain
+    screen = cli("show", "lets-build-gpt", env={"TTY_COMPATIBLE": "1", "NO_COLOR": "1"}).stdout
+    assert re.search(r"time\W+about 1 h 56 min", re.sub(r"\x1b\[[0-9;]*m", "", screen))
+    noted = cli("show", "alphacode", env={"TTY_COMPATIBLE": "1", "NO_COLOR": "1"}).stdout
+    assert "Editor's note" in noted and "编者注" in noted
+
+
+def test_show_json_carries_the_version_2_fields(cli: Cli) -> None:
+    data = json.loads(
+        cli("show", "competition-level-code-generation-with-alphacode", "--json").stdout
+    )
+    assert data["id"] == "alphacode"
+    assert data["minutes"] == 20 and data["arxiv"] == "2203.07814"
+    assert data["venue"] == {"type": "journal", "name": "Science", "year": 2022}
+    assert data["doi"] == "10.1126/science.abq1158"
+    assert data["note_en"].startswith("The source list dates") and data["note_zh"]
+    assert data["note"] == data["note_en"]
+    bare = json.loads(cli("show", "software-2-0", "--json").stdout)
+    assert bare["venue"] is None and bare["note"] is None and bare["minutes"] == 10
+
+
+def test_list_gives_the_reading_time(cli: Cli) -> None:
+    listed = json.loads(cli("list", "--section", "agents", "--json").stdout)
+    assert [e["minutes"] for e in listed] == [180, 105, 65, 60, 45, 15, 10]
+    table = cli("list", "--section", "agents", env={"TTY_COMPATIBLE": "1", "NO_COLOR": "1"})
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", table.stdout)
+    header = next(line for line in screen.splitlines() if line.startswith("ID"))
+    assert "Time" in header
+    assert re.search(r"react .* 1h45", screen)
+    assert re.search(r"babyagi .* 10m", screen)

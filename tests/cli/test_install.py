@@ -62,3 +62,14 @@ def test_wheel_ships_the_catalog_and_the_command(tmp_path: Path) -> None:
 
     doc = Path(json.loads(shown.stdout)["catalog_format"])
     assert str(env_dir) in str(doc) and "version" in doc.read_text(encoding="utf-8")
+    # The Chinese interface is in the wheel too: the compiled catalog ships
+    chinese = subprocess.run(
+        [str(env_dir / "bin" / "canon"), "--lang", "zh", "list", "--status", "reed"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert chinese.returncode == 2
+    assert chinese.stderr.startswith("canon：错误：未知的状态"), chinese.stderr

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -332,3 +335,100 @@ def test_install_completion_under_an_unusable_home_is_5(run_canon: Any, tmp_path
     not_a_dir.write_text("", encoding="utf-8")
     result = run_canon("--install-completion", "bash", env={"HOME": str(not_a_dir / "x")})
     assert_failed(result, ExitCode.IO, "cannot install shell completion", str(not_a_dir))
+
+
+# --- standard streams and signals ---------------------------------------------------------
+
+
+def shell(command: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+    """``canon ARGS`` under ``sh -c`` with the redirections in ``command`` ($@ = canon)."""
+    return subprocess.run(
+        ["sh", "-c", command.replace("CANON", '"$0" -m canon_cli "$@"'), sys.executable, *args],
+        capture_output=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize(
+    "args", [("list",), ("show", "bert"), ("list", "--json"), ("export",), ("--help",)]
+)
+def test_a_closed_stdout_is_like_dev_null(args: tuple[str, ...]) -> None:
+    result = shell("exec CANON >&-", *args)
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr and result.stderr == b""
+
+
+def test_a_mark_with_stdout_and_stderr_closed_is_recorded_and_exits_0(canon_home: Path) -> None:
+    result = shell("exec CANON >&- 2>&-", "done", "bert")
+    assert result.returncode == 0
+    assert statuses(canon_home / "state.db")["bert"] == "done"
+    assert shell("exec CANON <&-", "reset", "bert").returncode == 0
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args", [("list",), ("show", "bert"), ("list", "--json"), ("export",), ("sections",)]
+)
+def test_output_that_cannot_be_written_is_5(args: tuple[str, ...]) -> None:
+    for redirect in (">/dev/full", "1</dev/null"):  # disk full; a descriptor opened read-only
+        result = shell(f"exec CANON {redirect}", *args)
+        assert result.returncode == ExitCode.IO, (redirect, result.stderr)
+        err = result.stderr.decode()
+        assert err.startswith("canon: error: cannot write to standard output: "), err
+        assert "Traceback" not in err and err.count("canon: error:") == 1
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_mark_whose_message_cannot_be_written_still_exits_0(canon_home: Path) -> None:
+    result = shell("exec CANON 2>/dev/full", "done", "bert")
+    assert result.returncode == 0
+    assert statuses(canon_home / "state.db")["bert"] == "done"
+
+
+def wait_until_it_opens(pid: int, path: Path, timeout: float = 120) -> bool:
+    """Whether process ``pid`` opened ``path`` within ``timeout`` (it is waiting on it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            return False
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == str(path):
+                    return True
+            except OSError:
+                continue
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+@pytest.mark.parametrize(
+    ("sig", "code"),
+    [(signal.SIGINT, 130), (signal.SIGTERM, 143)],  # 128 + the signal's number
+)
+def test_a_signal_while_waiting_for_the_lock(canon_home: Path, sig: int, code: int) -> None:
+    """Ctrl-C is 130 and SIGTERM 143, at once; nothing is written and the database is
+    free after."""
+    assert shell("exec CANON", "start", "bert").returncode == 0
+    with state_locked(canon_home / "state.db"):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "canon_cli", "done", "bert"],
+            env={**os.environ, "CANON_LOCK_TIMEOUT": "300"},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert wait_until_it_opens(proc.pid, canon_home / "state.db")
+        time.sleep(0.5)  # waiting for the lock by now
+        assert proc.poll() is None
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=20)  # not after the 300 s wait
+    assert proc.returncode == code, (proc.returncode, err)
+    assert b"Traceback" not in err
+    assert statuses()["bert"] == "reading"
+    assert shell("exec CANON", "done", "bert").returncode == 0
+    assert not [p for p in canon_home.iterdir() if p.name.endswith(".tmp")]
+    assert shell("exec CANON", "done", "bert").returncode == 0

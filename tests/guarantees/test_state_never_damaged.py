@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -196,3 +197,89 @@ def test_killed_writer_leaves_no_damage(home: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+# --- SIGTERM, as a system shutting down or a supervisor sends it --------------------------
+
+TERMINATED = 143  # the documented exit code: 128 + SIGTERM's number
+
+SIGTERM_AT = """
+import os, signal, sys
+function, nth = sys.argv[1], int(sys.argv[2])
+real = getattr(os, function)
+calls = 0
+
+def then_sigterm(*args, **kwargs):
+    global calls
+    result = real(*args, **kwargs)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        return result  # canon has not started yet: count its own calls only
+    calls += 1
+    if calls == nth:
+        os.kill(os.getpid(), signal.SIGTERM)
+    return result
+
+setattr(os, function, then_sigterm)
+sys.argv = ["canon", *sys.argv[3:]]
+from canon_cli.__main__ import main
+main()
+"""
+
+
+def notes_of(home: Path) -> list[str]:
+    """The texts of bert's notes, read as a user would (the database must open)."""
+    assert integrity(home / "state.db") == "ok"
+    return [n.text for n in records(home / "state.db")["bert"].notes]
+
+
+def no_temp_files(home: Path) -> bool:
+    return not [p for p in home.rglob("*") if p.name.endswith(".tmp")]
+
+
+# SIGTERM after the nth call of a system function `canon note` makes on its way: the
+# journal's fsync and write calls of SQLite's C code do not pass through os, so these
+# are the Python-level steps: opening the database, taking in, sweeping temp files.
+@pytest.mark.parametrize(("function", "nth"), [("stat", 1), ("stat", 5), ("open", 1), ("lstat", 3)])
+def test_sigterm_during_a_write_leaves_the_change_whole_or_absent(
+    home: Path, function: str, nth: int
+) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", SIGTERM_AT, function, str(nth), "note", "bert", "sigterm-note"],
+        capture_output=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode in (0, TERMINATED), (proc.returncode, proc.stderr)
+    assert b"Traceback" not in proc.stderr
+    assert no_temp_files(home), "a temp file outlived the SIGTERM"
+    notes = notes_of(home)
+    assert notes in ([], ["sigterm-note"])
+    assert (proc.returncode == 0) == (notes == ["sigterm-note"])  # 143: nothing committed
+    done = canon_process("done", "bert")  # the database is not left locked
+    assert done.wait(timeout=120) == 0
+
+
+def test_sigterm_at_random_moments_never_damages_the_state(home: Path) -> None:
+    """Real processes, SIGTERM after a random delay: start-up, open, take in, commit."""
+    import random
+
+    rng = random.Random(15)
+    outcomes: dict[int, int] = {}
+    expected: list[str] = []
+    for round_ in range(40):
+        marker = f"round-{round_}-note"
+        proc = canon_process("note", "bert", marker)
+        time.sleep(rng.uniform(0.02, 0.6))
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+        outcomes[proc.returncode] = outcomes.get(proc.returncode, 0) + 1
+        assert proc.returncode in (0, TERMINATED, -signal.SIGTERM), err
+        assert "Traceback" not in err
+        notes = notes_of(home)
+        if proc.returncode == 0:  # it said it wrote the note: the note is there
+            expected.append(marker)
+        assert set(expected) <= set(notes), round_
+        assert set(notes) <= set(expected) | {marker}, round_  # nothing else, nothing torn
+        expected = [n for n in notes]
+        assert no_temp_files(home), (round_, proc.returncode)
+    assert outcomes.get(TERMINATED), outcomes  # some were caught mid-run

@@ -1,10 +1,14 @@
-"""Catalog and state text is data: never markup, never terminal control.
+"""Catalog and state text is data: never markup, never terminal control, never hidden.
 
 A catalog whose every text field carries terminal escapes (screen clear, window-title
-and clipboard OSC sequences, OSC 8 links, 8-bit CSI, a right-to-left override) and rich
-markup, plus a state file with the same in notes and ids, is run through every reading
-command, both through rich (FORCE_COLOR) and piped. Only canon's own SGR colour codes
-may carry an ESC; the payloads must show up as visible, inert text.
+and clipboard OSC sequences, OSC 8 links, 8-bit CSI, a right-to-left override),
+invisible characters (zero-width space and joiners, LRM, tag characters, a line
+separator, a byte-order mark) and rich markup, plus a state file with the same in notes
+and ids, is run through every reading command, both through rich (FORCE_COLOR) and
+piped. Only canon's own SGR colour codes may carry an ESC; the payloads must show up as
+visible, inert text. Export files (CSV, Markdown, BibTeX) keep invisible characters but
+never controls or bidi overrides. The classes are checked against Python's Unicode
+database, not against canon's own tables.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ import shutil
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual.pilot import Pilot
 
 from canon_cli.cli.app import app
@@ -38,24 +45,47 @@ PAYLOADS = {
     "markup": "[bold red]x[/bold red]",
     "link-markup": "[link=https://example.invalid]x[/link]",
     "lone-close": "lone [/] close",
+    "invisible": "zw\u200bsp\u200cj\u200dw\u2060l\u200er\u061c\U000e0041\u2028p\u2029\ufeffb\xad",
 }
 ALL = " ".join(PAYLOADS.values())
 MARKUP = PAYLOADS["markup"]
 
 # Only Select Graphic Rendition (colour/bold) sequences may carry an ESC.
 SGR = re.compile(r"\x1b\[[0-9;]*m")
-# C0 controls except tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates
-UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+BIDI_OVERRIDES = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
 
 
-def assert_terminal_safe(output: str, where: str) -> str:
-    """The output with canon's SGR codes removed; fails on anything else a terminal acts on."""
+def unsafe_for_files(ch: str) -> bool:
+    """Controls (C0 but tab and newline, DEL, C1) and bidi embeddings/overrides/isolates."""
+    return (unicodedata.category(ch) == "Cc" and ch not in "\t\n") or ord(ch) in BIDI_OVERRIDES
+
+
+def unsafe_for_terminals(ch: str) -> bool:
+    """Those, and invisible characters: every format character (Cf), U+2028 and U+2029."""
+    return unsafe_for_files(ch) or unicodedata.category(ch) in ("Cf", "Zl", "Zp")
+
+
+def assert_terminal_safe(output: str, where: str, unsafe: Any = unsafe_for_terminals) -> str:
+    """The output with canon's SGR codes removed; fails on anything else a terminal acts on
+    (or, with ``unsafe_for_files``, on what an export file must not hold)."""
     assert "\x1b]" not in output, f"OSC sequence in {where}"
     assert "\x1b[2J" not in output, f"screen clear in {where}"
     plain = SGR.sub("", output)
-    found = UNSAFE.search(plain)
-    assert found is None, f"raw {found.group()!r} in {where}: {plain[: found.start()][-80:]!r}"
+    at = next((i for i, ch in enumerate(plain) if unsafe(ch)), None)
+    assert at is None, f"raw {plain[at]!r} in {where}: {plain[:at][-80:]!r}"
     return plain
+
+
+def as_yaml(data: Any) -> str:
+    """JSON (which is YAML) in ASCII, so raw controls never reach the YAML reader; a
+    character beyond the BMP gets YAML's ``\\U`` escape, since YAML takes no surrogates."""
+
+    def joined(match: re.Match[str]) -> str:
+        high, low = int(match.group(1), 16), int(match.group(2), 16)
+        return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08x}"
+
+    text = json.dumps(data, ensure_ascii=True, indent=1)
+    return re.sub(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", joined, text)
 
 
 def hostile_catalog() -> dict[str, Any]:
@@ -134,7 +164,7 @@ def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
 
     base = tmp_path_factory.mktemp("hostile")
     catalog = base / "hostile.yaml"
-    catalog.write_text(json.dumps(hostile_catalog(), ensure_ascii=True, indent=1))
+    catalog.write_text(as_yaml(hostile_catalog()))
     home = base / "home"
     home.mkdir()
     (home / "state.yaml").write_text(HAND_WRITTEN_STATE)
@@ -228,10 +258,16 @@ def check_command(
     shows_markup: bool,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # An export is a file for other programs: it keeps invisible characters.
+    file_format = args[0] == "export" and args[-1] != "json"
     for mode, result in run_both_ways(cli, hostile, args, monkeypatch):
         where = f"canon {' '.join(args)} ({mode})"
         assert result.exit_code == 0, (where, result.stderr)
-        out = assert_terminal_safe(result.stdout, where + " stdout")
+        if file_format:
+            out = assert_terminal_safe(result.stdout, where + " stdout", unsafe_for_files)
+            assert "zw\u200bsp" in out, f"{where} dropped or escaped invisible text"
+        else:
+            out = assert_terminal_safe(result.stdout, where + " stdout")
         assert_terminal_safe(result.stderr, where + " stderr")
         if "--json" in args or args[-1] == "json":
             json.loads(result.stdout)  # still valid JSON after escaping
@@ -263,6 +299,7 @@ def test_payloads_are_shown_as_visible_escapes(cli: Any, hostile: Path) -> None:
     assert "\\x1b]0;pwned-title\\x07" in out
     assert "\\x9b31mred" in out
     assert "abc\\u202egpj.exe" in out
+    assert "zw\\u200bsp\\u200cj\\u200dw\\u2060l\\u200er\\u061c\\U000e0041\\u2028p" in out
     assert PAYLOADS["link-markup"] in out and PAYLOADS["lone-close"] in out
     assert "note title-bel" in out  # the notes, from the state file
 
@@ -282,6 +319,7 @@ def test_json_output_escapes_control_characters(cli: Any, hostile: Path) -> None
     result = cli("--catalog", str(hostile), "list", "--json")
     assert "\\u001b" in result.stdout and "\\u009b" in result.stdout
     assert "\\u202e" in result.stdout
+    assert "\\u200b" in result.stdout and "\\udb40\\udc41" in result.stdout
 
 
 def test_log_shows_a_hostile_state_id_inertly(
@@ -322,7 +360,7 @@ def test_catalog_errors_quote_hostile_values_inertly(cli: Any, tmp_path: Path) -
     data = hostile_catalog()
     data["entries"][0]["kind"] = "podcast " + ALL
     catalog = tmp_path / "bad.yaml"
-    catalog.write_text(json.dumps(data))
+    catalog.write_text(as_yaml(data))
     result = cli("--catalog", str(catalog), "list")
     assert result.exit_code == 3
     assert "kind" in assert_terminal_safe(result.stderr, "catalog error")
@@ -411,7 +449,7 @@ def test_output_the_terminal_cannot_encode_is_escaped(run_canon: Any) -> None:
 
 def test_browse_shows_hostile_text_inertly(tmp_path: Path) -> None:
     catalog = tmp_path / "hostile.yaml"
-    catalog.write_text(json.dumps(hostile_catalog(), ensure_ascii=True))
+    catalog.write_text(as_yaml(hostile_catalog()))
     for lang in ("en", "zh"):
         app = make_app(lang=lang, catalog=catalog)
 
@@ -419,12 +457,12 @@ def test_browse_shows_hostile_text_inertly(tmp_path: Path) -> None:
             await pilot.press("slash", *"pwned")  # the search results are drawn too
             await pilot.pause()
             screen = screen_text(pilot.app)  # type: ignore[arg-type]
-            assert UNSAFE.search(screen) is None, UNSAFE.search(screen)
+            assert_terminal_safe(screen, "canon browse")
             assert MARKUP in screen and "\\x1b" in screen and "\\u202e" in screen
             await pilot.press("escape", "tab", "k", "enter", "tab")
             await pilot.pause()
             screen = screen_text(pilot.app)  # type: ignore[arg-type]
-            assert UNSAFE.search(screen) is None
+            assert_terminal_safe(screen, "canon browse, an entry")
             assert "[link=https://example.invalid]x[/link]" in details_text(pilot.app)  # type: ignore[arg-type]
 
         drive(app, check, size=(200, 50))
@@ -432,7 +470,7 @@ def test_browse_shows_hostile_text_inertly(tmp_path: Path) -> None:
 
 def test_browse_in_a_real_terminal_is_terminal_safe(tmp_path: Path, canon_home: Path) -> None:
     catalog = tmp_path / "hostile.yaml"
-    catalog.write_text(json.dumps(hostile_catalog(), ensure_ascii=True))
+    catalog.write_text(as_yaml(hostile_catalog()))
     term = Terminal(["--catalog", str(catalog), "browse"], columns=140, rows=40)
     try:
         term.read_until(b"Sections", b" quit")
@@ -449,3 +487,122 @@ def test_browse_in_a_real_terminal_is_terminal_safe(tmp_path: Path, canon_home: 
         assert osc not in out, osc
     assert b"[bold red]x[/bold red]" in out  # markup shown as the text it is
     assert b"\\x1b" in out  # escapes made visible
+
+
+# --- invisible characters, and each output's rule ----------------------------------------
+
+INVISIBLE_PAYLOADS = {
+    "zwsp": "pay\u200bpal",
+    "zwnj-zwj": "a\u200cb\u200dc",
+    "word-joiner": "x\u2060y",
+    "lrm-rlm-alm": "\u200eL\u200fR\u061cA",
+    "tags": "hidden\U000e0069\U000e0067\U000e006e\U000e006f\U000e0072\U000e0065",
+    "separators": "line\u2028para\u2029end",
+    "bom": "mid\ufeffword",
+    "soft-hyphen": "soft\xadhyphen",
+}
+ODD_URL = "https://example.org/plain\x7f\x9b\u202e\u200b"
+
+
+def invisible_catalog(tmp_path: Path) -> Path:
+    data = hostile_catalog()
+    entry = data["entries"][1]
+    entry["title"] = "Plain " + " ".join(INVISIBLE_PAYLOADS.values())
+    entry["authors"] = list(INVISIBLE_PAYLOADS.values())
+    entry["url"] = ODD_URL
+    catalog = tmp_path / "invisible.yaml"
+    catalog.write_text(as_yaml(data))
+    return catalog
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "plain-entry"),
+        ("list",),
+        ("list", "--json"),
+        ("show", "plain-entry", "--json"),
+        ("search", "plain"),
+        ("export", "--format", "json"),
+    ],
+)
+def test_invisible_characters_are_escaped_on_terminals_and_in_json(
+    cli: Any, tmp_path: Path, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog = invisible_catalog(tmp_path)
+    for mode, result in run_both_ways(cli, catalog, args, monkeypatch):
+        assert result.exit_code == 0, result.stderr
+        plain = assert_terminal_safe(result.stdout, f"{args} ({mode})")
+        if "--json" in args or args[-1] == "json":
+            assert "\\u200b" in plain and "\\udb40\\udc69" in plain
+        else:
+            assert "\\u200b" in plain and "\\U000e0069" in plain
+
+
+@pytest.mark.parametrize("command", [("list", "--json"), ("export", "--format", "json")])
+def test_json_decodes_to_the_exact_text(cli: Any, tmp_path: Path, command: tuple[str, ...]) -> None:
+    """Every JSON output, the export's too: escaped for a terminal, exact once decoded."""
+    catalog = invisible_catalog(tmp_path)
+    entries = json.loads(cli("--catalog", str(catalog), *command).stdout)
+    plain = next(e for e in entries if e["id"] == "plain-entry")
+    assert plain["title"] == "Plain " + " ".join(INVISIBLE_PAYLOADS.values())
+    assert plain["authors"] == list(INVISIBLE_PAYLOADS.values())
+    assert plain["url"] == ODD_URL
+    evil = next(e for e in entries if e["id"] == "evil-entry")
+    assert evil["title"] == "Title " + ALL
+
+
+def test_export_json_escapes_urls_as_list_json_does(cli: Any, tmp_path: Path) -> None:
+    catalog = invisible_catalog(tmp_path)
+    listed = cli("--catalog", str(catalog), "list", "--json").stdout
+    exported = cli("--catalog", str(catalog), "export", "--format", "json").stdout
+    for raw in ("\x7f", "\x9b", "\u202e", "\u200b"):
+        assert raw not in exported, repr(raw)
+    escaped = "https://example.org/plain\\u007f\\u009b\\u202e\\u200b"
+    assert escaped in listed and escaped in exported
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "bibtex"])
+def test_export_files_keep_invisible_characters_but_never_controls(
+    cli: Any, tmp_path: Path, fmt: str
+) -> None:
+    catalog = invisible_catalog(tmp_path)
+    out = tmp_path / f"list.{fmt}"
+    assert cli("--catalog", str(catalog), "export", "--format", fmt, "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    assert_terminal_safe(text, f"the {fmt} export", unsafe_for_files)
+    assert "pay\u200bpal" in text and "a\u200cb\u200dc" in text  # the text as written
+    assert "x1b" in text  # the hostile entry's controls, made visible
+
+
+def test_the_sanitiser_covers_every_control_format_and_separator_character() -> None:
+    """Against the running Python's Unicode database, so a newer Unicode's format
+    characters cannot slip through unnoticed."""
+    from canon_cli.text import clean, clean_line, json_safe
+
+    for code in range(0x110000):
+        ch = chr(code)
+        if unicodedata.category(ch) == "Cs":
+            continue
+        for_terminal = unsafe_for_terminals(ch)
+        if for_terminal:
+            assert clean(ch) != ch, hex(code)
+        elif unicodedata.category(ch) != "Cn":  # unassigned here may be Cf in a newer Unicode
+            assert clean(ch) == ch, hex(code)
+        assert (clean(ch, keep_invisible=True) != ch) == unsafe_for_files(ch), hex(code)
+        if for_terminal:
+            assert ch not in clean_line(ch) and ch not in clean(ch), hex(code)
+            encoded = json_safe(json.dumps("a" + ch, ensure_ascii=False))
+            assert ch not in encoded and json.loads(encoded) == "a" + ch, hex(code)
+
+
+@given(st.text())
+@settings(max_examples=300, deadline=None)
+def test_cleaned_text_holds_nothing_unsafe(text: str) -> None:
+    from canon_cli.text import clean, json_safe
+
+    cleaned = clean(text)
+    assert not any(unsafe_for_terminals(ch) for ch in cleaned), repr(cleaned)
+    encoded = json_safe(json.dumps(text, ensure_ascii=False))
+    assert not any(unsafe_for_terminals(ch) for ch in encoded)
+    assert json.loads(encoded) == text

@@ -239,10 +239,13 @@ def test_bibtex_parses_back_with_one_record_per_entry(cli: Cli) -> None:
     assert all(re.fullmatch(r"[a-z0-9]+", k) for k in keys)
     by_key = db.entries_dict
     attention = by_key["vaswani2017attention"]
-    assert attention["ENTRYTYPE"] == "article"
+    assert attention["ENTRYTYPE"] == "inproceedings"  # the catalog's venue: NeurIPS 2017
+    assert attention["booktitle"] == "NeurIPS"
     assert attention["eprint"] == "1706.03762"
     assert attention["archiveprefix"] == "arXiv"
-    assert attention["journal"] == "arXiv preprint arXiv:1706.03762"
+    lamda = next(e for e in db.entries if e.get("eprint") == "2201.08239")  # no venue
+    assert lamda["ENTRYTYPE"] == "article"
+    assert lamda["journal"] == "arXiv preprint arXiv:2201.08239"
     assert attention["title"] == "Attention is all you need"  # a first capital needs no braces
     bert = by_key["devlin2018bert"]
     assert bert["title"] == (
@@ -254,8 +257,36 @@ def test_bibtex_parses_back_with_one_record_per_entry(cli: Cli) -> None:
     assert survey["eprint"] == "2303.18223"  # no version, no .pdf
     assert survey["author"].endswith(" and others")  # "et al." in the catalog
     course = next(e for e in db.entries if e["url"].startswith("https://www.youtube.com"))
+    assert "eprint" not in course and "doi" not in course
     assert course["ENTRYTYPE"] == "misc"
     assert course["howpublished"] == "\\url{" + course["url"] + "}"
+
+
+def test_bibtex_carries_the_catalogs_arxiv_ids_dois_and_venues(cli: Cli) -> None:
+    db = parse_bibtex(cli("export", "--format", "bibtex").stdout)
+    with_eprint = [e for e in db.entries if "eprint" in e]
+    assert len(with_eprint) >= 43
+    assert all(e["archiveprefix"] == "arXiv" for e in with_eprint)
+    by_eprint = {e["eprint"]: e for e in with_eprint}
+    # arXiv ids that the URLs do not show
+    preferences = by_eprint["1706.03741"]
+    assert preferences["ENTRYTYPE"] == "inproceedings" and preferences["booktitle"] == "NeurIPS"
+    alphacode = by_eprint["2203.07814"]
+    assert alphacode["ENTRYTYPE"] == "article" and alphacode["journal"] == "Science"
+    assert alphacode["doi"] == "10.1126/science.abq1158"
+    journals = [e for e in db.entries if "journal" in e and not e["journal"].startswith("arXiv")]
+    assert {e["journal"] for e in journals} >= {"Nature", "Science"}
+    for record in journals:
+        if record["journal"] != "Journal of Machine Learning Research":  # JMLR has no DOIs
+            assert record.get("doi", "").startswith("10."), record["ID"]
+    alphafold = next(e for e in journals if e.get("doi") == "10.1038/s41586-019-1923-7")
+    assert alphafold["year"] == "2020" and "eprint" not in alphafold
+    bert = by_eprint["1810.04805"]  # the venue's year: NAACL 2019, first released 2018
+    assert (bert["booktitle"], bert["year"], bert["doi"]) == (
+        "NAACL",
+        "2019",
+        "10.18653/v1/N19-1423",
+    )
 
 
 def test_bibtex_escapes_special_characters(cli: Cli, odd_catalog: Path) -> None:

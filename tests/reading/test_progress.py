@@ -31,9 +31,14 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
 def test_progress_counts_overall_and_by_section_subtree(catalog: Catalog) -> None:
     statuses = {"lora": "done", "bert": "reading", "react": "skipped", "not-in-catalog": "done"}
     summary = progress_summary(catalog, statuses)
-    assert summary.overall == Counts(
+    counts = summary.overall
+    assert counts._replace(minutes_total=0, minutes_left=0) == Counts(
         total=len(catalog), unread=len(catalog) - 3, reading=1, done=1, skipped=1
     )
+    minutes = catalog.minutes_by_id()
+    assert counts.minutes_total == sum(m or 0 for m in minutes.values())
+    left = counts.minutes_total - (minutes["lora"] or 0) - (minutes["react"] or 0)
+    assert counts.minutes_left == left  # being read (bert) counts whole
     by_path = {s.path: s.counts for s in summary.sections}
     top = {path: counts for path, counts in by_path.items() if len(path) == 1}
     assert sum(c.total for c in top.values()) == len(catalog)
@@ -44,7 +49,11 @@ def test_progress_counts_overall_and_by_section_subtree(catalog: Catalog) -> Non
 def test_progress_of_one_section_counts_only_it(catalog: Catalog) -> None:
     summary = progress_summary(catalog, {"lora": "done"}, "agents")
     agents = [e for e, s, _a in catalog.id_sections() if s == "agents"]
-    assert summary.overall == Counts(total=len(agents), unread=len(agents))
+    minutes = catalog.minutes_by_id()
+    agents_time = sum(minutes[e] or 0 for e in agents)
+    assert summary.overall == Counts(
+        total=len(agents), unread=len(agents), minutes_total=agents_time, minutes_left=agents_time
+    )
     assert [s.path[-1] for s in summary.sections] == ["agents"]
 
 
@@ -118,6 +127,6 @@ def test_marks_in_two_zones_show_in_order(
         finished = [line.split("\t")[2] for line in log if "\tfinished\t" in line]
         assert finished == ["bert", "lora"], zone
         stats = run_canon("stats", env={"TZ": zone}).stdout
-        assert "longest: 1 day(s)" in stats, (zone, stats)
+        assert "longest: 1 day\n" in stats, (zone, stats)
     shanghai = run_canon("log", "--json", env={"TZ": "Asia/Shanghai"}).stdout
     assert '+08:00"' in shanghai

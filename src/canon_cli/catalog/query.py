@@ -13,6 +13,7 @@ from typing import NamedTuple
 from canon_cli.catalog.snapshot import CJK_RANGES, fts_text, title_key
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.errors import UsageError, unknown_choice
+from canon_cli.i18n import _, ngettext
 from canon_cli.vocab import STATUS_SYNONYMS, STATUSES, status_named
 
 
@@ -36,15 +37,19 @@ def parse_years(text: str) -> tuple[int | None, int | None]:
         or (match.group(2) is None and match.group(3))
     ):
         raise UsageError(
-            f"invalid year {text!r}",
-            hint="Use a year (2022) or a range: 2020..2022, 2021.. or ..2019.",
+            _("invalid year {value}").format(value=repr(text)),
+            hint=_("Use a year (2022) or a range: 2020..2022, 2021.. or ..2019."),
         )
     low = int(match.group(1)) if match.group(1) else None
     high = int(match.group(3)) if match.group(3) else None
     if match.group(2) is None:
         high = low
     if low is not None and high is not None and low > high:
-        raise UsageError(f"invalid year range {text!r}: {low} is after {high}")
+        raise UsageError(
+            _("invalid year range {value}: {low} is after {high}").format(
+                value=repr(text), low=low, high=high
+            )
+        )
     return low, high
 
 
@@ -234,10 +239,17 @@ def resolve_entry(catalog: Catalog, text: str) -> Entry:
 
 def _ambiguous(text: str, candidates: list[Entry]) -> UsageError:
     shown = "\n".join(f"  {e.id}  {e.title}" for e in candidates[:20])
-    more = f"\n  ... and {len(candidates) - 20} more" if len(candidates) > 20 else ""
+    more = (
+        "\n  " + _("... and {n} more").format(n=len(candidates) - 20)
+        if len(candidates) > 20
+        else ""
+    )
     return UsageError(
-        f"{text!r} matches {len(candidates)} entries:\n{shown}{more}",
-        hint="Type more of the id.",
+        ngettext(
+            "{text} matches {n} entry:", "{text} matches {n} entries:", len(candidates)
+        ).format(text=repr(text), n=len(candidates))
+        + f"\n{shown}{more}",
+        hint=_("Type more of the id."),
     )
 
 
@@ -261,11 +273,11 @@ def _not_found(catalog: Catalog, text: str) -> UsageError:
     if not close and len(wanted) >= 3:
         close = [i for i in ids if wanted in i][:3]
     hint = (
-        "Did you mean " + " or ".join(close) + "?"
+        _("Did you mean {value}?").format(value=_(" or ").join(close))
         if close
-        else "Run 'canon list' or 'canon search TEXT' to find the id."
+        else _("Run 'canon list' or 'canon search TEXT' to find the id.")
     )
-    return UsageError(f"no entry matches {text!r}", hint=hint)
+    return UsageError(_("no entry matches {text}").format(text=repr(text)), hint=hint)
 
 
 def resolve_entries(catalog: Catalog, texts: Iterable[str]) -> list[Entry]:

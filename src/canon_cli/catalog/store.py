@@ -287,6 +287,10 @@ class Catalog:
             found.update((str(i), str(t)) for i, t in self._rows(sql, chunk))
         return found
 
+    def minutes_by_id(self) -> dict[str, int | None]:
+        """Every entry's reading time in minutes (None where the catalog gives none)."""
+        return dict(self._rows("SELECT id, minutes FROM entries", []))
+
     def tag_counts(self) -> dict[str, int]:
         """How many entries carry each tag: every vocabulary tag, then any others."""
         counts = dict.fromkeys(self.tags, 0)

@@ -1,17 +1,26 @@
-"""The bodies of the most-used commands, free of typer.
+"""The bodies of the commands the start-up fast path serves, free of typer.
 
-``list``, ``progress``, ``next`` and the marks (``start``, ``done``, ``skip``, ``reset``)
-run many times a day, and ``browse`` must draw its first screen quickly; their typer
-commands and the start-up fast path (``fastpath.py``) both call these, so the two cannot
-drift apart.
+Every read command (``list``, ``show``, ``search``, ``progress``, ``next``, ``log``,
+``stats``, ``sections``, ``tags``, ``paths``, ``open``, ``export``), the marks, and
+``browse``, whose first screen has a time budget of its own. Their typer commands and
+the fast path (``fastpath.py``) both call these functions, with the parameters
+``spec.py`` declares, so the two paths cannot drift apart. Each one reads its options,
+calls domain functions and hands the result to ``views``.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from canon_cli import paths
 from canon_cli.catalog.query import Filters, parse_years
 from canon_cli.cli.session import Session
 from canon_cli.output import views
+
+if TYPE_CHECKING:
+    from canon_cli.catalog.store import Entry
+    from canon_cli.linkcheck.model import LinkResult
 
 
 def make_filters(
@@ -61,6 +70,46 @@ def list_entries(
     views.show_list(catalog, entries, statuses, session.lang(), as_json, dead)
 
 
+def show_entry(session: Session, entry_id: str, as_json: bool = False) -> None:
+    from canon_cli.catalog.query import resolve_entry
+    from canon_cli.reading.status import record_of
+
+    catalog = session.catalog()
+    entry = resolve_entry(catalog, entry_id)
+    record = record_of(session.reading_state(), entry)
+    lang = session.lang()
+    shown = lang if (session.lang_chosen or as_json) else None  # None: both languages
+    checks: list[LinkResult | None] = []
+    if paths.link_results_path().exists():  # only after a 'canon links check'
+        from canon_cli.reading.links import remembered_checks
+
+        checks = remembered_checks(entry)
+    views.show_entry(catalog, entry, shown, record, as_json, checks)
+
+
+def search(
+    session: Session,
+    query: list[str],
+    section: list[str] | None = None,
+    tag: list[str] | None = None,
+    kind: list[str] | None = None,
+    year: str | None = None,
+    status: list[str] | None = None,
+    limit: int | None = None,
+    as_json: bool = False,
+) -> None:
+    from itertools import islice
+
+    from canon_cli.reading.status import search_entries
+
+    catalog = session.catalog()
+    statuses = session.statuses()
+    text = " ".join(query)
+    filters = make_filters(section, year, tag, kind, None, status)
+    hits = list(islice(search_entries(catalog, text, filters, statuses), limit))
+    views.show_hits(hits, statuses, session.lang(), text, as_json)
+
+
 def show_progress(session: Session, section: str | None = None, as_json: bool = False) -> None:
     from canon_cli.catalog.query import check_filters
     from canon_cli.reading.progress import progress_summary
@@ -87,6 +136,104 @@ def show_next(
     views.show_list(catalog, entries, statuses, session.lang(), as_json)
 
 
+def show_sections(session: Session, as_json: bool = False) -> None:
+    views.show_sections(session.catalog(), session.lang(), as_json)
+
+
+def show_tags(session: Session, as_json: bool = False) -> None:
+    views.show_tags(session.catalog(), as_json)
+
+
+def show_paths(session: Session, as_json: bool = False) -> None:
+    found = {
+        "catalog": str(session.main_catalog_path()),
+        "state": str(paths.state_db_path()),
+        "config": str(paths.config_path()),
+        "cache": str(paths.cache_dir()),
+        "catalog_format": str(paths.catalog_format_doc()),
+    }
+    views.show_paths(found, [str(p) for p in session.catalog_sources()[1:]], as_json)
+
+
+def open_entry(
+    session: Session,
+    entry_id: str | None = None,
+    link: str | None = None,
+    every: bool = False,
+    print_only: bool = False,
+    no_mark: bool = False,
+    archive: bool = False,
+) -> None:
+    from canon_cli.output.links import show_dead_links
+    from canon_cli.reading import opener
+    from canon_cli.reading.links import for_opening
+
+    catalog = session.catalog()
+    statuses = session.statuses()
+    entry = opener.target_entry(catalog, statuses, entry_id)
+    links, dead = for_opening(entry, opener.pick_links(entry, link, every), archive)
+    opener.check_links(entry, links)
+    show_dead_links(entry.id, dead)
+    # Marked before launching: a terminal browser (BROWSER=lynx) holds canon until it
+    # quits, and a mark written after that could undo a 'canon done' made meanwhile.
+    if opener.marks_reading(entry, statuses, no_mark, session.config):
+        _mark_reading(session, entry)
+    if print_only:
+        views.show_urls([item.url for item in links])
+        return
+    done = opener.launch(links)
+    views.show_launch(
+        entry,
+        [(i.describe(), i.url) for i in done.opened],
+        [i.url for i in done.unopened],
+        done.problem,
+    )
+
+
+def _mark_reading(session: Session, entry: Entry) -> None:
+    """Mark the entry as reading; a state that cannot be written does not stop the
+    opening (it is what was asked for), but the user is told the mark was not saved."""
+    from canon_cli.errors import CanonIOError
+    from canon_cli.reading.marks import mark_entries
+    from canon_cli.state.fold import now_ms
+
+    try:
+        changes = mark_entries(session.catalog(), session.state, [entry.id], "reading", now_ms())
+    except CanonIOError as exc:
+        views.mark_not_saved(entry, exc)
+        return
+    views.show_marks(changes, "reading")
+
+
+def export(
+    session: Session,
+    fmt: str | None = None,
+    section: list[str] | None = None,
+    status: list[str] | None = None,
+    tag: list[str] | None = None,
+    kind: list[str] | None = None,
+    year: str | None = None,
+    output: Path | None = None,
+    force: bool = False,
+) -> None:
+    from canon_cli.output import export as exporters
+    from canon_cli.reading.status import records
+
+    chosen = exporters.ExportFormat(fmt) if fmt else exporters.format_for(output)
+    if output is not None:
+        exporters.check_output(output, force)  # before any work: a refusal is quick
+    catalog = session.catalog()
+    filters = make_filters(section, year, tag, kind, None, status)
+    state = session.reading_state()
+    items = exporters.select_items(catalog, filters, session.statuses(), records(state, catalog))
+    data = exporters.encode(chosen, exporters.export_text(chosen, catalog, items, session.lang()))
+    if output is None:
+        views.show_bytes(data)
+        return
+    exporters.write_output(output, data, force)
+    views.confirm(f"Wrote {len(items)} entries to {output} ({chosen.value})")
+
+
 def mark(session: Session, ids: list[str], status: str) -> None:
     from canon_cli.reading.marks import mark_entries
     from canon_cli.state.fold import now_ms
@@ -94,6 +241,14 @@ def mark(session: Session, ids: list[str], status: str) -> None:
     catalog = session.catalog()
     changes = mark_entries(catalog, session.state, ids, status, now_ms())
     views.show_marks(changes, status)
+
+
+def set_status(session: Session, ids: list[str], status: str) -> None:
+    """``mark --status``: like the marks, with the status (or a synonym) checked first."""
+    from canon_cli.catalog.query import statuses_named
+
+    (named,) = statuses_named([status])
+    mark(session, ids, named)
 
 
 def has_terminal() -> bool:

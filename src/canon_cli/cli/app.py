@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.main
 from typer.core import TyperCommand, TyperGroup
 
 from canon_cli import __version__
 from canon_cli.cli import clicklib as click
+from canon_cli.cli import spec
 from canon_cli.cli.guard import run_guarded
+from canon_cli.cli.options import option
 from canon_cli.cli.session import Session
 from canon_cli.errors import ExitCode
 from canon_cli.i18n import _
@@ -65,7 +68,14 @@ class CanonSubgroup(OneValueOptions, TyperGroup):
 
 class CanonGroup(OneValueOptions, TyperGroup):
     """Turns canon's own errors into a clean message and a documented exit code, and
-    click's usage errors into the same ``canon: error:`` style (exit code 2)."""
+    click's usage errors into the same ``canon: error:`` style (exit code 2). Takes the
+    global options after the command as well as before it (``spec.hoist``)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = spec.hoist(args)
+        result: list[str] = super().parse_args(ctx, args)
+        return result
 
     def main(  # type: ignore[override]
         self,
@@ -75,6 +85,8 @@ class CanonGroup(OneValueOptions, TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        args = list(sys.argv[1:] if args is None else args)
+        early_language(args)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
@@ -110,6 +122,27 @@ class CanonGroup(OneValueOptions, TyperGroup):
         return result
 
 
+def early_language(args: list[str]) -> None:
+    """Choose the language before click parses anything, so its errors and the help
+    are in it too (a bad --lang is reported later, by the command)."""
+    from canon_cli.errors import CanonError
+
+    typed = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            typed = args[index + 1]
+        elif arg.startswith("--lang="):
+            typed = arg.split("=", 1)[1]
+    try:
+        Session(lang_option=typed).activate_language()
+    except CanonError:
+        from canon_cli.i18n import set_language
+
+        set_language("en")
+
+
 def os_reason(exc: OSError) -> str:
     where = f": {exc.filename}" if exc.filename else ""
     return f"{exc.strerror or exc}{where}"
@@ -120,9 +153,9 @@ def report_click_error(exc: click.ClickException) -> int:
     if type(exc).__name__ == "NoArgsIsHelpError":
         exc.show()  # the help itself, as typer prints it for a bare group
         return int(exc.exit_code)
-    message = exc.format_message()
-    if len(message) > 1 and message[0].isupper() and message[1].islower():
-        message = message[0].lower() + message[1:]
+    from canon_cli.cli.clickwords import say
+
+    message = say(exc.format_message())
     ctx = getattr(exc, "ctx", None)
     hint = None
     if isinstance(exc, click.UsageError) and ctx is not None:
@@ -151,27 +184,14 @@ def _version(value: bool) -> None:
 @_app.callback()
 def main_options(
     ctx: typer.Context,
-    catalog: Annotated[
-        Path | None,
-        typer.Option(
-            "--catalog",
-            envvar="CANON_CATALOG",
-            help="Read this catalog file instead of the built-in one.",
-        ),
-    ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang", envvar="CANON_LANG", help="Language of summaries and names: en or zh."
-        ),
-    ] = None,
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show canon's version."),
-    ] = False,
+    catalog: Annotated[Path | None, option("", "catalog")] = None,
+    lang: Annotated[str | None, option("", "lang")] = None,
+    version: Annotated[bool, option("", "version", callback=_version, is_eager=True)] = False,
 ) -> None:
     """canon: work through the AI Canon, one paper at a time."""
-    ctx.obj = Session(catalog_option=catalog, lang_option=lang)
+    session = Session(catalog_option=catalog, lang_option=lang)
+    ctx.obj = session
+    session.activate_language()
 
 
 # Which module defines each command: a run imports and builds only the one it needs.
@@ -192,6 +212,7 @@ COMMAND_MODULES = {
     "next": "progress",
     "log": "progress",
     "stats": "progress",
+    "plan": "plan",
     "state": "state",
     "undo": "state",
     "history": "state",
@@ -268,29 +289,83 @@ def __getattr__(name: str) -> typer.Typer:
     raise AttributeError(name)
 
 
-_GLOBAL_OPTIONS_WITH_VALUE = ("--catalog", "--lang")
-
-
 def invoked_command(argv: list[str]) -> str | None:
     """The subcommand named on a command line, skipping the global options."""
     index = 0
     while index < len(argv):
-        arg = argv[index]
-        if arg in _GLOBAL_OPTIONS_WITH_VALUE:
-            index += 2
-        elif arg.startswith("-"):
+        opt, value = spec.find_option(spec.GLOBALS, argv[index])
+        if opt is not None:
+            index += 2 if opt.takes_value and value is None else 1
+        elif argv[index].startswith("-"):
             index += 1
         else:
-            return arg
+            return argv[index]
     return None
+
+
+def help_texts() -> dict[str, str]:
+    """typer's help for canon and for every command, as ``COMMAND --help`` prints it."""
+    import contextlib
+    import io
+
+    global _registered
+    if not _registered:
+        register(None)
+        _registered = True
+    group = typer.main.get_command(_app)
+    texts: dict[str, str] = {}
+    for path in ["", *spec.COMMANDS]:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            code = group.main([*path.split(), "--help"], "canon", standalone_mode=False)
+        if code == 0:
+            texts[path] = buffer.getvalue()
+    return texts
+
+
+def _help_sources() -> list[str]:
+    """The files help texts come from: canon's and typer's modules, message catalogs and
+    the config file (it may set the language)."""
+    import os
+
+    from canon_cli import paths
+    from canon_cli.i18n import LOCALE_DIR
+
+    roots = (str(paths.PACKAGE_DIR) + os.sep, os.path.dirname(typer.__file__) + os.sep)
+    found = [
+        str(module.__file__)
+        for module in list(sys.modules.values())
+        if str(getattr(module, "__file__", None) or "").startswith(roots)
+    ]
+    found += [str(p) for p in LOCALE_DIR.rglob("*.mo")] if LOCALE_DIR.is_dir() else []
+    return [*found, str(paths.config_path())]
+
+
+def _serve_help(path: str) -> None:
+    """Answer a help request from typer's texts, and keep them for the next runs."""
+    from canon_cli import paths
+    from canon_cli.cli import helpcache
+
+    texts = help_texts()
+    if path not in texts:
+        return
+    helpcache.store(paths.cache_dir(), texts, _help_sources())
+    sys.stdout.write(texts[path])
+    sys.stdout.flush()
+    sys.exit(0)
 
 
 def run() -> None:
     """Entry point of the ``canon`` command."""
     import os
 
+    from canon_cli.cli.helpcache import request
+
     global _registered
     completing = any(key.endswith("_COMPLETE") for key in os.environ)
-    register(None if completing else invoked_command(sys.argv[1:]))
+    asked = None if completing else request(sys.argv[1:])
+    if asked is not None:
+        _serve_help(asked)
+    register(None if completing else invoked_command(spec.hoist(sys.argv[1:])))
     _registered = True
     _app(prog_name="canon")

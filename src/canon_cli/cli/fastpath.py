@@ -1,79 +1,34 @@
-"""A start-up fast path for the commands run most often: ``list``, ``progress``, ``next``
-and the marks ``start``, ``done``, ``skip`` and ``reset``; and for ``browse``, whose
-first screen has a time budget of its own.
+"""The start-up fast path: every read command and the marks, without typer.
 
-Importing typer alone costs about six times the interpreter's own start-up, most of
-canon's budget for these commands. When the command line is one of these commands with
-plain, well-formed options, it is parsed here and handed to the same functions the typer
-commands call (``actions.py``). Anything else (help, completion, an unknown or repeated
-option, a value that looks like an option, a bad number, no command) returns ``None`` and
-typer handles it as usual, with its own messages. The tests run both paths side by side.
+Importing typer alone costs about four times the interpreter's own start-up, more than
+these commands need in all. When the command line is one the option spec
+(``spec.py``) declares an action for, and every word of it is plain and well-formed,
+it is parsed here and handed to the same function the typer command calls
+(``actions.py``). Anything else (help, completion, an unknown or repeated option, a
+value that looks like an option or is out of range, a missing argument) returns
+``None`` and typer handles it as usual, with its own messages. The tests run both
+paths side by side.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import sys
 from pathlib import Path
+from typing import NamedTuple
 
-from canon_cli.vocab import MAX_COUNT
-
-# option spelling -> (parameter, kind); kind: "many" (repeatable), "one", "int", "flag"
-_FILTERS = {
-    "--section": ("section", "many"),
-    "-s": ("section", "many"),
-    "--json": ("as_json", "flag"),
-}
-COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
-    "list": {
-        **_FILTERS,
-        "--year": ("year", "one"),
-        "-y": ("year", "one"),
-        "--tag": ("tag", "many"),
-        "-t": ("tag", "many"),
-        "--kind": ("kind", "many"),
-        "-k": ("kind", "many"),
-        "--status": ("status", "many"),
-        "--search": ("search", "one"),
-        "-q": ("search", "one"),
-        "-n": ("limit", "int"),
-        "--limit": ("limit", "int"),
-    },
-    "progress": {
-        "--section": ("section", "one"),
-        "-s": ("section", "one"),
-        "--json": ("as_json", "flag"),
-    },
-    "next": {
-        **_FILTERS,
-        "--kind": ("kind", "many"),
-        "-k": ("kind", "many"),
-        "-n": ("count", "int"),
-        "--count": ("count", "int"),
-    },
-    "log": {
-        "-n": ("limit", "int"),
-        "--limit": ("limit", "int"),
-        "--json": ("as_json", "flag"),
-    },
-    "stats": {"--json": ("as_json", "flag")},
-    "browse": {},
-}
-GLOBAL = {"--catalog": "catalog", "--lang": "lang"}
-# commands that take ids and no options: the status each one sets
-MARKS = {"start": "reading", "done": "done", "skip": "skipped", "reset": "unread"}
+from canon_cli.cli.spec import COMMANDS, GLOBALS, Command, Opt, command_path, find_option, hoist
 
 
-def _split(arg: str) -> tuple[str, str | None]:
-    if arg.startswith("--") and "=" in arg:
-        name, value = arg.split("=", 1)
-        return name, value
-    return arg, None
+class Parsed(NamedTuple):
+    command: Command
+    globals: dict[str, object]  # parameter -> value, only those given
+    values: dict[str, object]  # the action's keyword arguments
 
 
-def _option_value(argv: list[str], index: int, inline: str | None) -> tuple[str, int] | None:
-    """The value of the option at ``argv[index]`` (after '=' or the next word) and the
-    index after it; None when missing or when it looks like an option itself."""
+def _value(argv: list[str], index: int, inline: str | None) -> tuple[str, int] | None:
+    """The value of the option at ``argv[index]`` (attached or the next word) and the
+    index after it; None when missing, empty or looking like an option itself."""
     if inline is None:
         index += 1
         if index >= len(argv):
@@ -84,92 +39,159 @@ def _option_value(argv: list[str], index: int, inline: str | None) -> tuple[str,
     return inline, index + 1
 
 
-def parse(argv: list[str]) -> tuple[str, dict[str, str], dict[str, object]] | None:
-    """(command, global options, command options), or None to leave it to typer."""
-    globals_: dict[str, str] = {}
-    index = 0
-    while index < len(argv) and argv[index].startswith("-"):
-        name, value = _split(argv[index])
-        if name not in GLOBAL or name in globals_:
+def _convert(kind: str, raw: str, opt: Opt | None = None) -> object:
+    """``raw`` as typer would pass it, or None when typer should judge it."""
+    if kind == "text":
+        return raw
+    if kind == "int":
+        if not (raw.isascii() and raw.isdigit()):
             return None
-        taken = _option_value(argv, index, value)
-        if taken is None:
+        number = int(raw)
+        low = None if opt is None else opt.minimum
+        high = None if opt is None else opt.maximum
+        if (low is not None and number < low) or (high is not None and number > high):
             return None
-        globals_[name], index = taken
-    if index < len(argv) and argv[index] in MARKS:
-        ids = argv[index + 1 :]
-        if not ids or any(not i or i.startswith("-") for i in ids):
-            return None
-        return argv[index], globals_, {"ids": ids}
-    if index >= len(argv) or argv[index] not in COMMANDS:
-        return None
-    command = argv[index]
-    spec = COMMANDS[command]
-    options: dict[str, object] = {}
-    index += 1
+        return number
+    if kind == "choice" and opt is not None:
+        folded = raw.casefold()
+        return next((c for c in opt.choices if c.casefold() == folded), None)
+    if kind == "file":
+        return Path(raw)  # canon itself refuses a folder or a missing file, on both paths
+    return None
+
+
+def _options(
+    command: Command, argv: list[str], index: int
+) -> tuple[dict[str, object], list[str]] | None:
+    """The command's option values (defaults filled in) and its positional words."""
+    values: dict[str, object] = {o.param: o.default for o in command.options}
+    seen: set[str] = set()
+    words: list[str] = []
     while index < len(argv):
-        name, value = _split(argv[index])
-        if name not in spec:
-            return None
-        param, kind = spec[name]
-        if kind == "flag":
-            if value is not None or param in options:
-                return None
-            options[param] = True
+        token = argv[index]
+        if not token.startswith("-"):
+            words.append(token)
             index += 1
             continue
-        taken = _option_value(argv, index, value)
+        opt, inline = find_option(command.options, token)
+        if opt is None:
+            return None
+        if opt.kind == "flag":
+            if inline is not None or opt.param in seen:
+                return None
+            seen.add(opt.param)
+            values[opt.param] = True
+            index += 1
+            continue
+        taken = _value(argv, index, inline)
         if taken is None:
             return None
-        value, index = taken
-        if kind == "many":
-            existing = options.setdefault(param, [])
-            assert isinstance(existing, list)
-            existing.append(value)
-        elif param in options:
+        raw, index = taken
+        value = _convert(opt.kind, raw, opt)
+        if value is None:
             return None
-        elif kind == "int":
-            if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_COUNT:
-                return None
-            options[param] = int(value)
+        if opt.many:
+            existing = values[opt.param]
+            values[opt.param] = [*existing, value] if isinstance(existing, list) else [value]
+        elif opt.param in seen:
+            return None  # typer keeps the last one; leave the judgement to it
         else:
-            options[param] = value
-    return command, globals_, options
+            values[opt.param] = value
+        seen.add(opt.param)
+    if any(o.required and o.param not in seen for o in command.options):
+        return None
+    return values, words
 
 
-def _env_is_plain(name: str) -> bool:
-    value = os.environ.get(name)
-    return value is None or (value != "" and not (name == "CANON_CATALOG" and Path(value).is_dir()))
+def _arguments(command: Command, words: list[str]) -> dict[str, object] | None:
+    values: dict[str, object] = {}
+    for position, arg in enumerate(command.args):
+        if arg.many:
+            if position != len(command.args) - 1 or (arg.required and not words):
+                return None
+            values[arg.param], words = list(words), []
+        elif words:
+            values[arg.param], words = words[0], words[1:]
+        elif arg.required:
+            return None
+        else:
+            values[arg.param] = None
+    if words or any(not w for w in values.values() if isinstance(w, str)):
+        return None
+    if any(a.kind != "text" for a in command.args):
+        return None
+    return values
+
+
+def parse(argv: list[str]) -> Parsed | None:
+    """The command, the global options and the action's arguments, or None for typer."""
+    argv = hoist(argv)
+    globals_: dict[str, object] = {}
+    index = 0
+    while index < len(argv) and argv[index].startswith("-"):
+        opt, inline = find_option(GLOBALS, argv[index])
+        if opt is None or opt.param in globals_ or not opt.takes_value:
+            return None
+        taken = _value(argv, index, inline)
+        if taken is None:
+            return None
+        raw, index = taken
+        value = _convert(opt.kind, raw, opt)
+        if value is None:
+            return None
+        globals_[opt.param] = value
+    found = command_path(argv, index)
+    if found is None or COMMANDS[found[0]].action is None:
+        return None
+    command = COMMANDS[found[0]]
+    options = _options(command, argv, found[1])
+    if options is None:
+        return None
+    values, words = options
+    arguments = _arguments(command, words)
+    if arguments is None:
+        return None
+    return Parsed(command, globals_, {**values, **arguments, **dict(command.fixed)})
+
+
+def _env_is_plain() -> bool:
+    """Environment values typer reads for the global options are ones it would accept."""
+    for opt in GLOBALS:
+        if opt.envvar is None or opt.envvar not in os.environ:
+            continue
+        value = os.environ[opt.envvar]
+        if value == "" or _convert(opt.kind, value, opt) is None:
+            return False
+    return True
 
 
 def run(argv: list[str]) -> int | None:
     """Run ``argv`` without typer if it is simple enough; None means "use typer"."""
+    if argv[-1:] in (["--help"], ["-h"]):
+        from canon_cli.cli import helpcache
+
+        return helpcache.serve(argv)
+    if argv == ["--version"]:
+        from canon_cli import __version__
+
+        sys.stdout.write(f"canon {__version__}\n")
+        return 0
     parsed = parse(argv)
-    if parsed is None or not (_env_is_plain("CANON_CATALOG") and _env_is_plain("CANON_LANG")):
+    if parsed is None or not _env_is_plain():
         return None
-    command, globals_, options = parsed
-    catalog = globals_.get("--catalog")
-    if catalog is not None and Path(catalog).is_dir():
-        return None  # typer reports a directory given as --catalog
     from canon_cli.cli import actions
     from canon_cli.cli.guard import run_guarded
     from canon_cli.cli.session import Session
 
-    session = Session(
-        catalog_option=None if catalog is None else Path(catalog),
-        lang_option=globals_.get("--lang") or os.environ.get("CANON_LANG"),
-    )
-    table: dict[str, Callable[..., None]] = {
-        "list": actions.list_entries,
-        "progress": actions.show_progress,
-        "next": actions.show_next,
-        "log": actions.show_log,
-        "stats": actions.show_stats,
-        "browse": actions.browse,
-    }
-    if command in MARKS:
-        ids = [str(i) for i in options["ids"]]  # type: ignore[attr-defined]
-        status = MARKS[command]
-        return run_guarded(lambda: actions.mark(session, ids, status), session.close)
-    action = table[command]
-    return run_guarded(lambda: action(session, **options), session.close)
+    given = dict(parsed.globals)
+    for opt in GLOBALS:  # typer fills a global option from its variable when not given
+        if opt.takes_value and opt.param not in given and os.environ.get(opt.envvar or ""):
+            given[opt.param] = _convert(opt.kind, os.environ[opt.envvar or ""], opt)
+    session = Session(**{f"{param}_option": value for param, value in given.items()})  # type: ignore[arg-type]
+    action = getattr(actions, str(parsed.command.action))
+
+    def act() -> None:
+        session.activate_language()  # before anything is printed, as the typer callback
+        action(session, **parsed.values)
+
+    return run_guarded(act, session.close)

@@ -2,7 +2,7 @@
 
 Every ``CanonError`` becomes one message on stderr and its documented exit code; a
 reader that stops early (``| head``) is a success (exit code 0) for every command; an
-interrupt and an argument that is not UTF-8 are reported the same way. Used by the
+interrupt (Ctrl-C, SIGTERM) and an argument that is not UTF-8 are reported the same way. Used by the
 typer group and by the start-up fast path alike.
 """
 
@@ -13,7 +13,8 @@ import os
 import sys
 from collections.abc import Callable
 
-from canon_cli.errors import CanonError, ExitCode
+from canon_cli.errors import CanonError, ExitCode, Terminated
+from canon_cli.i18n import _
 from canon_cli.output import render
 
 _SURROGATES = range(0xD800, 0xE000)
@@ -41,15 +42,21 @@ def _guarded(action: Callable[[], None]) -> int:
         render.error(str(exc))
         return int(exc.exit_code)
     except KeyboardInterrupt:
-        render.error("interrupted")
-        return 130
+        render.error(_("interrupted"))
+        return int(ExitCode.INTERRUPTED)
+    except Terminated:  # SIGTERM: every cleanup on the way here has run; exit quietly
+        return int(ExitCode.TERMINATED)
     except UnicodeEncodeError as exc:
         # Catalog and state text is decoded UTF-8, so a lone surrogate can only come
         # from an argument holding bytes that are not UTF-8 (Python keeps them as
         # surrogates); anything else is a bug and keeps its traceback.
         if not (isinstance(exc.object, str) and any(ord(c) in _SURROGATES for c in exc.object)):
             raise
-        render.error(f"an argument holds bytes that are not UTF-8 text: {exc.object!r}")
+        render.error(
+            _("an argument holds bytes that are not UTF-8 text: {text}").format(
+                text=repr(exc.object)
+            )
+        )
         return int(ExitCode.USAGE)
     return 0
 

@@ -1,97 +1,102 @@
-"""Options shared by several commands, declared once."""
+"""typer's parameters, built from the one option spec (``spec.py``).
+
+A command declares a parameter as ``Annotated[type, option("list", "limit")]``; names,
+help, ranges, choices, defaults shown and completion all come from the spec, which the
+fast path parses with too. The shared ones are ready-made aliases below.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
+from canon_cli.cli import spec
 from canon_cli.cli.completion import (
+    complete_any_kind,
     complete_entry_id,
     complete_kind,
     complete_section,
+    complete_setting,
+    complete_setting_value,
     complete_status,
     complete_tag,
+    complete_user_entry_id,
 )
-from canon_cli.vocab import MAX_COUNT
 
-SectionOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--section",
-        "-s",
-        help="Section slug at any level (e.g. agents, research); repeat for several.",
-        show_default=False,
-        autocompletion=complete_section,
-    ),
-]
-OneSectionOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--section",
-        "-s",
-        help="Only this section (any level).",
-        show_default=False,
-        autocompletion=complete_section,
-    ),
-]
-YearOpt = Annotated[
-    str | None,
-    typer.Option("--year", "-y", help="A year (2022) or a range: 2020..2022, 2021.., ..2019."),
-]
-TagOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--tag",
-        "-t",
-        help="Topic tag; repeat to require several.",
-        show_default=False,
-        autocompletion=complete_tag,
-    ),
-]
-KindOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--kind",
-        "-k",
-        help="Kind (paper, article, video, ...); repeat for any of several.",
-        show_default=False,
-        autocompletion=complete_kind,
-    ),
-]
-StatusOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--status",
-        help="unread, reading, done or skipped (or read, finished, todo, started); "
-        "repeat for any of several.",
-        show_default=False,
-        autocompletion=complete_status,
-    ),
-]
-SearchOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--search", "-q", help="Words that must all match title, authors, tags or summaries."
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON and nothing else.")]
-LimitOpt = Annotated[
-    int | None, typer.Option("-n", "--limit", help="Show at most N entries.", min=1, max=MAX_COUNT)
-]
+COMPLETERS: dict[str, Callable[[typer.Context, str], list[tuple[str, str]]]] = {
+    "section": complete_section,
+    "tag": complete_tag,
+    "kind": complete_kind,
+    "any_kind": complete_any_kind,
+    "status": complete_status,
+    "entry": complete_entry_id,
+    "user_entry": complete_user_entry_id,
+    "setting": complete_setting,
+    "setting_value": complete_setting_value,
+}
+
+
+def typer_option(opt: spec.Opt, **extra: Any) -> Any:
+    """``typer.Option`` for ``opt`` (``extra``: what only typer knows, e.g. a callback)."""
+    kwargs: dict[str, Any] = {"help": opt.help, "show_default": opt.show_default, **extra}
+    if opt.minimum is not None or opt.maximum is not None:
+        kwargs.update(min=opt.minimum, max=opt.maximum)
+    if opt.metavar is not None:
+        kwargs["metavar"] = opt.metavar
+    if opt.complete is not None:
+        kwargs["autocompletion"] = COMPLETERS[opt.complete]
+    if opt.envvar is not None:
+        kwargs["envvar"] = opt.envvar
+    if opt.kind == "choice":
+        kwargs["case_sensitive"] = False
+    if opt.kind == "file" and not opt.dir_okay:
+        kwargs["dir_okay"] = False
+    return typer.Option(*opt.names, **kwargs)
+
+
+def typer_argument(arg: spec.Arg) -> Any:
+    kwargs: dict[str, Any] = {"metavar": arg.metavar, "show_default": arg.show_default}
+    if arg.help is not None:
+        kwargs["help"] = arg.help
+    if arg.complete is not None:
+        kwargs["autocompletion"] = COMPLETERS[arg.complete]
+    if arg.kind == "file" and not arg.dir_okay:
+        kwargs["dir_okay"] = False
+    return typer.Argument(**kwargs)
+
+
+def _command(name: str) -> spec.Command:
+    return spec.COMMANDS[name]
+
+
+def option(command: str, param: str, **extra: Any) -> Any:
+    """The typer option for ``param`` of ``command`` ("" for the global options)."""
+    options = spec.GLOBALS if command == "" else _command(command).options
+    for found in options:
+        if found.param == param:
+            return typer_option(found, **extra)
+    raise LookupError(f"spec.py declares no option {param!r} for {command or 'canon'!r}")
+
+
+def argument(command: str, param: str) -> Any:
+    for found in _command(command).args:
+        if found.param == param:
+            return typer_argument(found)
+    raise LookupError(f"spec.py declares no argument {param!r} for {command!r}")
+
+
+SectionOpt = Annotated[list[str] | None, typer_option(spec.SECTIONS)]
+YearOpt = Annotated[str | None, typer_option(spec.YEAR)]
+TagOpt = Annotated[list[str] | None, typer_option(spec.TAGS)]
+KindOpt = Annotated[list[str] | None, typer_option(spec.KINDS)]
+StatusOpt = Annotated[list[str] | None, typer_option(spec.STATUSES)]
+SearchOpt = Annotated[str | None, typer_option(spec.SEARCH)]
+JsonOpt = Annotated[bool, typer_option(spec.JSON)]
+LimitOpt = Annotated[int | None, typer_option(spec.LIMIT)]
+ForceOpt = Annotated[bool, typer_option(spec.FORCE)]
 
 # Entry-id arguments, with the ids completed by the shell.
-EntryIdArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="ID", help="Id, alias, id prefix or title.", autocompletion=complete_entry_id
-    ),
-]
-EntryIdsArg = Annotated[
-    list[str],
-    typer.Argument(
-        metavar="ID...",
-        help="Ids, aliases, id prefixes or titles.",
-        autocompletion=complete_entry_id,
-    ),
-]
+EntryIdArg = Annotated[str, typer_argument(spec.ENTRY_ID)]
+EntryIdsArg = Annotated[list[str], typer_argument(spec.ENTRY_IDS)]

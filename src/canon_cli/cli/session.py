@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from canon_cli import paths
 from canon_cli.config import Config, catalog_paths, load_config
-from canon_cli.errors import UsageError
+from canon_cli.errors import CanonIOError, DataError, unknown_choice
+from canon_cli.i18n import _, locale_language, normalize_language, set_language
 from canon_cli.vocab import LANGUAGES
 
 if TYPE_CHECKING:
@@ -37,6 +38,10 @@ class Session:
         self._statuses: dict[str, str] | None = None
         self._store: StateStore | None = None
         self._sync: FolderSync | None = None
+        self._lang: str | None = None
+        # whether something chose the language (an option, a variable, the setting or a
+        # Chinese locale), or English is only the default
+        self.lang_chosen = False
 
     def config(self) -> Config:
         if self._config is None:
@@ -44,12 +49,35 @@ class Session:
         return self._config
 
     def lang(self) -> str:
-        lang = self.lang_option or os.environ.get("CANON_LANG") or self.config().language
-        if lang not in LANGUAGES:
-            raise UsageError(
-                f"unknown language {lang!r}", hint="Use --lang en or --lang zh (or CANON_LANG)."
-            )
-        return lang
+        """The run's language, chosen once: ``--lang``, else ``CANON_LANG``, else the
+        ``language`` setting, else the locale (LC_ALL, LC_MESSAGES, LANG: ``zh_*`` is
+        Chinese), else English. It also becomes the language of canon's messages."""
+        if self._lang is None:
+            self._lang, self.lang_chosen = self._choose_lang()
+            set_language(self._lang)
+        return self._lang
+
+    def activate_language(self) -> None:
+        """Choose the language now, before anything is printed. A config file that
+        cannot be read leaves English for now: the command that needs the file reports
+        it (an unknown --lang or CANON_LANG is reported here)."""
+        try:
+            self.lang()
+        except (DataError, CanonIOError):
+            set_language("en")
+
+    def _choose_lang(self) -> tuple[str, bool]:
+        typed = self.lang_option or os.environ.get("CANON_LANG")
+        if typed:
+            lang = normalize_language(typed)
+            if lang is None:
+                raise unknown_choice("language", typed, LANGUAGES)
+            return lang, True
+        config = self.config()
+        if "language" in config.set_keys:
+            return config.language, True
+        lang = locale_language(os.environ)
+        return lang, lang != "en"
 
     def main_catalog_path(self) -> Path:
         return self.catalog_option or paths.catalog_override() or paths.builtin_catalog_path()
@@ -73,8 +101,23 @@ class Session:
             from canon_cli.catalog.snapshot import open_catalog
 
             self._check_catalog_option()
-            self._catalog = open_catalog(self.catalog_sources(), paths.cache_dir())
+            try:
+                self._catalog = open_catalog(self.catalog_sources(), paths.cache_dir())
+            except DataError as exc:
+                self._explain_missing_setting(exc)
+                raise
         return self._catalog
+
+    def _explain_missing_setting(self, exc: DataError) -> None:
+        """A catalog listed in the config that is gone (moved with a folder, say): the
+        error says where it is listed and how to change that."""
+        config = self.config()
+        listed = dict(zip(map(str, catalog_paths(config)), config.catalogs, strict=True))
+        if exc.hint is None and exc.path in listed and not os.path.lexists(exc.path):
+            exc.hint = _(
+                "It is listed in the catalogs setting of {config}; if it moved, change the "
+                "setting: canon config remove-catalog {listed}, then add-catalog its new path."
+            ).format(config=config.path, listed=listed[exc.path])
 
     def _sync_hook(self) -> FolderSync | None:
         """With a sync folder set, the state takes in other devices' changes when it is

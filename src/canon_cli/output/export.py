@@ -1,8 +1,11 @@
 """The reading list in other formats: Markdown checklist, JSON, CSV and BibTeX.
 
 Pure functions from catalog entries and the user's records to text; the command
-decides where the text goes. Catalog text is data: control characters are made
-visible (as in terminal output) and each format's own special characters are escaped.
+decides where the text goes. Catalog text is data: JSON escapes controls, bidi overrides
+and invisible characters with its own escapes (exact once decoded, as ``--json``
+output); the file formats (Markdown, CSV, BibTeX) make controls and bidi overrides
+visible and keep invisible characters, which are part of the text; each format's own
+special characters are escaped.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.catalog.urls import arxiv_id, url_problem
 from canon_cli.state.fold import EntryState
-from canon_cli.text import clean, clean_line
+from canon_cli.text import clean, clean_line, json_safe
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -142,7 +145,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$])")
 def md_escape(text: str) -> str:
     """Text that renders literally in Markdown (CommonMark/GFM): punctuation that could
     start emphasis, links, HTML or entities is backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", clean_line(text))
+    return _MD_SPECIAL.sub(r"\\\1", clean_line(text, keep_invisible=True))
 
 
 def md_url(url: str) -> str:
@@ -190,33 +193,32 @@ def _json_entry(item: Item) -> dict[str, Any]:
     entry = item.entry
     return {
         "id": entry.id,
-        "title": clean_line(entry.title),
-        "title_zh": None if entry.title_zh is None else clean_line(entry.title_zh),
+        "title": entry.title,
+        "title_zh": entry.title_zh,
         "url": entry.url,
-        "links": [{"label": clean_line(link.label), "url": link.url} for link in entry.links],
+        "links": [{"label": link.label, "url": link.url} for link in entry.links],
         "year": entry.year,
         "section": list(entry.section_path),
         "kind": entry.kind,
         "tags": list(entry.tags),
-        "authors": [clean_line(a) for a in entry.authors],
-        "summary_en": clean(entry.summary_en),
-        "summary_zh": None if entry.summary_zh is None else clean(entry.summary_zh),
+        "authors": list(entry.authors),
+        "summary_en": entry.summary_en,
+        "summary_zh": entry.summary_zh,
         "status": item.status,
         "started": item.started,
         "finished": item.finished,
         "rating": item.rating,
-        "notes": [{"at": n["at"], "text": clean(n["text"])} for n in item.notes],
+        "notes": [{"at": n["at"], "text": n["text"]} for n in item.notes],
     }
 
 
 def to_json(items: list[Item]) -> str:
-    """A JSON array of entries with the user's status, dates, rating and notes."""
+    """A JSON array of entries with the user's status, dates, rating and notes: the exact
+    text, with what a terminal would act on escaped as in every JSON canon prints."""
     import json
 
     data = [_json_entry(item) for item in items]
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    # U+2028/U+2029 are valid JSON but break JavaScript and some line-based tools
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 # --- CSV --------------------------------------------------------------------
@@ -246,7 +248,7 @@ def csv_cell(value: object) -> str:
     (CSV injection from a third-party catalog), so such text gets a leading quote."""
     if value is None:
         return ""
-    text = clean(str(value)) if isinstance(value, str) else str(value)
+    text = clean(value, keep_invisible=True) if isinstance(value, str) else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -303,14 +305,14 @@ _BIB_SPECIAL = {
 def bib_escape(text: str) -> str:
     """Text safe inside a BibTeX field: LaTeX specials escaped, braces kept balanced
     (BibTeX counts every brace, escaped or not, so literal braces become commands)."""
-    return "".join(_BIB_SPECIAL.get(ch, ch) for ch in clean_line(text))
+    return "".join(_BIB_SPECIAL.get(ch, ch) for ch in clean_line(text, keep_invisible=True))
 
 
 def bib_title(title: str) -> str:
     """The title with capitalised words in braces, so styles that lowercase titles keep
     ``GPT``, ``ChatGPT`` and proper names as written (the first word's initial capital
     needs no braces: styles keep it)."""
-    words = clean_line(title).split(" ")
+    words = clean_line(title, keep_invisible=True).split(" ")
     out = []
     for index, word in enumerate(words):
         capitals = [i for i, ch in enumerate(word) if ch.isupper()]
@@ -330,7 +332,7 @@ def bib_authors(authors: Iterable[str]) -> str:
     """``A and B and others``; a name with a comma or the word 'and' is kept whole."""
     names: list[str] = []
     for author in authors:
-        name = clean_line(author).strip()
+        name = clean_line(author, keep_invisible=True).strip()
         if not name:
             continue
         if _ET_AL.match(name):
@@ -406,24 +408,37 @@ def _letters(index: int) -> str:
     return out
 
 
+def _bib_type(entry: Entry, eprint: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """The record type and its venue field: the catalog's venue when it has one (a
+    journal: @article; a conference: @inproceedings), else arXiv as the journal."""
+    if entry.venue is not None and entry.venue.type == "journal":
+        return "article", [("journal", bib_escape(entry.venue.name))]
+    if entry.venue is not None:
+        return "inproceedings", [("booktitle", bib_escape(entry.venue.name))]
+    if eprint is not None:
+        return "article", [("journal", f"arXiv preprint arXiv:{bib_escape(eprint)}")]
+    return "misc", []
+
+
 def bib_record(item: Item, key: str) -> str:
     entry = item.entry
-    eprint = arxiv_id(entry.url)
+    eprint = entry.arxiv or arxiv_id(entry.url)
     fields: list[tuple[str, str]] = [("title", bib_title(entry.title))]
     authors = bib_authors(entry.authors)
     if authors:
         fields.append(("author", authors))
     else:  # styles sort (and label) by author; without one they need a key
         fields.append(("key", bib_escape(entry.title)))
-    if entry.year:
-        fields.append(("year", str(entry.year)))
+    kind, venue = _bib_type(entry, eprint)
+    fields += venue
+    year = entry.venue.year if entry.venue is not None else entry.year
+    if year:
+        fields.append(("year", str(year)))
     if eprint is not None:
-        kind = "article"
-        fields.append(("journal", f"arXiv preprint arXiv:{bib_escape(eprint)}"))
         fields.append(("eprint", bib_escape(eprint)))
         fields.append(("archivePrefix", "arXiv"))
-    else:
-        kind = "misc"
+    if entry.doi:
+        fields.append(("doi", bib_escape(entry.doi)))
     if url_problem(entry.url) is None:  # a refused link is left out, as in Markdown
         if kind == "misc":
             fields.append(("howpublished", "\\url{" + bib_url(entry.url) + "}"))
@@ -435,6 +450,8 @@ def bib_record(item: Item, key: str) -> str:
 
 
 def to_bibtex(items: list[Item], keys: Mapping[str, str]) -> str:
-    """One record per entry: arXiv papers as @article with ``eprint`` and
-    ``archivePrefix``, everything else as @misc with ``howpublished = {\\url{...}}``."""
+    """One record per entry: papers with a venue as @inproceedings (conference) or
+    @article (journal), other arXiv papers as @article in "arXiv preprint", each with
+    ``eprint`` and ``archivePrefix`` when it has an arXiv id and ``doi`` when it has one;
+    everything else as @misc with ``howpublished = {\\url{...}}``."""
     return "\n".join(bib_record(item, keys[item.entry.id]) for item in items)

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from canon_cli.errors import CanonIOError
 from canon_cli.i18n import _
 from canon_cli.text import clean, clean_line, json_safe
 from canon_cli.vocab import STATUSES
@@ -106,7 +107,8 @@ def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: boo
     id_width = min(max(len(row["id"]) for row in rows_all), max(12, con.width // 3))
     kind_width = max(len(row["kind"]) for row in rows_all)
     status_width = 7 if show_status else 0
-    fixed = id_width + 4 + kind_width + status_width + 2 * (4 if show_status else 3)
+    time_width = 5  # "1h55", "27h", "45m"
+    fixed = id_width + 4 + kind_width + time_width + status_width + 2 * (5 if show_status else 4)
     title_width = max(con.width - fixed - 1, 20)
     for index, (heading, rows) in enumerate(groups):
         con.print(Rule(text(heading, "bold"), align="left", style="dim"))
@@ -117,6 +119,7 @@ def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: boo
         table.add_column("Title", width=title_width)
         table.add_column("Year", justify="right", width=4, no_wrap=True)
         table.add_column("Kind", width=kind_width, no_wrap=True)
+        table.add_column("Time", justify="right", width=time_width, no_wrap=True)
         if show_status:
             table.add_column("Status", width=status_width, no_wrap=True)
         for row in rows:
@@ -128,6 +131,7 @@ def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: boo
                 title,
                 text("" if row["year"] is None else str(row["year"])),
                 text(row["kind"]),
+                text(row.get("time", ""), "dim"),
             ]
             if show_status:
                 cells.append(text(row["status"], STATUS_STYLE.get(row["status"], "")))
@@ -176,8 +180,11 @@ def progress_view(
     overall: dict[str, int],
     sections: list[tuple[int, str, dict[str, int]]],
     reading: list[tuple[str, str]],
+    time_left: str = "",
+    section_times: list[str] | None = None,
 ) -> None:
-    """``progress``: an overall bar, one bar per section, and what is being read."""
+    """``progress``: an overall bar, one bar per section (with its reading time left),
+    and what is being read."""
     from rich.table import Table
 
     con = console()
@@ -193,16 +200,22 @@ def progress_view(
             "dim",
         )
     )
+    if time_left:
+        con.print(text(time_left))
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True)
+    # the name gives way (ellipsis) so the bar, the count and the time always fit
+    grid.add_column(no_wrap=True, overflow="ellipsis", max_width=max(16, con.width - 45))
     grid.add_column(no_wrap=True)
     grid.add_column(justify="right", no_wrap=True)
-    for depth, name, counts in sections:
+    grid.add_column(justify="right", no_wrap=True)
+    times = section_times or [""] * len(sections)
+    for (depth, name, counts), left in zip(sections, times, strict=True):
         finished = counts["done"] + counts["skipped"]
         grid.add_row(
             text("  " * depth + name),
             text(bar(finished, counts["total"], 20), "green"),
             text(f"{finished}/{counts['total']}"),
+            text(left, "dim"),
         )
     con.print()
     con.print(grid)
@@ -294,5 +307,26 @@ def write_bytes(data: bytes) -> None:
     if buffer is None:
         sys.stdout.write(data.decode("utf-8"))
         return
-    buffer.write(data)
-    buffer.flush()
+    try:
+        buffer.write(data)
+        buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise stdout_failed(exc) from None
+
+
+def point_at_devnull(fd: int) -> None:
+    """Point ``fd`` at /dev/null, so later writes to it (a flush at exit) succeed."""
+    null = os.open(os.devnull, os.O_RDWR)
+    if null != fd:
+        os.dup2(null, fd)
+        os.close(null)
+
+
+def stdout_failed(exc: OSError) -> CanonIOError:
+    """A write to stdout that the system refused, as canon's I/O error (exit 5). What is
+    still buffered for stdout goes to /dev/null from now on."""
+    point_at_devnull(1)
+    reason = exc.strerror or str(exc)
+    return CanonIOError(_("cannot write to standard output: {reason}").format(reason=reason))

@@ -10,22 +10,28 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from canon_cli.catalog.store import Catalog, Entry
-from canon_cli.i18n import _, ngettext
+from canon_cli.i18n import _, language, ngettext
 from canon_cli.output import render
+from canon_cli.output.words import kind_label, stars, status_label, when
 from canon_cli.reading.status import entry_status
 from canon_cli.state.fold import local_minute, local_text
 from canon_cli.text import clean, clean_line
+from canon_cli.vocab import STATUSES
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from canon_cli.reading.progress import LogEvent, Progress, Stats
+    from canon_cli.catalog.query import Hit
+    from canon_cli.linkcheck.model import LinkResult
+    from canon_cli.reading.progress import Counts, LogEvent, Progress, Stats
     from canon_cli.state.exchange import Report
     from canon_cli.state.fold import EntryState
     from canon_cli.state.history import Step, Undo
 
-if TYPE_CHECKING:
-    from canon_cli.linkcheck.model import LinkResult
+
+def title_in(entry: Entry, lang: str) -> str:
+    """The entry's title in ``lang``: the Chinese title where the catalog has one."""
+    return entry.title_zh if lang == "zh" and entry.title_zh else entry.title
 
 
 def section_heading(catalog: Catalog, entry_section: str, lang: str) -> str:
@@ -49,7 +55,52 @@ def entry_json(entry: Entry, lang: str, status: str) -> dict[str, Any]:
         "status": status,
         "aliases": list(entry.aliases),
         "link_problem": entry.url_problem,
+        "minutes": entry.minutes,
+        "arxiv": entry.arxiv,
+        "doi": entry.doi,
+        "venue": None if entry.venue is None else entry.venue._asdict(),
+        "note": entry.note(lang),
+        "archive": entry.archive,
     }
+
+
+def duration(minutes: int) -> str:
+    """A reading time as people say it: "45 min", "1 h 55 min", "27 h" (from ten hours up,
+    whole hours: the figures are estimates, and a total of many adds up their error)."""
+    if minutes >= 600:
+        minutes = round(minutes / 60) * 60
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _("{minutes} min").format(minutes=rest)
+    if not rest:
+        return _("{hours} h").format(hours=hours)
+    return _("{hours} h {minutes} min").format(hours=hours, minutes=rest)
+
+
+def short_duration(minutes: int | None) -> str:
+    """A reading time for a table column: "45m", "1h55", "27h" ("" when unknown)."""
+    if not minutes:
+        return ""
+    if minutes >= 600:
+        minutes = round(minutes / 60) * 60
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}m"
+    return f"{hours}h{rest:02d}" if rest and hours < 10 else f"{hours}h"
+
+
+def _citation_pairs(entry: Entry) -> list[tuple[str, str]]:
+    """``show``'s lines for the reading time and the citation identifiers, where known."""
+    pairs: list[tuple[str, str]] = []
+    if entry.minutes:
+        pairs.append((_("time"), _("about {time}").format(time=duration(entry.minutes))))
+    if entry.venue is not None:
+        pairs.append((_("venue"), entry.venue.label()))
+    if entry.arxiv:
+        pairs.append((_("arxiv"), entry.arxiv))
+    if entry.doi:
+        pairs.append((_("doi"), entry.doi))
+    return pairs
 
 
 def show_list(
@@ -103,6 +154,7 @@ def show_list(
                 "title": e.title_zh if lang == "zh" and e.title_zh else e.title,
                 "year": e.year,
                 "kind": e.kind,
+                "time": short_duration(e.minutes),
                 "status": entry_status(e, statuses),
                 "problem": e.url_problem,
                 "dead": e.id in dead,
@@ -139,6 +191,8 @@ def show_entry(
         data = entry_json(entry, lang or "en", status)
         data["summary_en"] = entry.summary_en
         data["summary_zh"] = entry.summary_zh
+        data["note_en"] = entry.note_en
+        data["note_zh"] = entry.note_zh
         data["section_names"] = section_heading(catalog, entry.section, lang or "en")
         data.update(record_json(record))
         data["link_checks"] = []
@@ -148,46 +202,101 @@ def show_entry(
             data["link_checks"] = checks_json(checks)
         render.print_json(data)
         return
+    if not render.use_rich():
+        _show_entry_plain(catalog, entry, lang, record, status, checks)
+        return
     pairs: list[tuple[str, str]] = []
     if entry.title_zh:
-        pairs.append(("中文标题", entry.title_zh))
+        pairs.append((_("Chinese title"), entry.title_zh))
     pairs += [
-        ("id", entry.id),
-        ("section", section_heading(catalog, entry.section, lang or "en")),
-        ("kind", entry.kind),
-        ("year", str(entry.year or "")),
-        ("authors", ", ".join(entry.authors)),
-        ("tags", ", ".join(entry.tags)),
-        ("status", status),
+        (_("id"), entry.id),
+        (_("section"), section_heading(catalog, entry.section, lang or language())),
+        (_("kind"), kind_label(entry.kind)),
+        (_("year"), str(entry.year or "")),
+        (_("authors"), ", ".join(entry.authors)),
+        (_("tags"), ", ".join(entry.tags)),
+        *_citation_pairs(entry),
+        (_("status"), status_label(status)),
     ]
-    for key, stamp in (("started", record.started), ("finished", record.finished)):
-        if stamp:
-            pairs.append((key, local_minute(stamp)))
+    if record.started:
+        pairs.append((_("started"), when(record.started)))
+    if record.finished:
+        pairs.append((_("finished"), when(record.finished)))
     if record.rating:
-        pairs.append(("rating", "★" * record.rating))
+        pairs.append((_("rating"), stars(record.rating)))
     if entry.aliases:
-        pairs.append(("aliases", ", ".join(entry.aliases)))
+        pairs.append((_("aliases"), ", ".join(entry.aliases)))
     link_lines = [f"[{i}] {link.label}: {link.url}" for i, link in enumerate(entry.all_links())]
     if checks:  # a 'canon links check' has run
         from canon_cli.output.links import with_verdicts
 
         link_lines = with_verdicts(link_lines, checks)
     if entry.url_problem:
-        link_lines.append(f"(refused to open: {entry.url_problem})")
+        link_lines.append(_("(refused to open: {problem})").format(problem=entry.url_problem))
     blocks: list[tuple[str, str]] = []
     if lang in (None, "en"):
-        blocks.append(("Summary", entry.summary_en))
+        blocks.append((_("Summary") if lang else "Summary", entry.summary_en))
     if lang in (None, "zh") and entry.summary_zh:
         blocks.append(("摘要", entry.summary_zh))
-    blocks.append(("Links", "\n".join(link_lines)))
+    if lang in (None, "en") and entry.note_en:
+        blocks.append((_("Editor's note"), entry.note_en))
+    if lang in (None, "zh") and entry.note_zh:
+        blocks.append(("编者注", entry.note_zh))
+    blocks.append((_("Links"), "\n".join(link_lines)))
     if record.notes:
-        blocks.append(("Notes", "\n".join(f"{local_minute(n.at)}  {n.text}" for n in record.notes)))
-    if render.use_rich():
-        render.key_values(entry.title, pairs, blocks)
-        return
+        blocks.append((_("Notes"), "\n".join(f"{when(n.at)}  {n.text}" for n in record.notes)))
+    render.key_values(title_in(entry, lang or language()), pairs, blocks)
+
+
+def _show_entry_plain(
+    catalog: Catalog,
+    entry: Entry,
+    lang: str | None,
+    record: EntryState,
+    status: str,
+    checks: Sequence[LinkResult | None] = (),
+) -> None:
+    """``show`` to a pipe: ``field:<TAB>value`` lines with canon's field names and
+    vocabulary (the same in every language, for scripts), then the text blocks."""
+    pairs = [
+        ("title_zh", entry.title_zh or ""),
+        ("id", entry.id),
+        ("section", section_heading(catalog, entry.section, lang or language())),
+        ("kind", entry.kind),
+        ("year", str(entry.year or "")),
+        ("authors", ", ".join(entry.authors)),
+        ("tags", ", ".join(entry.tags)),
+        ("minutes", str(entry.minutes or "")),
+        ("venue", entry.venue.label() if entry.venue else ""),
+        ("arxiv", entry.arxiv or ""),
+        ("doi", entry.doi or ""),
+        ("status", status),
+        ("started", when(record.started)),
+        ("finished", when(record.finished)),
+        ("rating", str(record.rating or "")),
+        ("aliases", ", ".join(entry.aliases)),
+    ]
     render.out(clean_line(entry.title))
     for key, value in pairs:
-        render.out(f"{key}:\t{clean_line(value)}")
+        if value:
+            render.out(f"{key}:\t{clean_line(value)}")
+    blocks = []
+    if lang in (None, "en"):
+        blocks.append(("summary", entry.summary_en))
+    if lang in (None, "zh") and entry.summary_zh:
+        blocks.append(("summary_zh", entry.summary_zh))
+    if lang in (None, "en") and entry.note_en:
+        blocks.append(("note", entry.note_en))
+    if lang in (None, "zh") and entry.note_zh:
+        blocks.append(("note_zh", entry.note_zh))
+    links = [f"[{i}] {link.label}: {link.url}" for i, link in enumerate(entry.all_links())]
+    if checks:  # a 'canon links check' has run
+        from canon_cli.output.links import with_verdicts
+
+        links = with_verdicts(links, checks)
+    blocks.append(("links", "\n".join(links)))
+    if record.notes:
+        blocks.append(("notes", "\n".join(f"{when(n.at)}  {n.text}" for n in record.notes)))
     for heading, body in blocks:
         render.out("")
         render.out(heading + ":")
@@ -240,7 +349,54 @@ def confirm(message: str) -> None:
     render.note(message)
 
 
-STATUS_VERB = {"reading": "started", "done": "done", "skipped": "skipped", "unread": "reset"}
+def show_bytes(data: bytes) -> None:
+    """An export on stdout, byte for byte."""
+    render.write_bytes(data)
+
+
+def show_hits(
+    hits: list[Hit], statuses: dict[str, str], lang: str, query: str, as_json: bool
+) -> None:
+    """``search``: hits best first (JSON, plain rows or a table); a note when none."""
+    if as_json:
+        render.print_json(
+            [
+                {
+                    **entry_json(h.entry, lang, entry_status(h.entry, statuses)),
+                    "match": "title-author-tag" if h.strong else "summary-only",
+                }
+                for h in hits
+            ]
+        )
+        return
+    if not render.use_rich():
+        render.plain_rows(
+            [
+                h.entry.id,
+                h.entry.year or "",
+                h.entry.kind,
+                entry_status(h.entry, statuses),
+                h.entry.section,
+                h.entry.title + ("!" if h.entry.url_problem else ""),
+            ]
+            for h in hits
+        )
+    elif hits:
+        rows = [
+            {
+                "id": h.entry.id,
+                "title": h.entry.title_zh if lang == "zh" and h.entry.title_zh else h.entry.title,
+                "year": h.entry.year,
+                "kind": h.entry.kind,
+                "status": entry_status(h.entry, statuses),
+                "problem": h.entry.url_problem,
+                "strong": h.strong,
+            }
+            for h in hits
+        ]
+        render.hit_table(rows, show_status=bool(statuses))
+    if not hits:
+        render.note(f"No entries match {query!r}.")
 
 
 def mark_not_saved(entry: Entry, problem: Exception) -> None:
@@ -252,11 +408,21 @@ def mark_not_saved(entry: Entry, problem: Exception) -> None:
 
 def show_marks(changes: list[tuple[Entry, bool]], status: str) -> None:
     """One line per entry on stderr: what changed, or that nothing needed to."""
+    verb = {
+        "reading": _("started: {id}  {title}"),
+        "done": _("done: {id}  {title}"),
+        "skipped": _("skipped: {id}  {title}"),
+        "unread": _("reset: {id}  {title}"),
+    }[status]
     for entry, changed in changes:
         if changed:
-            render.note(f"{STATUS_VERB[status]}: {entry.id}  {entry.title}")
+            render.note(verb.format(id=entry.id, title=title_in(entry, language())))
         else:
-            render.note(f"unchanged (already {status}): {entry.id}")
+            render.note(
+                _("unchanged (already {status}): {id}").format(
+                    status=status_label(status), id=entry.id
+                )
+            )
 
 
 def section_name(catalog: Catalog, path: tuple[str, ...], lang: str) -> str:
@@ -289,11 +455,30 @@ def show_progress(catalog: Catalog, summary: Progress, lang: str, as_json: bool)
                 for s in summary.sections
             ],
             reading,
+            time_left=time_left(summary.overall),
+            section_times=[short_duration(s.counts.minutes_left) or "-" for s in summary.sections],
         )
         return
-    render.plain_rows([["all", *summary.overall]])
-    render.plain_rows(["/".join(s.path), *s.counts] for s in summary.sections)
+
+    # plain: the counts, then the minutes left as the last column
+    def plain(counts: Counts) -> list[int]:
+        return [counts.total, *(getattr(counts, s) for s in STATUSES), counts.minutes_left]
+
+    render.plain_rows([["all", *plain(summary.overall)]])
+    render.plain_rows(["/".join(s.path), *plain(s.counts)] for s in summary.sections)
     render.plain_rows(["reading", entry_id, title] for entry_id, title in reading)
+
+
+def time_left(counts: Counts) -> str:
+    """``progress``'s sentence on the reading time left, with the entries it cannot count."""
+    if counts.minutes_left == 0 and not counts.left_without_estimate:
+        return _("Time left: none")
+    line = _("Time left: about {time}").format(time=duration(counts.minutes_left))
+    if counts.left_without_estimate:
+        line += " " + _("(and {count} entries without an estimate)").format(
+            count=counts.left_without_estimate
+        )
+    return line
 
 
 def show_log(events: list[LogEvent], as_json: bool) -> None:
@@ -305,14 +490,15 @@ def show_log(events: list[LogEvent], as_json: bool) -> None:
             ]
         )
         return
-    rows = [[local_minute(e.at), e.event, e.id, e.title] for e in events]
-    if render.use_rich():
-        if rows:
-            render.simple_table(["When", "Event", "ID", "Title"], rows, ["dim", "", "cyan", ""])
-        else:
-            render.note("Nothing started or finished yet. Try: canon start ID")
+    if not render.use_rich():
+        render.plain_rows([when(e.at), e.event, e.id, e.title] for e in events)
         return
-    render.plain_rows(rows)
+    if not events:
+        render.note(_("Nothing started or finished yet. Try: canon start ID"))
+        return
+    event_words = {"started": _("started"), "finished": _("finished")}
+    rows = [[when(e.at), event_words.get(e.event, e.event), e.id, e.title] for e in events]
+    render.simple_table([_("When"), _("Event"), _("ID"), _("Title")], rows, ["dim", "", "cyan", ""])
 
 
 def stats_json(summary: Stats) -> dict[str, Any]:
@@ -329,21 +515,25 @@ def show_stats(summary: Stats, as_json: bool) -> None:
         render.print_json(stats_json(summary))
         return
     peak = max((m.finished for m in summary.months), default=0)
-    lines = [("bold", f"Finished: {summary.finished_total}")]
+    lines = [("bold", _("Finished: {count}").format(count=summary.finished_total))]
     for m in summary.months:
         width = 0 if peak == 0 else round(30 * m.finished / peak)
         lines.append(("", f"{m.month}  {'█' * width}{' ' if width else ''}{m.finished}"))
+    current, longest = summary.current_streak_days, summary.longest_streak_days
     lines.append(
         (
             "",
-            f"Current streak: {summary.current_streak_days} day(s); "
-            f"longest: {summary.longest_streak_days} day(s)",
+            ngettext("Current streak: {days} day", "Current streak: {days} days", current).format(
+                days=current
+            )
+            + _("; ")
+            + ngettext("longest: {days} day", "longest: {days} days", longest).format(days=longest),
         )
     )
     if render.use_rich():
         render.lines(lines)
     else:
-        for _, line in lines:
+        for _style, line in lines:
             render.out(line)
 
 
@@ -368,10 +558,16 @@ def show_launch(
 ) -> None:
     """``open``: each (link, url) sent to the browser on stderr; the rest printed to stdout."""
     for link, url in opened:
-        render.note(f"opened {entry.id} {link}: {url}")
+        render.note(_("opened {id} {link}: {url}").format(id=entry.id, link=link, url=url))
     if unopened:
-        which = "the link" if len(unopened) == 1 else "the links"
-        render.note(f"canon: {problem or 'no browser opened it'}; printing {which} instead.")
+        why = problem or _("no browser opened it")
+        render.note(
+            ngettext(
+                "canon: {problem}; printing the link instead.",
+                "canon: {problem}; printing the links instead.",
+                len(unopened),
+            ).format(problem=why)
+        )
         show_urls(unopened)
 
 

@@ -16,6 +16,7 @@ from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.catalog.urls import url_problem
 from canon_cli.config import Config
 from canon_cli.errors import CatalogError, FailureError, UsageError
+from canon_cli.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ def target_entry(catalog: Catalog, statuses: Mapping[str, str], text: str | None
     upcoming = next_entries(catalog, statuses, limit=1)
     if not upcoming:
         raise FailureError(
-            "nothing to open: every entry is done or skipped",
-            hint="Open a particular entry with 'canon open ID'.",
+            _("nothing to open: every entry is done or skipped"),
+            hint=_("Open a particular entry with 'canon open ID'."),
         )
     return upcoming[0]
 
@@ -82,7 +83,7 @@ def pick_links(entry: Entry, link: str | None, every: bool) -> list[NumberedLink
     """
     links = numbered_links(entry)
     if every and link is not None:
-        raise UsageError("use either --link or --all, not both")
+        raise UsageError(_("use either --link or --all, not both"))
     if every:
         return links
     if link is None:
@@ -93,20 +94,28 @@ def pick_links(entry: Entry, link: str | None, every: bool) -> list[NumberedLink
         if number < len(links):
             return [links[number]]
         raise UsageError(
-            f"{entry.id} has no link [{number}]; its links are:\n{_links_listing(links)}",
-            hint="Pass --link with a number or a label from this list.",
+            _("{id} has no link [{n}]; its links are:").format(id=entry.id, n=number)
+            + "\n"
+            + _links_listing(links),
+            hint=_("Pass --link with a number or a label from this list."),
         )
     matches = _labelled(links, wanted.casefold())
     if len(matches) == 1:
         return matches
     if matches:
         raise UsageError(
-            f"{link!r} matches {len(matches)} links of {entry.id}:\n{_links_listing(matches)}",
-            hint="Type more of the label, or pass its number.",
+            _("{link} matches {n} links of {id}:").format(
+                link=repr(link), n=len(matches), id=entry.id
+            )
+            + "\n"
+            + _links_listing(matches),
+            hint=_("Type more of the label, or pass its number."),
         )
     raise UsageError(
-        f"{entry.id} has no link labelled {link!r}; its links are:\n{_links_listing(links)}",
-        hint="Pass --link with a number or a label from this list.",
+        _("{id} has no link labelled {link}; its links are:").format(id=entry.id, link=repr(link))
+        + "\n"
+        + _links_listing(links),
+        hint=_("Pass --link with a number or a label from this list."),
     )
 
 
@@ -120,11 +129,15 @@ def check_links(entry: Entry, links: list[NumberedLink]) -> None:
     if not refused:
         return
     lines = "\n".join(f"  {item.describe()} {item.url!r} {problem}" for item, problem in refused)
-    count = "1 link" if len(refused) == 1 else f"{len(refused)} links"
+    count = ngettext("{n} link", "{n} links", len(refused)).format(n=len(refused))
     raise CatalogError(
-        f"entry {entry.id!r}: refused to open {count}; nothing was opened:\n{lines}",
+        _("entry {id}: refused to open {count}; nothing was opened:").format(
+            id=repr(entry.id), count=count
+        )
+        + "\n"
+        + lines,
         path=entry.source,
-        hint="canon opens only http and https links with a host. Fix the link in the catalog.",
+        hint=_("canon opens only http and https links with a host. Fix the link in the catalog."),
     )
 
 
@@ -182,5 +195,7 @@ def launch(
         (result.opened if opened else result.unopened).append(item)
     if result.unopened:
         name = getattr(browser, "name", "") or type(browser).__name__
-        result.problem = f"the browser {name!r} could not be started or failed"
+        result.problem = _("the browser {name} could not be started or failed").format(
+            name=repr(name)
+        )
     return result

@@ -18,13 +18,18 @@ from canon_cli.vocab import STATUSES
 
 
 class Counts(NamedTuple):
-    """How many entries have each status (and in all)."""
+    """How many entries have each status (and in all), and their reading time: of every
+    entry, of what is left (unread or being read, counted whole), and how many entries
+    left have no estimate (a catalog without ``minutes``)."""
 
     total: int = 0
     unread: int = 0
     reading: int = 0
     done: int = 0
     skipped: int = 0
+    minutes_total: int = 0
+    minutes_left: int = 0
+    left_without_estimate: int = 0
 
     def plus(self, status: str, n: int = 1) -> Counts:
         return self._replace(total=self.total + n, **{status: getattr(self, status) + n})
@@ -48,30 +53,43 @@ class Progress(NamedTuple):
 
 
 _INDEX = {status: i for i, status in enumerate(STATUSES, 1)}  # Counts field of each status
+_WIDTH = len(Counts._fields)
+_TOTAL_MIN, _LEFT_MIN, _NO_ESTIMATE = (Counts._fields.index(f) for f in Counts._fields[-3:])
+LEFT = ("unread", "reading")  # what counts as left to read
+
+
+def _count(counts: list[int], status: str, minutes: int | None) -> None:
+    counts[0] += 1
+    counts[_INDEX[status]] += 1
+    counts[_TOTAL_MIN] += minutes or 0
+    if status in LEFT:
+        counts[_LEFT_MIN] += minutes or 0
+        counts[_NO_ESTIMATE] += minutes is None
 
 
 def progress_summary(
     catalog: Catalog, statuses: Mapping[str, str], section: str | None = None
 ) -> Progress:
-    """Counts by status overall and for every section (subtree totals)."""
+    """Counts by status and reading time left, overall and for every section (subtree
+    totals). An entry being read counts its whole time as left."""
     scope = catalog.subtree(section) if section else None
+    minutes = catalog.minutes_by_id()
     direct: dict[str, list[int]] = {}
     reading: list[str] = []
     for entry_id, sec in catalog.id_section_pairs(scope):
         status = statuses.get(entry_id, UNREAD)
         counts = direct.get(sec)
         if counts is None:
-            counts = direct[sec] = [0] * len(Counts._fields)
-        counts[0] += 1
-        counts[_INDEX[status]] += 1
+            counts = direct[sec] = [0] * _WIDTH
+        _count(counts, status, minutes.get(entry_id))
         if status == "reading":
             reading.append(entry_id)
-    overall = Counts(*(sum(c[i] for c in direct.values()) for i in range(len(Counts._fields))))
+    overall = Counts(*(sum(c[i] for c in direct.values()) for i in range(_WIDTH)))
     sections = []
     for s in catalog.sections:
         if scope is not None and s.slug not in scope:
             continue
-        total = [0] * len(Counts._fields)
+        total = [0] * _WIDTH
         for sub in catalog.subtree(s.slug):
             for i, n in enumerate(direct.get(sub, ())):
                 total[i] += n

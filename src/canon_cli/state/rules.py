@@ -65,8 +65,8 @@ def check_rating(rating: object) -> int | None:
         or not (MIN_RATING <= rating <= MAX_RATING)
     ):
         raise UsageError(
-            _("rating must be a whole number from {low} to {high}, got {rating!r}").format(
-                low=MIN_RATING, high=MAX_RATING, rating=rating
+            _("rating must be a whole number from {low} to {high}, got {value}").format(
+                low=MIN_RATING, high=MAX_RATING, value=repr(rating)
             )
         )
     return rating

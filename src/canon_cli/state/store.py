@@ -126,7 +126,7 @@ class StateStore(StateReads):
     def transaction(self) -> Iterator[None]:
         """A write transaction: taken at once (waits for another writer), all or nothing."""
         with self.errors():
-            self.db.execute("BEGIN IMMEDIATE")
+            begin_immediate(self.db)
             try:
                 yield
             except BaseException:
@@ -303,6 +303,32 @@ def _connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, timeout=lock_timeout(), isolation_level=None)
 
 
+def begin_immediate(db: sqlite3.Connection) -> None:
+    """Start a write transaction, waiting for another writer up to the lock timeout.
+
+    The wait is a loop of short waits in Python rather than one long one inside SQLite,
+    so that Ctrl-C and SIGTERM are handled at once (Python runs signal handlers only
+    between its own steps); after the timeout the busy error reaches ``translate``."""
+    import time
+
+    from canon_cli.fileio import lock_timeout
+
+    limit = lock_timeout()
+    deadline = time.monotonic() + limit
+    db.execute(f"PRAGMA busy_timeout = {min(100, int(limit * 1000))}")
+    try:
+        while True:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+                if code != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                    raise
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(limit * 1000)}")
+
+
 def _refuse_links(path: Path) -> None:
     """SQLite writes ``-wal`` and ``-shm`` files beside the database under names anyone
     can predict: one planted there as a symbolic link is refused, never followed."""
@@ -378,7 +404,7 @@ def _prepare(db: sqlite3.Connection, path: Path, fresh: bool) -> None:
             if fresh:
                 os.chmod(path, 0o600)
             db.execute("PRAGMA journal_mode = WAL")
-            db.execute("BEGIN IMMEDIATE")
+            begin_immediate(db)
             if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
                 for statement in SCHEMA.split(";"):
                     if statement.strip():

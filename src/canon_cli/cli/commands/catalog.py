@@ -1,13 +1,9 @@
-"""Commands that read the catalog: list, show, sections, paths."""
+"""Commands that read the catalog: list, show, sections, tags, paths."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import typer
 
-from canon_cli import paths
-from canon_cli.catalog.query import resolve_entry
 from canon_cli.cli import actions
 from canon_cli.cli.options import (
     EntryIdArg,
@@ -20,11 +16,6 @@ from canon_cli.cli.options import (
     TagOpt,
     YearOpt,
 )
-from canon_cli.cli.session import Session
-from canon_cli.output import views
-
-if TYPE_CHECKING:
-    from canon_cli.linkcheck.model import LinkResult
 
 app = typer.Typer()
 
@@ -49,38 +40,21 @@ def list_entries(
 
 
 @app.command()
-def show(
-    ctx: typer.Context,
-    entry_id: EntryIdArg,
-    as_json: JsonOpt = False,
-) -> None:
+def show(ctx: typer.Context, entry_id: EntryIdArg, as_json: JsonOpt = False) -> None:
     """Show everything about one entry: summaries, numbered links, section, tags, progress.
 
     Example: canon show attention
     """
-    session: Session = ctx.obj
-    catalog = session.catalog()
-    entry = resolve_entry(catalog, entry_id)
-    from canon_cli.reading.status import record_of
-
-    record = record_of(session.reading_state(), entry)
-    lang = session.lang() if (session.lang_option or as_json) else None
-    checks: list[LinkResult | None] = []
-    if paths.link_results_path().exists():  # only after a 'canon links check'
-        from canon_cli.reading.links import remembered_checks
-
-        checks = remembered_checks(entry)
-    views.show_entry(catalog, entry, lang, record, as_json, checks)
+    actions.show_entry(ctx.obj, entry_id, as_json)
 
 
 @app.command()
 def sections(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Show the section tree with entry counts.
 
-    Example: canon sections --lang zh
+    Example: canon --lang zh sections
     """
-    session: Session = ctx.obj
-    views.show_sections(session.catalog(), session.lang(), as_json)
+    actions.show_sections(ctx.obj, as_json)
 
 
 @app.command()
@@ -89,8 +63,7 @@ def tags(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Example: canon tags
     """
-    session: Session = ctx.obj
-    views.show_tags(session.catalog(), as_json)
+    actions.show_tags(ctx.obj, as_json)
 
 
 @app.command("paths")
@@ -99,12 +72,4 @@ def show_paths(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Example: canon paths --json
     """
-    session: Session = ctx.obj
-    found = {
-        "catalog": str(session.main_catalog_path()),
-        "state": str(paths.state_db_path()),
-        "config": str(paths.config_path()),
-        "cache": str(paths.cache_dir()),
-        "catalog_format": str(paths.catalog_format_doc()),
-    }
-    views.show_paths(found, [str(p) for p in session.catalog_sources()[1:]], as_json)
+    actions.show_paths(ctx.obj, as_json)

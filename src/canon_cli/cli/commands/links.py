@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from canon_cli.cli.completion import complete_entry_id
-from canon_cli.cli.options import JsonOpt, SectionOpt
+from canon_cli.cli.options import JsonOpt, SectionOpt, argument, option
 from canon_cli.cli.session import Session
 from canon_cli.errors import ExitCode
 
@@ -53,38 +52,11 @@ def links_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @links_app.command("check")
 def links_check(
     ctx: typer.Context,
-    ids: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[ID]...",
-            help="Check these entries only (default: every entry).",
-            autocompletion=complete_entry_id,
-            show_default=False,
-        ),
-    ] = None,
+    ids: Annotated[list[str] | None, argument("links check", "ids")] = None,
     section: SectionOpt = None,
-    catalog: Annotated[
-        Path | None,
-        typer.Option(
-            "--catalog",
-            help="Only the entries of this catalog file (one canon reads: see 'canon paths').",
-            dir_okay=False,
-            show_default=False,
-        ),
-    ] = None,
-    timeout: Annotated[
-        float,
-        typer.Option(help="Seconds to wait for each request.", min=0.1, max=300),
-    ] = 10.0,
-    max_age: Annotated[
-        str | None,
-        typer.Option(
-            "--max-age",
-            metavar="AGE",
-            help="Re-check only links last checked longer ago than AGE (30m, 12h, 3d, 2w).",
-            show_default=False,
-        ),
-    ] = None,
+    catalog: Annotated[Path | None, option("links check", "catalog")] = None,
+    timeout: Annotated[float, option("links check", "timeout")] = 10.0,
+    max_age: Annotated[str | None, option("links check", "max_age")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check every main and extra link over HTTP and remember what was found.

@@ -7,11 +7,7 @@ from typing import Annotated
 import typer
 
 from canon_cli.cli import actions
-from canon_cli.cli.completion import complete_status
-from canon_cli.cli.options import (
-    EntryIdArg,
-    EntryIdsArg,
-)
+from canon_cli.cli.options import EntryIdArg, EntryIdsArg, argument, option
 from canon_cli.cli.session import Session
 from canon_cli.output import views
 
@@ -65,31 +61,20 @@ def reset(ctx: typer.Context, ids: IdsArg) -> None:
 def mark(
     ctx: typer.Context,
     ids: IdsArg,
-    status: Annotated[
-        str,
-        typer.Option(
-            "--status",
-            help="unread, reading, done or skipped (or read, finished, todo, started).",
-            show_default=False,
-            autocompletion=complete_status,
-        ),
-    ],
+    status: Annotated[str, option("mark", "status")],
 ) -> None:
     """Set the status of entries.
 
     Example: canon mark lora flashattention --status reading
     """
-    from canon_cli.catalog.query import statuses_named
-
-    (named,) = statuses_named([status])
-    _mark(ctx, ids, named)
+    actions.set_status(ctx.obj, ids, status)
 
 
 @app.command()
 def note(
     ctx: typer.Context,
     entry_id: IdArg,
-    text: Annotated[list[str], typer.Argument(metavar="TEXT...", help="The note.")],
+    text: Annotated[list[str], argument("note", "text")],
 ) -> None:
     """Add a dated note to an entry.
 
@@ -108,7 +93,7 @@ def note(
 def rate(
     ctx: typer.Context,
     entry_id: IdArg,
-    rating: Annotated[int, typer.Argument(metavar="N", help="1 to 5; 0 clears the rating.")],
+    rating: Annotated[int, argument("rate", "rating")],
 ) -> None:
     """Rate an entry from 1 to 5 (0 clears it).
 

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from canon_cli import paths
-from canon_cli.cli.completion import (
-    complete_any_kind,
-    complete_section,
-    complete_tag,
-    complete_user_entry_id,
-)
+from canon_cli.cli.options import argument, option
 from canon_cli.cli.session import Session
 from canon_cli.output import render
-
-if TYPE_CHECKING:
-    pass
 
 app = typer.Typer()
 
@@ -25,43 +17,17 @@ app = typer.Typer()
 @app.command()
 def add(
     ctx: typer.Context,
-    url: Annotated[str, typer.Argument(metavar="URL", help="The http(s) link to the work.")],
-    title: Annotated[str, typer.Option("--title", help="The title, as written.")],
-    section: Annotated[
-        str,
-        typer.Option(
-            "--section", "-s", help="Section slug it belongs in.", autocompletion=complete_section
-        ),
-    ],
-    year: Annotated[int | None, typer.Option("--year", "-y", help="Year published.")] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind",
-            "-k",
-            help="paper, article, video, ... (default: paper for arXiv links, else article).",
-            autocompletion=complete_any_kind,
-        ),
-    ] = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag", "-t", help="Topic tag; repeat for several.", autocompletion=complete_tag
-        ),
-    ] = None,
-    author: Annotated[
-        list[str] | None, typer.Option("--author", "-a", help="An author; repeat for several.")
-    ] = None,
-    summary: Annotated[str | None, typer.Option("--summary", help="A short summary.")] = None,
-    summary_zh: Annotated[
-        str | None, typer.Option("--summary-zh", help="The summary in Chinese.")
-    ] = None,
-    title_zh: Annotated[
-        str | None, typer.Option("--title-zh", help="The title in Chinese.")
-    ] = None,
-    entry_id: Annotated[
-        str | None, typer.Option("--id", help="Choose the id (default: made from the title).")
-    ] = None,
+    url: Annotated[str, argument("add", "url")],
+    title: Annotated[str, option("add", "title")],
+    section: Annotated[str, option("add", "section")],
+    year: Annotated[int | None, option("add", "year")] = None,
+    kind: Annotated[str | None, option("add", "kind")] = None,
+    tag: Annotated[list[str] | None, option("add", "tag")] = None,
+    author: Annotated[list[str] | None, option("add", "author")] = None,
+    summary: Annotated[str | None, option("add", "summary")] = None,
+    summary_zh: Annotated[str | None, option("add", "summary_zh")] = None,
+    title_zh: Annotated[str | None, option("add", "title_zh")] = None,
+    entry_id: Annotated[str | None, option("add", "entry_id")] = None,
 ) -> None:
     """Add an entry to your own catalog, merged after the built-in one.
 
@@ -72,7 +38,7 @@ def add(
     --section agents --year 2023 --tag reasoning --author "Shunyu Yao"
     """
     from canon_cli.catalog.own import NewEntry, add_entry, default_kind
-    from canon_cli.config import add_catalog
+    from canon_cli.config import add_catalog, stored_path
 
     session: Session = ctx.obj
     new = NewEntry(
@@ -90,7 +56,7 @@ def add(
     )
     target = paths.user_catalog_path()
     data = add_entry(session.catalog(), target, new)
-    _, listed = add_catalog(paths.config_path(), str(target))
+    _, listed = add_catalog(paths.config_path(), stored_path(target, paths.config_path()))
     render.note(f"Added {data['title']!r} as {data['id']} to {target}")
     if listed:
         render.note(f"Your catalog is now merged after the built-in one ({paths.config_path()}).")
@@ -100,14 +66,7 @@ def add(
 @app.command()
 def remove(
     ctx: typer.Context,
-    entry_id: Annotated[
-        str,
-        typer.Argument(
-            metavar="ID",
-            help="The exact id of an entry you added.",
-            autocompletion=complete_user_entry_id,
-        ),
-    ],
+    entry_id: Annotated[str, argument("remove", "entry_id")],
 ) -> None:
     """Remove an entry you added with 'canon add' (built-in entries are never removed).
 
@@ -122,6 +81,3 @@ def remove(
     title = remove_entry(session.catalog(), target, entry_id)
     render.note(f"Removed {title!r} ({entry_id}) from {target}")
     render.out(entry_id.strip())
-
-
-# --- export -----------------------------------------------------------------

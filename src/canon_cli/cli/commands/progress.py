@@ -7,13 +7,7 @@ from typing import Annotated
 import typer
 
 from canon_cli.cli import actions
-from canon_cli.cli.options import (
-    JsonOpt,
-    KindOpt,
-    OneSectionOpt,
-    SectionOpt,
-)
-from canon_cli.vocab import MAX_COUNT
+from canon_cli.cli.options import JsonOpt, KindOpt, SectionOpt, option
 
 app = typer.Typer()
 
@@ -21,7 +15,7 @@ app = typer.Typer()
 @app.command()
 def progress(
     ctx: typer.Context,
-    section: OneSectionOpt = None,
+    section: Annotated[str | None, option("progress", "section")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show overall and per-section progress, and what you are reading now.
@@ -36,9 +30,7 @@ def next_(
     ctx: typer.Context,
     section: SectionOpt = None,
     kind: KindOpt = None,
-    count: Annotated[
-        int, typer.Option("-n", "--count", help="How many entries.", min=1, max=MAX_COUNT)
-    ] = 1,
+    count: Annotated[int, option("next", "count")] = 1,
     as_json: JsonOpt = False,
 ) -> None:
     """Show what to read next: entries in progress first, then the first unread.
@@ -51,10 +43,7 @@ def next_(
 @app.command()
 def log(
     ctx: typer.Context,
-    limit: Annotated[
-        int | None,
-        typer.Option("-n", "--limit", help="Show at most N events.", min=1, max=MAX_COUNT),
-    ] = None,
+    limit: Annotated[int | None, option("log", "limit")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show what you started and finished, newest first.

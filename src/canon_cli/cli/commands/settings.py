@@ -9,11 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from canon_cli import paths
-from canon_cli.cli.completion import (
-    complete_setting,
-    complete_setting_value,
-)
-from canon_cli.cli.options import JsonOpt
+from canon_cli.cli.options import JsonOpt, argument
 from canon_cli.cli.session import Session
 from canon_cli.output import render
 from canon_cli.text import clean_line
@@ -28,10 +24,8 @@ app.add_typer(config_app, name="config")
 
 # --- config -----------------------------------------------------------------
 
-KeyArg = Annotated[
-    str, typer.Argument(metavar="KEY", help="A setting's name.", autocompletion=complete_setting)
-]
-CatalogArg = Annotated[str, typer.Argument(metavar="PATH", help="A catalog file.")]
+KeyArg = Annotated[str, argument("config get", "key")]
+CatalogArg = Annotated[str, argument("config add-catalog", "path")]
 
 
 @config_app.callback(invoke_without_command=True)
@@ -108,14 +102,7 @@ def _catalog_check(session: Session) -> Callable[[Config], None]:
 def config_set(
     ctx: typer.Context,
     key: KeyArg,
-    value: Annotated[
-        str,
-        typer.Argument(
-            metavar="VALUE",
-            help="en/zh, true/false, or comma-separated catalog files.",
-            autocompletion=complete_setting_value,
-        ),
-    ],
+    value: Annotated[str, argument("config set", "value")],
 ) -> None:
     """Change a setting; the value is checked before the file is written.
 
@@ -173,6 +160,3 @@ def config_remove_catalog(ctx: typer.Context, path: CatalogArg) -> None:
 
     remove_catalog(paths.config_path(), path)
     render.note(f"Removed catalog {path} from the settings")
-
-
-# --- add / remove -----------------------------------------------------------

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from canon_cli import paths
-from canon_cli.cli.options import JsonOpt
+from canon_cli.cli.options import ForceOpt, JsonOpt, argument, option
 from canon_cli.cli.session import Session
 from canon_cli.i18n import _
 from canon_cli.output import views
-from canon_cli.vocab import MAX_COUNT
 
 if TYPE_CHECKING:
     from canon_cli.state.fold import EntryState
@@ -24,16 +23,16 @@ app = typer.Typer()
 state_app = typer.Typer(help="Copy, restore and merge the reading state between machines.")
 app.add_typer(state_app, name="state")
 
-FileArg = Annotated[str, typer.Argument(metavar="FILE", show_default=False)]
+FileArg = Annotated[Path, argument("state export", "file")]
 
 
-def _path(text: str) -> Path:
-    """FILE as a path; a name no file can have (a NUL byte) is a usage error."""
+def _path(file: Path) -> Path:
+    """FILE as given; a name no file can have (a NUL byte) is a usage error."""
     from canon_cli.errors import UsageError
 
-    if "\x00" in text or not text:
-        raise UsageError(_("{text!r} is not a file name").format(text=text))
-    return Path(text)
+    if "\x00" in str(file):
+        raise UsageError(_("{text!r} is not a file name").format(text=str(file)))
+    return file
 
 
 class StateFormat(StrEnum):
@@ -45,11 +44,8 @@ class StateFormat(StrEnum):
 def state_export(
     ctx: typer.Context,
     file: FileArg,
-    fmt: Annotated[
-        StateFormat,
-        typer.Option("--format", "-f", help="yaml (readable) or journal (every change)."),
-    ] = StateFormat.yaml,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    fmt: Annotated[StateFormat, option("state export", "fmt")] = StateFormat.yaml,
+    force: ForceOpt = False,
 ) -> None:
     """Write your reading state to FILE (to copy it to another machine).
 
@@ -139,11 +135,8 @@ def undo(ctx: typer.Context) -> None:
 @app.command()
 def history(
     ctx: typer.Context,
-    entry_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only this entry.")] = None,
-    limit: Annotated[
-        int | None,
-        typer.Option("-n", "--limit", help="Show the newest N changes.", min=1, max=MAX_COUNT),
-    ] = None,
+    entry_id: Annotated[str | None, argument("history", "entry_id")] = None,
+    limit: Annotated[int | None, option("history", "limit")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show the changes to your reading state: when, on which device, old -> new.
@@ -168,7 +161,7 @@ def history(
 @app.command()
 def edit(
     ctx: typer.Context,
-    entry_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only this entry.")] = None,
+    entry_id: Annotated[str | None, argument("edit", "entry_id")] = None,
 ) -> None:
     """Edit your reading state (or one entry) as YAML in $VISUAL or $EDITOR.
 
