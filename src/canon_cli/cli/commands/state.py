@@ -12,7 +12,7 @@ import typer
 from canon_cli import paths
 from canon_cli.cli.options import ForceOpt, JsonOpt, argument, option
 from canon_cli.cli.session import Session
-from canon_cli.i18n import _
+from canon_cli.i18n import _, ngettext
 from canon_cli.output import views
 
 if TYPE_CHECKING:
@@ -65,7 +65,11 @@ def state_export(
         text = exchange.export_yaml(store, now_ms())
     write_output(path, text.encode("utf-8"), force)
     count = len(store.entry_ids())
-    views.confirm(_("exported {count} entries to {file}").format(count=count, file=path))
+    views.confirm(
+        ngettext(
+            "exported {count} entry to {file}", "exported {count} entries to {file}", count
+        ).format(count=count, file=path)
+    )
 
 
 @state_app.command("import")
@@ -86,9 +90,11 @@ def state_import(ctx: typer.Context, file: FileArg) -> None:
     report = replace_with_file(session.state, path, backup, now_ms())
     views.show_merge(report, path)
     views.confirm(
-        _("imported {count} entries from {file} (previous state kept in {backup})").format(
-            count=report.entries, file=path, backup=backup
-        )
+        ngettext(
+            "imported {count} entry from {file} (previous state kept in {backup})",
+            "imported {count} entries from {file} (previous state kept in {backup})",
+            report.entries,
+        ).format(count=report.entries, file=path, backup=backup)
     )
 
 
