@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -327,6 +328,32 @@ def test_colliding_citation_keys_get_letters_stable_across_filters(
     assert {e["url"]: e["ID"] for e in one}.items() <= keys.items()
     video = next(e for e in everything if e["url"] == "https://example.org/video")
     assert video["ID"] == "video" and "year" not in video  # no author, no year
+
+
+@pytest.mark.parametrize("catalog", ["built-in", "odd"])
+@pytest.mark.parametrize("style", ["plain", "alpha", "unsrt"])
+def test_a_bibtex_processor_takes_the_file_without_a_warning(
+    cli: Cli, odd_catalog: Path, tmp_path: Path, style: str, catalog: str
+) -> None:
+    """pybtex, a BibTeX implementation, runs the export through its standard styles in
+    strict mode (every warning an error) and cites every entry."""
+    work = tmp_path / "tex"
+    options = ["--catalog", str(odd_catalog)] if catalog == "odd" else []
+    assert cli(*options, "export", "-o", str(work / "refs.bib")).exit_code == 0
+    (work / "doc.aux").write_text(
+        f"\\relax\n\\citation{{*}}\n\\bibstyle{{{style}}}\n\\bibdata{{refs}}\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "pybtex", "-l", "python", "--strict", "doc.aux"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    cited = (work / "doc.bbl").read_text(encoding="utf-8").count("\\bibitem")
+    exported = len(re.findall(r"^@", (work / "refs.bib").read_text(encoding="utf-8"), re.M))
+    assert cited == exported > 0
 
 
 @pytest.mark.skipif(shutil.which("bibtex") is None, reason="needs bibtex")
