@@ -470,6 +470,33 @@ def test_a_change_by_another_canon_shows_up(cli: Any) -> None:
     drive(app, press)
 
 
+def test_a_change_while_the_help_is_open_shows_when_it_closes(cli: Any) -> None:
+    app = make_app(poll_seconds=0.1)
+
+    async def press(pilot: Pilot[int]) -> None:
+        await pilot.press("question_mark")
+        canon_process("done", "scaling-laws")
+        await pilot.pause(1.0)  # several polls with the help on top
+        assert isinstance(app.screen, HelpScreen) and app.is_running
+        await pilot.press("q")
+        await until(pilot, lambda: entries(app).rows[1].status == "done")
+
+    drive(app, press)
+
+
+def test_a_poll_while_the_app_closes_is_quiet(cli: Any) -> None:
+    """The poll timer can fire once more while the app is closing and its panes are
+    gone; a change seen then is left for the next run, not a traceback."""
+    app = make_app(poll_seconds=60)
+
+    async def press(pilot: Pilot[int]) -> None:
+        await pilot.press("q")
+
+    drive(app, press)
+    canon_process("done", "scaling-laws")
+    app._poll()  # as the timer would, with the panes gone
+
+
 def test_a_change_by_another_canon_is_never_overwritten(cli: Any) -> None:
     app = make_app(poll_seconds=60)  # the app has not even polled when it writes
 

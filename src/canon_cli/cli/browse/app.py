@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Input, OptionList, Static, Tree
 
 from canon_cli.cli.browse.data import BrowseError, Library, Overview, SectionRow, _
@@ -100,6 +101,7 @@ class BrowseApp(App[int]):
         self._section_pending = False
         self._details_shown: tuple[str | None, str, int] | None = None
         self._generation = 0  # counts redraws from the library (after changes and polls)
+        self._stale = False  # the library changed while the panes were not on screen
 
     # --- building ---------------------------------------------------------
 
@@ -201,8 +203,15 @@ class BrowseApp(App[int]):
         except BrowseError as exc:
             self._say(str(exc), error=True)
             return
-        if changed:
-            self._refresh_all()
+        self._stale = self._stale or changed
+        if not self._stale:
+            return
+        try:
+            self.query_one(SectionTree)
+        except NoMatches:
+            return  # a dialog is over the panes, or the app is closing: redraw later
+        self._stale = False
+        self._refresh_all()
 
     # --- events -----------------------------------------------------------
 
