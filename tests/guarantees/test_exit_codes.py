@@ -231,12 +231,6 @@ def test_lock_held_past_the_timeout_is_4(
     assert statuses() == {"bert": "done"}
 
 
-def test_lock_held_is_4_for_a_real_process(run_canon: Any, canon_home: Path) -> None:
-    with state_locked(canon_home / "state.db"):
-        result = run_canon("done", "bert", env={"CANON_LOCK_TIMEOUT": "0.5"})
-    assert_failed(result, ExitCode.BUSY, str(canon_home / "state.db"))
-
-
 def test_reading_does_not_wait_for_the_lock(cli: Any, canon_home: Path) -> None:
     assert cli("start", "bert").exit_code == 0
     with state_locked(canon_home / "state.db"):

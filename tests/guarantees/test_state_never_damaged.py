@@ -23,7 +23,6 @@ import pytest
 
 from canon_cli.errors import ExitCode
 from canon_cli.state import store as state_store
-from tests.fsutil import state_locked
 from tests.statedb import integrity, records
 
 
@@ -155,30 +154,6 @@ def canon_process(*args: str, timeout: str = "20") -> subprocess.Popen[str]:
         text=True,
         env=env,
     )
-
-
-def test_waiter_proceeds_after_the_holder_releases(home: Path) -> None:
-    with state_locked(home / "state.db") as holder:
-        waiter = canon_process("done", "bert")
-        time.sleep(1.0)
-        assert waiter.poll() is None, "the waiter did not wait for the lock"
-        assert records()["bert"].status == "reading"
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=10)
-        _, err = waiter.communicate(timeout=30)
-    assert waiter.returncode == 0, err
-    assert records()["bert"].status == "done"
-
-
-def test_waiter_gives_up_with_4(home: Path) -> None:
-    before = records()
-    with state_locked(home / "state.db"):
-        waiter = canon_process("done", "bert", timeout="0.5")
-        _, err = waiter.communicate(timeout=30)
-    assert waiter.returncode == ExitCode.BUSY
-    assert err.startswith("canon: error: another canon process")
-    assert records() == before
 
 
 def test_killed_writer_leaves_no_damage(home: Path) -> None:
