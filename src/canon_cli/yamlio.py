@@ -377,3 +377,18 @@ def guess_indent(text: str) -> tuple[int, int, int]:
     offset = min(max(offset, 0), 8)
     sequence = min(max(sequence, offset + 2), 10)
     return mapping, sequence, offset
+
+
+def dump_yaml(doc: object) -> str:
+    """``doc`` (plain dicts, lists and scalars) as block-style YAML, keys in their given
+    order, text as written (no \\u escapes), long lines kept whole."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    stream = io.StringIO()
+    yaml.dump(doc, stream)
+    return stream.getvalue()

@@ -10,7 +10,6 @@ if it has no ``at``).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -50,18 +49,10 @@ def _entry_node(record: EntryState) -> dict[str, Any]:
 
 def view(records: Mapping[str, EntryState]) -> str:
     """The records as the YAML a user edits (a header of comments first)."""
-    from ruamel.yaml import YAML
+    from canon_cli.yamlio import dump_yaml
 
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.allow_unicode = True
-    yaml.width = 4096
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
-    stream = io.StringIO()
     doc = {entry: _entry_node(record) for entry, record in records.items()}
-    if doc:
-        yaml.dump(doc, stream)
-    return comment(_(HEADER)) + stream.getvalue()
+    return comment(_(HEADER)) + (dump_yaml(doc) if doc else "")
 
 
 def comment(text: str) -> str:

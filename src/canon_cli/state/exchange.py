@@ -9,7 +9,6 @@ writes every change as JSON lines (the sync folder's format). ``state merge`` an
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -81,18 +80,11 @@ def export_document(store: StateStore, now_ms: int) -> dict[str, Any]:
 
 
 def export_yaml(store: StateStore, now_ms: int) -> str:
-    from ruamel.yaml import YAML
+    from canon_cli.yamlio import dump_yaml
 
     doc = export_document(store, now_ms)
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.allow_unicode = True
-    yaml.width = 4096
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
-    stream = io.StringIO()
-    yaml.dump(doc, stream)
     header = HEADER.format(at=doc["exported"], device=doc["device"])
-    return "".join(f"# {line}\n" for line in header.splitlines()) + stream.getvalue()
+    return "".join(f"# {line}\n" for line in header.splitlines()) + dump_yaml(doc)
 
 
 def export_journal(store: StateStore) -> str:

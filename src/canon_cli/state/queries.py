@@ -66,23 +66,39 @@ class StateReads:
 
     # -- reading the fold -------------------------------------------------------------
 
-    def rows(self, entries: Iterable[str] | None = None, field: str | None = None) -> list[Row]:
-        """Rows of the fold, for some entries (None: all) and one field (None: all)."""
-        where, params = [], []
+    def _select(
+        self,
+        select: str,
+        entries: Iterable[str] | None,
+        equal: tuple[str, str | None],
+        order: str,
+    ) -> list[Sequence[str]]:
+        """``select`` for some entries (None: all) and, unless its value is None, one
+        ``column = value``, in ``order``. No entries at all: no rows."""
+        where: list[str] = []
+        params: list[str] = []
         if entries is not None:
             wanted = sorted(set(entries))
             if not wanted:
                 return []
             where.append(f"entry IN ({','.join('?' * len(wanted))})")
             params.extend(wanted)
-        if field is not None:
-            where.append("field = ?")
-            params.append(field)
-        sql = "SELECT entry, field, value, clock, device FROM current"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        column, value = equal
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+        sql = select + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order}"
         with self.errors():
-            found = self.db.execute(sql + " ORDER BY entry, field", params).fetchall()
+            return self.db.execute(sql, params).fetchall()
+
+    def rows(self, entries: Iterable[str] | None = None, field: str | None = None) -> list[Row]:
+        """Rows of the fold, for some entries (None: all) and one field (None: all)."""
+        found = self._select(
+            "SELECT entry, field, value, clock, device FROM current",
+            entries,
+            ("field", field),
+            "entry, field",
+        )
         return [Row(e, f, decode(v), Clock.parse(c), d) for e, f, v, c, d in found]
 
     def values(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Value]:
@@ -152,21 +168,9 @@ class StateReads:
         self, entries: Iterable[str] | None = None, *, device: str | None = None
     ) -> list[Change]:
         """Changes in the order they were taken in (all, or of some entries/device)."""
-        where, params = [], []
-        if entries is not None:
-            wanted = sorted(set(entries))
-            if not wanted:
-                return []
-            where.append(f"entry IN ({','.join('?' * len(wanted))})")
-            params.extend(wanted)
-        if device is not None:
-            where.append("device = ?")
-            params.append(device)
-        sql = f"SELECT {CHANGE_COLUMNS} FROM changes"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        with self.errors():
-            found = self.db.execute(sql + " ORDER BY seq", params).fetchall()
+        found = self._select(
+            f"SELECT {CHANGE_COLUMNS} FROM changes", entries, ("device", device), "seq"
+        )
         return [change_of_row(r) for r in found]
 
     def count(self) -> int:
