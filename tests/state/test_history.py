@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from canon_cli.errors import ExitCode
 from canon_cli.state.changes import Change, Clock
@@ -92,3 +95,20 @@ def test_history_of_a_bare_store(tmp_path: Path) -> None:
         store.apply([Change("lora", "rating", 5, Clock(500, 0), "e" * 16, "x")])  # older
         steps = history(store)
     assert [(s.old, s.new) for s in steps] == [(None, 5), (5, 3)]
+
+
+@pytest.mark.parametrize("columns", ["60", "120"])
+def test_history_and_log_keep_times_and_ids_whole_on_a_narrow_terminal(
+    cli: Any, columns: str
+) -> None:
+    assert cli("done", "autonomous-machine-intelligence").exit_code == 0
+    assert cli("note", "autonomous-machine-intelligence", "a long note " * 6).exit_code == 0
+    terminal = {"TTY_COMPATIBLE": "1", "NO_COLOR": "1", "COLUMNS": columns}
+    for command in ("history", "log"):
+        shown = cli(command, env=terminal).stdout
+        screen = re.sub(r"\x1b\[[0-9;]*m", "", shown).splitlines()
+        assert max(len(line) for line in screen) <= int(columns)
+        rows = [line for line in screen if re.match(r"\d{4}-\d\d-\d\d", line)]
+        assert rows, screen
+        assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d ", line) for line in rows), screen
+        assert all("autonomous-machine-intelligence" in line for line in rows), screen

@@ -12,7 +12,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from canon_cli.errors import CanonIOError
@@ -229,15 +229,25 @@ def progress_view(
 
 
 def simple_table(
-    headers: list[str], rows: list[list[str]], styles: list[str] | None = None
+    headers: list[str],
+    rows: list[list[str]],
+    styles: list[str] | None = None,
+    whole: Collection[int] = (),
 ) -> None:
+    """A table; the columns numbered in ``whole`` (times, ids) are never wrapped: the
+    other columns wrap to make room for them."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for index, header in enumerate(headers):
         style = styles[index] if styles else ""
-        table.add_column(header, style=style, overflow="fold")
+        if index in whole:
+            widest = max((cell_len(row[index]) for row in rows), default=0)
+            table.add_column(header, style=style, no_wrap=True, min_width=widest)
+        else:
+            table.add_column(header, style=style, overflow="fold")
     for row in rows:
         table.add_row(*(text(cell) for cell in row))
     console().print(table)

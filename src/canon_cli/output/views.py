@@ -498,7 +498,9 @@ def show_log(events: list[LogEvent], as_json: bool) -> None:
         return
     event_words = {"started": _("started"), "finished": _("finished")}
     rows = [[when(e.at), event_words.get(e.event, e.event), e.id, e.title] for e in events]
-    render.simple_table([_("When"), _("Event"), _("ID"), _("Title")], rows, ["dim", "", "cyan", ""])
+    render.simple_table(
+        [_("When"), _("Event"), _("ID"), _("Title")], rows, ["dim", "", "cyan", ""], whole=(0, 2)
+    )
 
 
 def stats_json(summary: Stats) -> dict[str, Any]:
@@ -659,7 +661,10 @@ def show_history(steps: list[Step], device: str | None, as_json: bool) -> None:
     if render.use_rich():
         if rows:
             render.simple_table(
-                ["When", "Device", "ID", "Field", "Change"], rows, ["dim", "", "cyan", "", ""]
+                [_("When"), _("Device"), _("ID"), _("Field"), _("Change")],
+                rows,
+                ["dim", "", "cyan", "", ""],
+                whole=(0, 2),
             )
         else:
             render.note(_("No changes yet. Try: canon start ID"))
