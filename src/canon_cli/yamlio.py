@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from canon_cli.errors import ConfigError, DataError
+from canon_cli.i18n import _
 
 MAX_BYTES_ENV = "CANON_MAX_YAML_BYTES"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
@@ -61,82 +62,101 @@ def read_text(path: Path, error: type[DataError], max_bytes: int | None = None) 
         raise error("not valid UTF-8 text", path=str(path), line=line) from None
 
 
-def check_events(
-    text: str, path: str, error: Callable[..., DataError], max_aliases: int = MAX_ALIASES
-) -> None:
-    """Walk the parser's events: bound nesting depth, alias count and alias expansion."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
+def _parser_events(text: str) -> Callable[[], Any]:
+    """The function that gives the parser's next event (None at the end)."""
     try:
         from _ruamel_yaml import (  # type: ignore[import-not-found,unused-ignore]
             CParser,  # the C parser, when ruamel.yaml.clib is installed
         )
 
         parser: Any = CParser(io.StringIO(text))
-        next_event = parser.get_event
+        return parser.get_event  # type: ignore[no-any-return]
     except ImportError:  # pragma: no cover - pure-Python fallback
         from ruamel.yaml import YAML
 
         events = YAML(typ="safe", pure=True).parse(text)
-        next_event = lambda: next(events, None)  # noqa: E731
-    aliases = 0
-    nodes = 0  # nodes seen so far, an alias counting as the whole node it repeats
-    expanded = 0  # nodes added by aliases
-    open_nodes: list[tuple[str | None, int]] = []  # (anchor, ``nodes`` when it started)
-    sizes: dict[str, int] = {}  # finished anchors and the nodes each one stands for
+        return lambda: next(events, None)
+
+
+class _Budget:
+    """What a document may cost: nesting depth, aliases, and nodes added by aliases.
+    Each event goes to ``see``, which raises ``error`` when a bound is passed."""
+
+    def __init__(self, path: str, error: Callable[..., DataError], max_aliases: int) -> None:
+        self.path, self.error, self.max_aliases = path, error, max_aliases
+        self.aliases = 0
+        self.nodes = 0  # nodes seen so far, an alias counting as the whole node it repeats
+        self.expanded = 0  # nodes added by aliases
+        self.open: list[tuple[str | None, int]] = []  # (anchor, ``nodes`` when it started)
+        self.sizes: dict[str, int] = {}  # finished anchors and the nodes each stands for
+
+    def fail(self, message: str, event: Any) -> DataError:
+        return self.error(message, path=self.path, line=_event_line(event))
+
+    def see(self, event: Any) -> None:
+        name = type(event).__name__
+        if name in ("MappingStartEvent", "SequenceStartEvent"):
+            self.nodes += 1
+            self.open.append((event.anchor, self.nodes))
+            if len(self.open) > MAX_DEPTH:
+                raise self.fail(
+                    _("nesting deeper than {limit} levels").format(limit=MAX_DEPTH), event
+                )
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            anchor, start = self.open.pop()
+            if anchor is not None:
+                self.sizes[anchor] = self.nodes - start + 1
+        elif name == "ScalarEvent":
+            self.nodes += 1
+            if event.anchor is not None:
+                self.sizes[event.anchor] = 1
+        elif name == "AliasEvent":
+            self.alias(event)
+
+    def alias(self, event: Any) -> None:
+        self.aliases += 1
+        if self.aliases > self.max_aliases:
+            message = (
+                _("more than {limit} YAML aliases (refused to guard memory)").format(
+                    limit=self.max_aliases
+                )
+                if self.max_aliases
+                else _("YAML aliases (*name) are not allowed in this file")
+            )
+            raise self.fail(message, event)
+        if event.anchor not in self.sizes:
+            # the parser rejects unknown anchors; a known one still open is a cycle
+            if any(anchor == event.anchor for anchor, _start in self.open):
+                raise self.fail(
+                    _("alias *{name} refers to a node that contains it").format(name=event.anchor),
+                    event,
+                )
+            return
+        self.nodes += self.sizes[event.anchor]
+        self.expanded += self.sizes[event.anchor]
+        if self.expanded > MAX_ALIAS_NODES:
+            raise self.fail(
+                _(
+                    "YAML aliases expand to more than {limit} nodes (refused to guard memory)"
+                ).format(limit=MAX_ALIAS_NODES),
+                event,
+            )
+
+
+def check_events(
+    text: str, path: str, error: Callable[..., DataError], max_aliases: int = MAX_ALIASES
+) -> None:
+    """Walk the parser's events: bound nesting depth, alias count and alias expansion."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    next_event = _parser_events(text)
+    budget = _Budget(path, error, max_aliases)
     try:
         while True:
             event = next_event()
-            if event is None:
+            if event is None or type(event).__name__ == "StreamEndEvent":
                 return
-            name = type(event).__name__
-            if name in ("MappingStartEvent", "SequenceStartEvent"):
-                nodes += 1
-                open_nodes.append((event.anchor, nodes))
-                if len(open_nodes) > MAX_DEPTH:
-                    raise error(
-                        f"nesting deeper than {MAX_DEPTH} levels",
-                        path=path,
-                        line=_event_line(event),
-                    )
-            elif name in ("MappingEndEvent", "SequenceEndEvent"):
-                anchor, start = open_nodes.pop()
-                if anchor is not None:
-                    sizes[anchor] = nodes - start + 1
-            elif name == "ScalarEvent":
-                nodes += 1
-                if event.anchor is not None:
-                    sizes[event.anchor] = 1
-            elif name == "AliasEvent":
-                aliases += 1
-                if aliases > max_aliases:
-                    raise error(
-                        f"more than {max_aliases} YAML aliases (refused to guard memory)"
-                        if max_aliases
-                        else "YAML aliases (*name) are not allowed in this file",
-                        path=path,
-                        line=_event_line(event),
-                    )
-                if event.anchor not in sizes:
-                    # the parser rejects unknown anchors; a known one still open is a cycle
-                    if any(anchor == event.anchor for anchor, _ in open_nodes):
-                        raise error(
-                            f"alias *{event.anchor} refers to a node that contains it",
-                            path=path,
-                            line=_event_line(event),
-                        )
-                    continue
-                nodes += sizes[event.anchor]
-                expanded += sizes[event.anchor]
-                if expanded > MAX_ALIAS_NODES:
-                    raise error(
-                        f"YAML aliases expand to more than {MAX_ALIAS_NODES} nodes "
-                        "(refused to guard memory)",
-                        path=path,
-                        line=_event_line(event),
-                    )
-            elif name == "StreamEndEvent":
-                return
+            budget.see(event)
     except MarkedYAMLError as exc:
         raise _yaml_error(exc, path, error) from None
     except YAMLError as exc:
