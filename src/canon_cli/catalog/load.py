@@ -13,6 +13,7 @@ from typing import Any
 
 from canon_cli.catalog.urls import url_problem
 from canon_cli.errors import CatalogError
+from canon_cli.i18n import _
 from canon_cli.yamlio import find_line, load_yaml, read_text
 
 
@@ -147,102 +148,132 @@ def _walk_sections(
 
 
 def load_catalogs(paths: list[Path]) -> LoadedCatalog:
-    """Parse every source and merge them; a clash names both files."""
-    merged = LoadedCatalog()
-    section_origin: dict[str, str] = {}
-    entry_origin: dict[str, str] = {}
-    tag_origin: dict[str, str] = {}
+    """Parse every source and merge them; a clash names both files. Tags and sections
+    of every file come first, so an entry may use those of a later file."""
+    merger = _Merger()
     parsed = []
     for path in paths:
         model, text = parse_catalog_file(path)
-        source = str(path)
-        parsed.append((model, text, source))
+        parsed.append((model, text, str(path)))
+        merger.add_header(model, text, str(path))
+    for model, text, source in parsed:
+        for index, entry in enumerate(model.entries):
+            merger.add_entry(entry, index, text, source)
+    return merger.merged
+
+
+class _Merger:
+    """The catalog being merged, and which file defined each tag, section and id."""
+
+    def __init__(self) -> None:
+        self.merged = LoadedCatalog()
+        self.section_origin: dict[str, str] = {}
+        self.entry_origin: dict[str, str] = {}
+        self.tag_origin: dict[str, str] = {}
+
+    def add_header(self, model: Any, text: str, source: str) -> None:
+        """A file's title, source, tags and sections."""
+        merged = self.merged
         if model.title is not None and not merged.title:
             merged.title = model.title.en
         if model.source is not None and merged.source_url is None:
             merged.source_url = model.source
         for slug, description in model.tags.items():
-            if slug in tag_origin and tag_origin[slug] != source:
+            if slug in self.tag_origin and self.tag_origin[slug] != source:
                 raise CatalogError(
-                    f"tag {slug!r} is already defined in {tag_origin[slug]}",
+                    _("tag {slug!r} is already defined in {other}").format(
+                        slug=slug, other=self.tag_origin[slug]
+                    ),
                     path=source,
                     line=find_line(text, ("tags", slug)),
                 )
-            tag_origin[slug] = source
+            self.tag_origin[slug] = source
             merged.tags[slug] = description
         for index, top in enumerate(model.sections):
-            base: tuple[str, ...] = ()
-            if top.parent is not None:
-                parent = next((s for s in merged.sections if s.slug == top.parent), None)
-                if parent is None:
-                    raise CatalogError(
-                        f"section {top.slug!r}: parent {top.parent!r} is not a known section",
-                        path=source,
-                        line=find_line(text, ("sections", index, "parent")),
-                    )
-                base = parent.path
-            rows = []
-            for section, _, spath in _walk_sections([top], base):
-                full = (*base, *spath[len(base) :])
-                if section.slug in section_origin:
-                    raise CatalogError(
-                        f"section {section.slug!r} is already defined in "
-                        f"{section_origin[section.slug]}",
-                        path=source,
-                        line=find_line(text, ("sections", index)),
-                    )
-                section_origin[section.slug] = source
-                rows.append(
-                    SectionRow(
-                        slug=section.slug,
-                        name_en=section.name.en,
-                        name_zh=section.name.zh,
-                        desc_en=None if section.description is None else section.description.en,
-                        desc_zh=None if section.description is None else section.description.zh,
-                        parent=full[-2] if len(full) > 1 else None,
-                        path=full,
-                        source=source,
-                    )
-                )
-            if top.parent is None:
-                merged.sections.extend(rows)
-            else:
-                # insert after the parent's last descendant, keeping reading order
-                last = max(i for i, s in enumerate(merged.sections) if top.parent in s.path)
-                merged.sections[last + 1 : last + 1] = rows
-    for model, text, source in parsed:
-        for index, entry in enumerate(model.entries):
-            line = None
-            for ident in (entry.id, *entry.aliases):
-                if ident in entry_origin:
-                    if line is None:
-                        line = find_line(text, ("entries", index))
-                    other = entry_origin[ident]
-                    where = "this file" if other == source else other
-                    raise CatalogError(
-                        f"entry {entry.id!r}: id or alias {ident!r} is already used in {where}",
-                        path=source,
-                        line=line,
-                        hint="Ids and aliases must be unique across all catalogs.",
-                    )
-                entry_origin[ident] = source
-            if entry.section not in section_origin:
+            self.add_section(top, index, text, source)
+
+    def add_section(self, top: Any, index: int, text: str, source: str) -> None:
+        """A top-level section of a file and its subsections, in reading order: at the
+        end, or after the last descendant of the ``parent`` it names."""
+        sections = self.merged.sections
+        base: tuple[str, ...] = ()
+        if top.parent is not None:
+            parent = next((s for s in sections if s.slug == top.parent), None)
+            if parent is None:
                 raise CatalogError(
-                    f"entry {entry.id!r}, section: {entry.section!r} is not a known section",
+                    _("section {slug!r}: parent {parent!r} is not a known section").format(
+                        slug=top.slug, parent=top.parent
+                    ),
                     path=source,
-                    line=find_line(text, ("entries", index, "section")),
-                    hint="Valid sections: " + ", ".join(section_origin),
+                    line=find_line(text, ("sections", index, "parent")),
                 )
-            for tag in entry.tags:
-                if tag not in merged.tags:
-                    raise CatalogError(
-                        f"entry {entry.id!r}, tags: {tag!r} is not in the tag vocabulary",
-                        path=source,
-                        line=find_line(text, ("entries", index, "tags")),
-                        hint="Valid tags: " + ", ".join(merged.tags),
-                    )
-            merged.entries.append((entry, source, None))
-    return merged
+            base = parent.path
+        rows = []
+        for section, _index, spath in _walk_sections([top], base):
+            if section.slug in self.section_origin:
+                raise CatalogError(
+                    _("section {slug!r} is already defined in {other}").format(
+                        slug=section.slug, other=self.section_origin[section.slug]
+                    ),
+                    path=source,
+                    line=find_line(text, ("sections", index)),
+                )
+            self.section_origin[section.slug] = source
+            rows.append(_section_row(section, (*base, *spath[len(base) :]), source))
+        if top.parent is None:
+            sections.extend(rows)
+        else:
+            last = max(i for i, s in enumerate(sections) if top.parent in s.path)
+            sections[last + 1 : last + 1] = rows
+
+    def add_entry(self, entry: Any, index: int, text: str, source: str) -> None:
+        """An entry, once its ids are unique and its section and tags are known."""
+        for ident in (entry.id, *entry.aliases):
+            if ident in self.entry_origin:
+                other = self.entry_origin[ident]
+                raise CatalogError(
+                    _("entry {id!r}: id or alias {ident!r} is already used in {where}").format(
+                        id=entry.id, ident=ident, where=_("this file") if other == source else other
+                    ),
+                    path=source,
+                    line=find_line(text, ("entries", index)),
+                    hint=_("Ids and aliases must be unique across all catalogs."),
+                )
+            self.entry_origin[ident] = source
+        if entry.section not in self.section_origin:
+            raise CatalogError(
+                _("entry {id!r}, section: {section!r} is not a known section").format(
+                    id=entry.id, section=entry.section
+                ),
+                path=source,
+                line=find_line(text, ("entries", index, "section")),
+                hint=_("Valid sections: {names}").format(names=", ".join(self.section_origin)),
+            )
+        for tag in entry.tags:
+            if tag not in self.merged.tags:
+                raise CatalogError(
+                    _("entry {id!r}, tags: {tag!r} is not in the tag vocabulary").format(
+                        id=entry.id, tag=tag
+                    ),
+                    path=source,
+                    line=find_line(text, ("entries", index, "tags")),
+                    hint=_("Valid tags: {names}").format(names=", ".join(self.merged.tags)),
+                )
+        self.merged.entries.append((entry, source, None))
+
+
+def _section_row(section: Any, path: tuple[str, ...], source: str) -> SectionRow:
+    description = section.description
+    return SectionRow(
+        slug=section.slug,
+        name_en=section.name.en,
+        name_zh=section.name.zh,
+        desc_en=None if description is None else description.en,
+        desc_zh=None if description is None else description.zh,
+        parent=path[-2] if len(path) > 1 else None,
+        path=path,
+        source=source,
+    )
 
 
 def entry_url_problem(entry: Any) -> str | None:
