@@ -21,6 +21,7 @@ from typing import Any
 from canon_cli.catalog.store import Catalog
 from canon_cli.catalog.urls import url_problem
 from canon_cli.errors import CatalogError, UsageError, unknown_choice
+from canon_cli.i18n import _
 from canon_cli.vocab import ID_TARGET_LENGTH, KINDS, SLUG_MAX, SLUG_PATTERN, YEAR_MAX, YEAR_MIN
 from canon_cli.yamlio import guess_indent
 
@@ -109,11 +110,27 @@ def check_new_entry(
     file, which the merged catalog lacks when the file is not in the config."""
     title = new.title.strip()
     if not title:
-        raise UsageError("the title is empty", hint='Give one with --title "..."')
+        raise UsageError(_("the title is empty"), hint=_('Give one with --title "..."'))
     url = new.url.strip()
     problem = url_problem(url)
     if problem is not None:
-        raise UsageError(f"the URL {problem}", hint="Give a plain http:// or https:// link.")
+        raise UsageError(
+            _("the URL {problem}").format(problem=problem),
+            hint=_("Give a plain http:// or https:// link."),
+        )
+    _check_choices(catalog, new)
+    entry_id = _new_id(new, title)
+    clash = _clash(catalog, own_ids, entry_id, own_path)
+    if clash is not None:
+        raise UsageError(
+            _("the id {id!r} is already used by {clash}").format(id=entry_id, clash=clash),
+            hint=_("Choose another id with --id."),
+        )
+    return _entry_data(new, entry_id, title, url)
+
+
+def _check_choices(catalog: Catalog, new: NewEntry) -> None:
+    """Section, tags and kind from the vocabularies; the year in range."""
     if new.section not in catalog.section_by_slug:
         raise unknown_choice("section", new.section, list(catalog.section_by_slug))
     for tag in new.tags:
@@ -122,27 +139,36 @@ def check_new_entry(
     if new.kind not in KINDS:
         raise unknown_choice("kind", new.kind, list(KINDS))
     if new.year is not None and not YEAR_MIN <= new.year <= YEAR_MAX:
-        raise UsageError(f"year {new.year} is out of range ({YEAR_MIN}..{YEAR_MAX})")
+        raise UsageError(
+            _("year {year} is out of range ({low}..{high})").format(
+                year=new.year, low=YEAR_MIN, high=YEAR_MAX
+            )
+        )
+
+
+def _new_id(new: NewEntry, title: str) -> str:
+    """``--id`` checked against the slug rule, or an id made from the title."""
     if new.entry_id is not None:
         entry_id = new.entry_id.strip()
         if not SLUG.fullmatch(entry_id) or len(entry_id) > SLUG_MAX:
             raise UsageError(
-                f"invalid id {entry_id!r}",
-                hint="An id is lowercase ASCII words joined by '-', e.g. my-paper-2024.",
+                _("invalid id {id!r}").format(id=entry_id),
+                hint=_("An id is lowercase ASCII words joined by '-', e.g. my-paper-2024."),
             )
-    else:
-        entry_id = slugify(title)
-        if not entry_id:
-            raise UsageError(
-                f"cannot make an id from the title {title!r} (no ASCII letters or digits)",
-                hint="Choose one with --id, e.g. --id my-paper.",
-            )
-    clash = _clash(catalog, own_ids, entry_id, own_path)
-    if clash is not None:
+        return entry_id
+    entry_id = slugify(title)
+    if not entry_id:
         raise UsageError(
-            f"the id {entry_id!r} is already used by {clash}",
-            hint="Choose another id with --id.",
+            _("cannot make an id from the title {title!r} (no ASCII letters or digits)").format(
+                title=title
+            ),
+            hint=_("Choose one with --id, e.g. --id my-paper."),
         )
+    return entry_id
+
+
+def _entry_data(new: NewEntry, entry_id: str, title: str, url: str) -> dict[str, Any]:
+    """The entry as written to the file, in the catalog's field order; schema-checked."""
     data: dict[str, Any] = {"id": entry_id, "title": title}
     if new.title_zh and new.title_zh.strip():
         data["title_zh"] = new.title_zh.strip()
