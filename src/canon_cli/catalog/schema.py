@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from canon_cli.i18n import _
 from canon_cli.vocab import (
     ARXIV_PATTERN,
     DOI_PATTERN,
@@ -30,13 +31,21 @@ VERSION_2_FIELDS = ("note", "arxiv", "doi", "venue", "minutes", "archive")
 
 def _known_kind(value: str) -> str:
     if value not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)} (got {value!r})")
+        raise ValueError(
+            _("kind must be one of {kinds} (got {value!r})").format(
+                kinds=", ".join(KINDS), value=value
+            )
+        )
     return value
 
 
 def _known_venue_type(value: str) -> str:
     if value not in VENUE_TYPES:
-        raise ValueError(f"venue type must be one of {', '.join(VENUE_TYPES)} (got {value!r})")
+        raise ValueError(
+            _("venue type must be one of {types} (got {value!r})").format(
+                types=", ".join(VENUE_TYPES), value=value
+            )
+        )
     return value
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from canon_cli import __version__
+from canon_cli.i18n import _
 
 USER_AGENT = f"canon/{__version__} (+link check)"
 
@@ -84,7 +85,9 @@ def parse_age(text: str) -> timedelta:
     try:
         amount = float(number)
     except ValueError:
-        raise ValueError(f"not an age: {text!r} (use e.g. 30m, 12h, 3d or 2w)") from None
+        raise ValueError(
+            _("not an age: {text!r} (use e.g. 30m, 12h, 3d or 2w)").format(text=text)
+        ) from None
     if not amount >= 0 or amount == float("inf"):
-        raise ValueError(f"not an age: {text!r} (use a number of 0 or more)")
+        raise ValueError(_("not an age: {text!r} (use a number of 0 or more)").format(text=text))
     return timedelta(seconds=amount * _AGE_UNITS[unit])

@@ -18,6 +18,8 @@ import json
 import os
 from typing import Any, NamedTuple
 
+from canon_cli.i18n import _
+
 JOURNAL_VERSION = 1
 
 # Field names; a note's field is NOTE_PREFIX + its id.
@@ -110,14 +112,17 @@ def from_line(line: str) -> Change:
     try:
         record: Any = json.loads(line)
     except ValueError:
-        raise JournalLineError("not JSON (a torn or damaged line)") from None
+        raise JournalLineError(_("not JSON (a torn or damaged line)")) from None
     if not isinstance(record, dict):
-        raise JournalLineError("not a JSON object")
+        raise JournalLineError(_("not a JSON object"))
     version = record.get("v")
     if isinstance(version, int) and not isinstance(version, bool) and version > JOURNAL_VERSION:
-        raise JournalLineError(f"written by a newer canon (journal version {version})", newer=True)
+        raise JournalLineError(
+            _("written by a newer canon (journal version {version})").format(version=version),
+            newer=True,
+        )
     if version != JOURNAL_VERSION:
-        raise JournalLineError(f"unknown journal version {version!r}")
+        raise JournalLineError(_("unknown journal version {version!r}").format(version=version))
     try:
         change = Change(
             entry=_text(record, "entry"),
@@ -128,9 +133,9 @@ def from_line(line: str) -> Change:
             op=_text(record, "op"),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise JournalLineError(f"not a valid change ({exc})") from None
+        raise JournalLineError(_("not a valid change ({reason})").format(reason=exc)) from None
     if change.field not in FIELDS and not change.field.startswith(NOTE_PREFIX):
-        raise JournalLineError(f"unknown field {change.field!r}")
+        raise JournalLineError(_("unknown field {key!r}").format(key=change.field))
     return change
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from canon_cli.errors import BusyError, CanonIOError, StateError
+from canon_cli.i18n import _
 from canon_cli.state.changes import Change, Clock, Value
 
 CHANGE_COLUMNS = "entry, field, value, clock, device, op"
@@ -219,12 +220,14 @@ def translate(exc: sqlite3.Error, path: Path) -> Exception:
     primary = None if code is None else code & 0xFF
     if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return BusyError(
-            f"another canon process is writing the reading state: {path} "
-            f"stayed locked for {lock_timeout():g} s",
-            hint=(
+            _(
+                "another canon process is writing the reading state: {path} "
+                "stayed locked for {seconds} s"
+            ).format(path=path, seconds=f"{lock_timeout():g}"),
+            hint=_(
                 "Wait for the other canon command to finish and try again. "
-                f"To wait longer, set {LOCK_TIMEOUT_ENV} (seconds)."
-            ),
+                "To wait longer, set {variable} (seconds)."
+            ).format(variable=LOCK_TIMEOUT_ENV),
         )
     if primary in (
         sqlite3.SQLITE_FULL,
@@ -235,12 +238,16 @@ def translate(exc: sqlite3.Error, path: Path) -> Exception:
     ):
         hint = None
         if primary != sqlite3.SQLITE_FULL:
-            hint = "Set CANON_HOME to a folder you can write, or fix that folder's permissions."
-        return CanonIOError(f"cannot write {path}: {text}", hint=hint)
+            hint = _("Set CANON_HOME to a folder you can write, or fix that folder's permissions.")
+        return CanonIOError(
+            _("cannot write {path}: {reason}").format(path=path, reason=text), hint=hint
+        )
     if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return StateError(
-            f"the reading-state database is damaged ({text})",
+            _("the reading-state database is damaged ({reason})").format(reason=text),
             path=str(path),
-            hint=f"Move it aside (mv {path} {path}.damaged); a backup, if any, is {path}.bak.",
+            hint=_(
+                "Move it aside (mv {path} {path}.damaged); a backup, if any, is {path}.bak."
+            ).format(path=path),
         )
-    return CanonIOError(f"cannot use {path}: {text}")
+    return CanonIOError(_("cannot use {path}: {reason}").format(path=path, reason=text))

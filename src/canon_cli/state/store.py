@@ -108,7 +108,7 @@ class StateStore(StateReads):
         self.hook = hook
         device = self.meta("device")
         if device is None:
-            raise StateError("the database has no device id", path=str(path))
+            raise StateError(_("the database has no device id"), path=str(path))
         self.device = device
 
     # -- lifetime ---------------------------------------------------------------------
@@ -280,13 +280,17 @@ class StateStore(StateReads):
         try:
             fd, temp = create_temp(dest)  # locked while we write it: never swept meanwhile
         except OSError as exc:
-            raise CanonIOError(f"cannot write {dest}: {exc.strerror or exc}") from exc
+            raise CanonIOError(
+                _("cannot write {path}: {reason}").format(path=dest, reason=exc.strerror or exc)
+            ) from exc
         try:
             with self.errors():
                 self.db.execute("VACUUM INTO ?", (str(temp),))
             os.replace(temp, dest)
         except OSError as exc:
-            raise CanonIOError(f"cannot write {dest}: {exc.strerror or exc}") from exc
+            raise CanonIOError(
+                _("cannot write {path}: {reason}").format(path=dest, reason=exc.strerror or exc)
+            ) from exc
         finally:
             os.close(fd)
             if temp.exists():
@@ -336,8 +340,10 @@ def _refuse_links(path: Path) -> None:
         side = path.with_name(path.name + suffix)
         if os.path.islink(side):
             raise CanonIOError(
-                f"refusing to use {side}: it is a symbolic link",
-                hint=f"Remove it (rm {side}); SQLite creates a plain file there.",
+                _("refusing to use {path}: it is a symbolic link").format(path=side),
+                hint=_("Remove it (rm {path}); SQLite creates a plain file there.").format(
+                    path=side
+                ),
             )
 
 
@@ -369,7 +375,10 @@ def open_store(path: Path, hook: SyncHook | None = None) -> StateStore:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CanonIOError(
-            f"cannot create {path.parent}: {exc.strerror or exc}", hint=_HOME_HINT
+            _("cannot create {path}: {reason}").format(
+                path=path.parent, reason=exc.strerror or exc
+            ),
+            hint=_(_HOME_HINT),
         ) from exc
     try:
         db = _connect(path)
@@ -395,10 +404,12 @@ def _prepare(db: sqlite3.Connection, path: Path, fresh: bool) -> None:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StateError(
-                f"the database has schema version {version}, written by a newer canon "
-                f"(this canon reads version {SCHEMA_VERSION})",
+                _(
+                    "the database has schema version {version}, written by a newer canon "
+                    "(this canon reads version {known})"
+                ).format(version=version, known=SCHEMA_VERSION),
                 path=str(path),
-                hint="Upgrade canon to use it; this canon will not change it.",
+                hint=_("Upgrade canon to use it; this canon will not change it."),
             )
         if version < SCHEMA_VERSION:
             if fresh:
@@ -418,4 +429,6 @@ def _prepare(db: sqlite3.Connection, path: Path, fresh: bool) -> None:
     except sqlite3.Error as exc:
         raise translate(exc, path) from None
     except OSError as exc:
-        raise CanonIOError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise CanonIOError(
+            _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+        ) from exc

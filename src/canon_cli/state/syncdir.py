@@ -97,7 +97,7 @@ class AppendResult(NamedTuple):
 def device_file(folder: Path, device: str) -> Path:
     """This device's journal file in ``folder``."""
     if not DEVICE_PATTERN.fullmatch(device):
-        raise ValueError(f"not a device id: {device!r}")
+        raise ValueError(_("not a device id: {device!r}").format(device=device))
     return folder / f"{device}{SUFFIX}"
 
 
