@@ -45,7 +45,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 TTY_COLUMNS = 120
 TTY_ROWS = 50
-CLEARED_ENV = ("COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR", "PAGER")
+# PYTHONDONTWRITEBYTECODE too: an installed canon has its bytecode compiled by pip; run
+# from a source tree without it, every run would compile every module again.
+CLEARED_ENV = (
+    "COLUMNS",
+    "LINES",
+    "FORCE_COLOR",
+    "TTY_COMPATIBLE",
+    "NO_COLOR",
+    "PAGER",
+    "PYTHONDONTWRITEBYTECODE",
+)
 
 
 @dataclass
@@ -71,6 +81,7 @@ class Scenario:
     prepare: Callable[[], None] | None = None  # before every run of canon, not timed
     setup: Callable[[], None] | None = None  # once, before the warm-up
     needs: str | None = None  # a canon command that must exist
+    codes: tuple[int, ...] = (0,)  # exit statuses that count as success
 
 
 @dataclass
@@ -158,31 +169,40 @@ def run_once(argv: list[str], env: dict[str, str], tty: bool) -> Run:
 
 
 class Sandbox:
-    """Temporary homes for canon: nothing outside ``root`` is read or written."""
+    """Temporary homes for canon: nothing outside ``root`` is read or written.
 
-    def __init__(self, root: Path, catalog: Path) -> None:
+    With ``canon_home`` every scenario's folder is its ``CANON_HOME``; without it, the
+    folder holds the ``XDG_*`` folders canon then follows (a real user's environment)."""
+
+    def __init__(self, root: Path, catalog: Path, canon: str = "canon", canon_home: bool = True):
         self.root = root
         self.catalog = catalog
+        self.canon = canon
+        self.canon_home = canon_home
         self.count = 0
+        root.mkdir(parents=True, exist_ok=True)
 
     def env(self, home: Path, tty: bool = False) -> dict[str, str]:
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith("CANON_") and k not in CLEARED_ENV
+            if not k.startswith("CANON_") and k not in CLEARED_ENV and not k.startswith("XDG_")
         }
         user = home.parent / (home.name + "-user")
+        user.mkdir(parents=True, exist_ok=True)
         env["HOME"] = str(user)
+        # Under CANON_HOME the XDG folders are the user's (and stay empty); without it
+        # they are inside the scenario's folder, so emptying it empties all canon wrote.
+        base = user if self.canon_home else home
         for var, sub in (
             ("XDG_CONFIG_HOME", ".config"),
             ("XDG_DATA_HOME", ".local/share"),
             ("XDG_CACHE_HOME", ".cache"),
             ("XDG_STATE_HOME", ".local/state"),
         ):
-            path = user / sub
-            path.mkdir(parents=True, exist_ok=True)
-            env[var] = str(path)
-        env["CANON_HOME"] = str(home)
+            env[var] = str(base / sub)
+        if self.canon_home:
+            env["CANON_HOME"] = str(home)
         if tty:
             env["TERM"] = "xterm-256color"
         else:
@@ -190,13 +210,20 @@ class Sandbox:
         return env
 
     def new_home(self, marks_from: Path | None = None) -> Path:
-        """A fresh CANON_HOME, with a state file marking a few entries of ``marks_from``."""
+        """A fresh home, with a reading state marking a few entries of ``marks_from``."""
         self.count += 1
         home = self.root / f"home{self.count}"
         home.mkdir(parents=True)
         if marks_from is not None:
-            write_state(home / "state.yaml", catalog_ids(marks_from, 6))
+            self.import_marks(home, catalog_ids(marks_from, 6))
         return home
+
+    def import_marks(self, home: Path, ids: list[str], base: list[str] | None = None) -> None:
+        """Give ``home`` a state marking ``ids``, through ``canon state import`` of an export."""
+        export = home.parent / f"{home.name}-export.yaml"
+        write_export(export, ids)
+        argv = [*(base or [self.canon]), "state", "import", str(export)]
+        subprocess.run(argv, env=self.env(home), check=True, capture_output=True, timeout=1800)
 
 
 def catalog_ids(path: Path, count: int, skip: int = 0) -> list[str]:
@@ -214,18 +241,24 @@ def catalog_ids(path: Path, count: int, skip: int = 0) -> list[str]:
     return ids
 
 
-def write_state(path: Path, ids: list[str]) -> None:
-    """A state file in canon's format with a mix of done, reading and skipped marks."""
-    statuses = ("done", "reading", "done", "skipped", "done", "reading")
-    lines = ["# reading state written by benchmarks/bench.py\n", "version: 1\n", "entries:\n"]
+def write_export(path: Path, ids: list[str]) -> None:
+    """A ``canon state export`` file (version 2) marking ``ids``.
+
+    A few marks mix done, reading and skipped; a long history (more than 100 marks) is
+    what years of reading leave: mostly done, one in ten skipped, one in 1,000 being read.
+    """
+    few = ("done", "reading", "done", "skipped", "done", "reading")
+    lines = ["# reading state written by benchmarks/bench.py\n", "version: 2\n", "entries:\n"]
     for i, entry_id in enumerate(ids):
-        status = statuses[i % len(statuses)]
-        day = i % 9 + 1
+        if len(ids) <= 100:
+            status = few[i % len(few)]
+        else:
+            status = "reading" if i % 1000 == 0 else "skipped" if i % 10 == 5 else "done"
+        month, day = i % 12 + 1, i % 28 + 1
         lines.append(f"  {entry_id}:\n    status: {status}\n")
-        lines.append(f"    started: '2025-01-0{day}T09:00:00+00:00'\n")
+        lines.append(f"    started: '2025-{month:02d}-{day:02d}T09:00:00Z'\n")
         if status == "done":
-            lines.append(f"    finished: '2025-02-0{day}T18:30:00+00:00'\n")
-        lines.append(f"    updated: '2025-02-0{day}T18:30:00+00:00'\n")
+            lines.append(f"    finished: '2025-{month:02d}-{day:02d}T18:30:00Z'\n")
     path.write_text("".join(lines), encoding="utf-8")
 
 
@@ -305,7 +338,7 @@ def measure(
             if scenario.prepare:
                 scenario.prepare()
             warm = run_once(argv, env, scenario.tty)
-            if warm.returncode != 0:
+            if warm.returncode not in scenario.codes:
                 return _failed(result, argv, warm)
         run_once(floor, env, scenario.tty)
     for i in range(count):
@@ -313,7 +346,7 @@ def measure(
         if scenario.prepare:
             scenario.prepare()
         run = run_once(argv, env, scenario.tty)
-        if run.returncode != 0:
+        if run.returncode not in scenario.codes:
             return _failed(result, argv, run)
         result.runs.append(run)
         result.floors.append(run_once(floor, env, scenario.tty))
@@ -382,28 +415,35 @@ def make_catalog(path: Path, entries: int) -> Path:
     Not in this process: a child's ru_maxrss counts the memory of the process it was
     forked from, so this process must stay small for the peak-memory column to be true.
     """
+    if path.exists():  # made already (for the other environment)
+        return path
+    print(f"bench: generating {path.name}", file=sys.stderr)
     script = HERE / "make_catalog.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [sys.executable, str(script), "--entries", str(entries), "--out", str(path)], check=True
     )
     return path
 
 
-def add_state(home: Path, catalog: Path) -> Callable[[], None]:
-    """Write the state file with a few marks into ``home`` (after the cold runs)."""
+def add_state(sandbox: Sandbox, home: Path, catalog: Path, base: list[str]) -> Callable[[], None]:
+    """Give ``home`` a state with a few marks (after the cold runs), once."""
+    made: list[bool] = []
 
     def setup() -> None:
-        home.mkdir(parents=True, exist_ok=True)
-        write_state(home / "state.yaml", catalog_ids(catalog, 6))
+        if not made:
+            home.mkdir(parents=True, exist_ok=True)
+            sandbox.import_marks(home, catalog_ids(catalog, 6), base)
+            made.append(True)
 
     return setup
 
 
-def many_marks(canon: str, sandbox: Sandbox, catalog: Path, base: list[str]) -> list[Scenario]:
-    """The reading state at scale: every command within 5x with 10,000 marks.
+def many_marks(sandbox: Sandbox, catalog: Path, base: list[str]) -> list[Scenario]:
+    """The reading state at scale (issue budgets: within 5x with 10,000 marks).
 
-    The home's state marks 10,000 entries (a version-1 file, taken in by one untimed run
-    before the first warm-up)."""
+    The home's state marks 10,000 entries of the 10k catalog, made by one untimed
+    ``canon state import`` before the first warm-up."""
     home = sandbox.new_home()
     write_id = catalog_ids(catalog, 1, skip=10_000 - 7)[0]
     made: list[bool] = []
@@ -411,9 +451,7 @@ def many_marks(canon: str, sandbox: Sandbox, catalog: Path, base: list[str]) -> 
     def setup() -> None:
         if made:
             return
-        write_state(home / "state.yaml", catalog_ids(catalog, 10_000))
-        env = sandbox.env(home, False)
-        subprocess.run([*base, "progress"], env=env, check=True, capture_output=True, timeout=900)
+        sandbox.import_marks(home, catalog_ids(catalog, 10_000), base)
         made.append(True)
 
     def scenario(name: str, *argvs: list[str]) -> Scenario:
@@ -427,85 +465,110 @@ def many_marks(canon: str, sandbox: Sandbox, catalog: Path, base: list[str]) -> 
     ]
 
 
-def build_scenarios(canon: str, sandbox: Sandbox, quick: bool, cold_runs: int) -> list[Scenario]:
+def builtin_scenarios(canon: str, sandbox: Sandbox) -> list[Scenario]:
+    """The everyday commands on the built-in catalog, with a few marks."""
     cat = sandbox.catalog
+    first = catalog_ids(cat, 1)[0]
     write_id = catalog_ids(cat, 1, skip=20)[0]  # not among the state's marks
     copy = sandbox.root / "catalog-copy.yaml"
     shutil.copyfile(cat, copy)
-    h = sandbox.new_home
-    scenarios = [
-        Scenario(
-            "list --section agents (pipe)",
-            [[canon, "list", "--section", "agents"]],
-            h(cat),
-            ratio_budget=8,
-        ),
-        Scenario(
-            "list --section agents (terminal)",
-            [[canon, "list", "--section", "agents"]],
-            h(cat),
-            tty=True,
-            ratio_budget=12,
-        ),
-        Scenario(
-            "list, all entries (terminal)", [[canon, "list"]], h(cat), tty=True, ratio_budget=15
-        ),
-        Scenario(
-            "progress (pipe)", [[canon, "progress"]], h(cat), ratio_budget=8, needs="progress"
-        ),
-        Scenario("next (pipe)", [[canon, "next"]], h(cat), needs="next"),
+
+    def pipe(name: str, argv: list[str], budget: float | None, **kw: object) -> Scenario:
+        return Scenario(name, [[canon, *argv]], sandbox.new_home(cat), ratio_budget=budget, **kw)  # type: ignore[arg-type]
+
+    def term(name: str, argv: list[str], budget: float) -> Scenario:
+        home = sandbox.new_home(cat)
+        return Scenario(name, [[canon, *argv]], home, tty=True, ratio_budget=budget)
+
+    return [
+        pipe("list --section agents (pipe)", ["list", "--section", "agents"], 2.6),
+        pipe("progress (pipe)", ["progress"], 2.6),
+        pipe("next (pipe)", ["next"], 2.6),
+        pipe(f"show {first} (pipe)", ["show", first], 3),
+        pipe("search transformer (pipe)", ["search", "transformer"], 3),
+        pipe(f"open --print {first} (pipe)", ["open", "--print", first], 3),
+        pipe("log (pipe)", ["log"], 3),
+        pipe("stats (pipe)", ["stats"], 3),
+        pipe("bare canon (pipe; help, exit 2)", [], 3, codes=(2,)),
+        pipe("export --format bibtex (pipe)", ["export", "--format", "bibtex"], 3.5),
         Scenario(
             f"write: done / reset {write_id}",
             [[canon, "done", write_id], [canon, "reset", write_id]],
-            h(cat),
+            sandbox.new_home(cat),
             ratio_budget=4,
-            needs="done",
         ),
-        Scenario("--help (pipe)", [[canon, "--help"]], h(cat), ratio_budget=14),
+        term("list --section agents (terminal)", ["list", "--section", "agents"], 6),
+        term("progress (terminal)", ["progress"], 6),
+        term("list, all entries (terminal)", ["list"], 8),
+        pipe("--help (pipe)", ["--help"], 2),
+        pipe("list --help (pipe)", ["list", "--help"], 2),
         Scenario(
             "cache miss: list --section agents",
             [[canon, "--catalog", str(copy), "list", "--section", "agents"]],
-            h(cat),
-            ratio_budget=30,
+            sandbox.new_home(cat),
+            ratio_budget=8,
             prepare=touch_later(copy),
         ),
     ]
-    sizes = [1000] if quick else [1000, 10_000, 100_000]
-    for n in sizes:
-        label = f"{n // 1000}k"
-        print(f"bench: generating the {label} catalog", file=sys.stderr)
-        big = make_catalog(sandbox.root / f"big{label}.yaml", n)
-        base = [canon, "--catalog", str(big)]
-        # The warm scenarios reuse the home the last cold run left built, plus a state file.
-        home = sandbox.new_home()
-        runs = {1000: max(cold_runs, 3), 10_000: max(cold_runs, 2)}.get(n, cold_runs)
-        cold = Scenario(
-            f"{label}: first run (cold cache)",
-            [[*base, "list", "--section", "agents"]],
-            home,
-            runs=runs,
-            warmup=False,
-            prepare=empty_home(home),
+
+
+def sized_scenarios(sandbox: Sandbox, label: str, big: Path, cold_runs: int) -> list[Scenario]:
+    """First run, warm runs (and at 10k, the marks at scale) on one synthetic catalog."""
+    n = int(label.rstrip("k")) * 1000
+    found: list[Scenario] = []
+    base = [sandbox.canon, "--catalog", str(big)]
+    # The warm scenarios reuse the home the last cold run left built, plus a state.
+    home = sandbox.new_home()
+    runs = {1000: max(cold_runs, 3), 10_000: max(cold_runs, 2)}.get(n, cold_runs)
+    cold = Scenario(
+        f"{label}: first run (cold cache)",
+        [[*base, "list", "--section", "agents"]],
+        home,
+        runs=runs,
+        warmup=False,
+        prepare=empty_home(home),
+    )
+    marks = add_state(sandbox, home, big, base)
+
+    def warm(name: str, *argv: str, budget: float | None = None) -> Scenario:
+        return Scenario(
+            f"{label}: {name} (warm)", [[*base, *argv]], home, setup=marks, ratio_budget=budget
         )
-        marks = add_state(home, big)
-        listing = Scenario(
-            f"{label}: list, all entries (warm, pipe)", [[*base, "list"]], home, setup=marks
+
+    if n == 10_000:
+        found.extend(many_marks(sandbox, big, base))
+    if n == 100_000:
+        cold.seconds_budget = 15
+        cold.mib_budget = 250
+        found.append(cold)
+        # listing 100,000 lines is not a use case
+        found.append(warm("list --search transformer", "list", "--search", "transformer", budget=4))
+        found.append(warm("list --section agents", "list", "--section", "agents", budget=4))
+        found.append(warm("progress", "progress", budget=4))
+    else:
+        found.extend(
+            [
+                cold,
+                warm("list, all entries", "list"),
+                warm("list --search transformer", "list", "--search", "transformer"),
+            ]
         )
-        search = Scenario(
-            f"{label}: list --search transformer (warm)",
-            [[*base, "list", "--search", "transformer"]],
-            home,
-            setup=marks,
-        )
-        if n == 10_000:
-            scenarios.extend(many_marks(canon, sandbox, big, base))
-        if n == 100_000:
-            cold.seconds_budget = 60
-            search.ratio_budget = 10
-            search.mib_budget = 60
-            scenarios.extend([cold, search])  # listing 100,000 lines is not a use case
-        else:
-            scenarios.extend([cold, listing, search])
+    return found
+
+
+def build_scenarios(
+    canon: str, sandbox: Sandbox, sizes: list[str], cold_runs: int, only: str | None = None
+) -> list[Scenario]:
+    """Every scenario, or those whose name contains ``only`` (catalogs made as needed)."""
+    scenarios = builtin_scenarios(canon, sandbox)
+    for label in sizes:
+        n = int(label.rstrip("k")) * 1000
+        if only and not (only.startswith(label) or (n == 10_000 and "marks" in only)):
+            continue
+        big = make_catalog(sandbox.root.parent / f"big{label}.yaml", n)
+        scenarios.extend(sized_scenarios(sandbox, label, big, cold_runs))
+    if only:
+        scenarios = [s for s in scenarios if only in s.name]
     return scenarios
 
 
@@ -559,6 +622,16 @@ def main(argv: list[str] | None = None) -> int:
         "--cold-runs", type=int, default=1, help="runs of the 100k first-run benchmark (default 1)"
     )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument(
+        "--env",
+        choices=("canon-home", "xdg", "both"),
+        default="both",
+        help="run with CANON_HOME set, without it (XDG folders only), or both (default)",
+    )
+    parser.add_argument(
+        "--sizes", default="1k,10k,100k", help="synthetic catalogs to run (default 1k,10k,100k)"
+    )
+    parser.add_argument("--only", help="run only the scenarios whose name contains this text")
     args = parser.parse_args(argv)
     runs = 3 if args.quick and args.runs == 10 else args.runs
     if runs < 1:
@@ -574,12 +647,18 @@ def main(argv: list[str] | None = None) -> int:
         probe_env = probe.env(probe.new_home())
         catalog = builtin_catalog(canon, probe_env)
         commands = canon_commands(canon, probe_env)
-        sandbox = Sandbox(root, catalog)
-        sandbox.count = probe.count
         print(f"bench: canon {canon}\nbench: floor {' '.join(floor)}", file=sys.stderr)
-        for scenario in build_scenarios(canon, sandbox, args.quick, args.cold_runs):
-            print(f"bench: {scenario.name}", file=sys.stderr)
-            results.append(measure(scenario, runs, floor, sandbox, commands))
+        sizes = ["1k"] if args.quick else [x.strip() for x in args.sizes.split(",") if x.strip()]
+        modes = {"canon-home": [True], "xdg": [False], "both": [True, False]}[args.env]
+        for canon_home in modes:
+            sandbox = Sandbox(
+                root / ("canon-home" if canon_home else "xdg"), catalog, canon, canon_home
+            )
+            suffix = "" if canon_home else " [no CANON_HOME]"
+            for scenario in build_scenarios(canon, sandbox, sizes, args.cold_runs, args.only):
+                scenario.name += suffix
+                print(f"bench: {scenario.name}", file=sys.stderr)
+                results.append(measure(scenario, runs, floor, sandbox, commands))
     print()
     print(f"canon: {canon}")
     print(f"floor: {' '.join(floor)}  (Python {platform.python_version()}, {platform.system()})")
