@@ -196,6 +196,22 @@ class Catalog:
                 self.path.unlink()
             raise SnapshotDamagedError(self.path, exc) from None
 
+    def joined_rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Every row of a read query that may join an ``attached`` database. SQLite's
+        errors are raised as they are: the caller cannot tell which file failed, and
+        falls back to reading each on its own (which reports the right one)."""
+        return self.db.execute(sql, tuple(params)).fetchall()
+
+    @contextlib.contextmanager
+    def attached(self, path: Path, name: str) -> Iterator[None]:
+        """The SQLite database at ``path`` readable as ``name`` in this catalog's queries
+        for the duration of the block (the reading state, so a count is one query)."""
+        self.db.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
+        try:
+            yield
+        finally:
+            self.db.execute(f"DETACH DATABASE {name}")
+
     def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
         return next(self._rows(sql, params), None)
 

@@ -112,12 +112,12 @@ def search(
 
 def show_progress(session: Session, section: str | None = None, as_json: bool = False) -> None:
     from canon_cli.catalog.query import check_filters
-    from canon_cli.reading.progress import progress_summary
+    from canon_cli.reading.counted import counted_progress
 
     catalog = session.catalog()
     if section:
         check_filters(catalog, Filters(sections=(section,)))
-    summary = progress_summary(catalog, session.statuses(), section)
+    summary = counted_progress(catalog, session.reading_state(), session.statuses, section)
     views.show_progress(catalog, summary, session.lang(), as_json)
 
 
