@@ -29,7 +29,41 @@ def _dispatch() -> int:
     return 0
 
 
+def _stored_help(argv: list[str]) -> int | None:
+    """``canon``, ``canon --help``, ``canon COMMAND --help`` from the stored text, before
+    anything else is imported (the whole run then costs about the interpreter's start-up);
+    None when there is none (typer answers) or a standard stream is closed."""
+    if sys.stdout is None or sys.stderr is None:
+        return None
+    if any(key.endswith("_COMPLETE") for key in os.environ):
+        return None
+    from canon_cli.cli import helpcache
+
+    try:
+        code = helpcache.serve(argv)
+        if code is None:
+            return None
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError as exc:  # what the wrapped streams of a normal run report
+        import contextlib
+
+        from canon_cli.output import render
+
+        if isinstance(exc, BrokenPipeError):  # the reader went away: quietly done
+            render.point_at_devnull(1)
+            return 0
+        failure = render.stdout_failed(exc)
+        with contextlib.suppress(OSError):
+            render.error(str(failure))
+        return int(failure.exit_code)
+    return code
+
+
 def main() -> None:
+    code = _stored_help(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
     from canon_cli.cli import process
     from canon_cli.errors import ExitCode, Terminated
 

@@ -380,6 +380,8 @@ def edit_settings_text(text: str, changes: Mapping[str, Any]) -> str:
 
 
 def _parse_text(text: str, path: Path) -> dict[str, Any]:
+    if not text:  # no config file: not worth importing tomllib (3 ms) to read nothing
+        return {}
     import tomllib
 
     try:

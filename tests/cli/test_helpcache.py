@@ -104,13 +104,13 @@ def test_a_changed_config_makes_it_stale(cli: Any) -> None:
 @pytest.mark.parametrize("content", [b"", b"garbage", b"canon-help 1\nkey x\n\n\0list\0x", b"\xff"])
 def test_a_damaged_file_is_a_miss(content: bytes) -> None:
     _store()
-    target = helpcache.cache_file(paths.cache_dir(), helpcache.key())
+    target = Path(helpcache.cache_file(paths.cache_dir(), helpcache.key()))
     target.write_bytes(content)
     assert helpcache.serve(["list", "--help"]) is None
 
 
 def test_a_fifo_is_never_opened_for_reading() -> None:
-    target = helpcache.cache_file(paths.cache_dir(), helpcache.key())
+    target = Path(helpcache.cache_file(paths.cache_dir(), helpcache.key()))
     target.parent.mkdir(parents=True)
     os.mkfifo(target)
     assert helpcache.serve(["--help"]) is None  # returns at once instead of blocking
@@ -118,7 +118,7 @@ def test_a_fifo_is_never_opened_for_reading() -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["list"], ["--help", "list"], ["list", "-s", "x", "--help"], ["nope", "--help"], []],
+    [["list"], ["--help", "list"], ["list", "-s", "x", "--help"], ["nope", "--help"]],
 )
 def test_only_plain_help_requests_are_served(argv: list[str]) -> None:
     _store()
@@ -155,3 +155,64 @@ def test_a_real_run_builds_then_serves_without_typer(run_canon: Any) -> None:
     served = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert served.returncode == 0, served.stderr
     assert served.stdout == first.stdout
+
+
+@pytest.mark.parametrize("columns", ["55", "100"])
+def test_canon_alone_prints_what_typer_prints_then_serves_it(columns: str, run_canon: Any) -> None:
+    env = {**os.environ, "COLUMNS": columns}
+    typer_says = subprocess.run(
+        [sys.executable, "-c", PURE_TYPER], capture_output=True, text=True, env=env
+    )
+    assert typer_says.returncode == 2 and typer_says.stdout == ""
+    built = run_canon(env={"COLUMNS": columns})  # typer's texts, stored
+    served = run_canon(env={"COLUMNS": columns})  # the stored text
+    assert built.exit_code == served.exit_code == 2
+    assert built.stdout == served.stdout == ""
+    assert built.stderr == served.stderr == typer_says.stderr
+    assert "Usage: canon" in served.stderr
+
+
+def test_canon_alone_is_served_without_typer(capsys: pytest.CaptureFixture[str]) -> None:
+    texts = _store()
+    capsys.readouterr()
+    assert fastpath.run([]) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", texts[""])
+
+
+def test_the_help_variables_are_the_global_options_variables() -> None:
+    assert set(helpcache.OPTION_VARIABLES) == {o.envvar for o in spec.GLOBALS if o.envvar}
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"CANON_HOME": "/tmp/ch"},
+        {"CANON_HOME": "~/ch"},
+        {"XDG_CACHE_HOME": "/tmp/xc"},
+        {"XDG_CACHE_HOME": "relative", "HOME": "/tmp/h"},
+        {"HOME": "/tmp/h"},
+    ],
+)
+def test_the_help_cache_dir_is_canons(
+    environment: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("CANON_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert helpcache.cache_dir() == str(paths.cache_dir())
+
+
+def test_serving_help_imports_no_more_of_canon() -> None:
+    code = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "from canon_cli.cli import helpcache\n"
+        "helpcache.serve(['list', '--help'])\n"
+        "new = sorted(m for m in set(sys.modules) - before if m.startswith('canon_cli'))\n"
+        "print(new, 'pathlib' in sys.modules, 'typing' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    modules = "['canon_cli', 'canon_cli.cli', 'canon_cli.cli.helpcache']"
+    assert done.stdout.strip() == f"{modules} False False"

@@ -10,6 +10,10 @@ them; inside, it lists every source file the texts came from (canon's and typer'
 modules, the config file) with size and modification time, and is used only when each
 still matches. Anything unexpected (a missing, garbled, stale or non-regular file)
 means "ask typer", never a wrong text.
+
+Serving imports nothing of canon but this module (no option spec, no ``pathlib``): a
+stored help costs about the interpreter's own start-up. ``__main__`` calls ``serve``
+before anything else.
 """
 
 from __future__ import annotations
@@ -19,26 +23,27 @@ import stat
 import sys
 import zlib
 from collections.abc import Iterable, Mapping
-from pathlib import Path
-
-from canon_cli.cli.spec import COMMANDS, GLOBALS
 
 FORMAT = "canon-help 1"
 HELP_NAMES = ("--help", "-h")
 MAX_BYTES = 1 << 20
-# What the text may depend on besides the terminal's width.
+# What the text may depend on besides the terminal's width: the language and colour
+# settings, and the variables of the global options (spec.GLOBALS; a test keeps the two
+# lists equal, so serving need not import the spec).
 ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "NO_COLOR", "FORCE_COLOR", "TERM")
+OPTION_VARIABLES = ("CANON_CATALOG", "CANON_LANG")
+APP_NAME = "canon"  # paths.APP_NAME
 
 
 def request(argv: list[str]) -> str | None:
-    """The command path whose help ``argv`` asks for ("" is canon itself), or None."""
+    """The command path whose help ``argv`` asks for ("" is canon itself), or None.
+    Any path of plain words: one that names no command has no stored text."""
     if not argv or argv[-1] not in HELP_NAMES:
         return None
     words = argv[:-1]
-    if any(word.startswith("-") for word in words):
+    if any(word.startswith("-") or not word or "\0" in word for word in words):
         return None
-    path = " ".join(words)
-    return path if path == "" or path in COMMANDS else None
+    return " ".join(words)
 
 
 def help_width() -> int:
@@ -74,13 +79,34 @@ def key() -> str:
     from canon_cli import __version__
 
     parts = [FORMAT, __version__, f"width={help_width()}", f"tty={_stdout_is_terminal()}"]
-    names = [*ENVIRONMENT, *(o.envvar for o in GLOBALS if o.envvar)]
+    names = [*ENVIRONMENT, *OPTION_VARIABLES]
     parts += [f"{name}={os.environ.get(name)!r}" for name in names]
     return " ".join(parts)
 
 
-def cache_file(cache: Path, text_key: str) -> Path:
-    return cache / "help" / f"help-{zlib.crc32(text_key.encode()):08x}.txt"
+def cache_file(cache: str | os.PathLike[str], text_key: str) -> str:
+    name = f"help-{zlib.crc32(text_key.encode()):08x}.txt"
+    return os.path.join(cache, "help", name)
+
+
+def cache_dir() -> str:
+    """``paths.cache_dir()`` without importing ``pathlib`` where the rules are a few lines
+    (``CANON_HOME``; Linux's XDG rule); elsewhere ``paths`` decides. A test checks both
+    agree."""
+    home = os.environ.get("CANON_HOME")
+    if home:
+        return os.path.join(os.path.expanduser(home), "cache")
+    plain_linux = sys.platform.startswith("linux") and not (
+        hasattr(sys, "getandroidapilevel") or "ANDROID_DATA" in os.environ
+    )
+    value = os.environ.get("XDG_CACHE_HOME", "")
+    if plain_linux and value.startswith("/"):
+        return os.path.join(value, APP_NAME)
+    if plain_linux and os.environ.get("HOME", "").startswith("/"):
+        return os.path.join(os.path.expanduser("~/.cache"), APP_NAME)
+    from canon_cli import paths
+
+    return str(paths.cache_dir())
 
 
 def _identity(path: str) -> str:
@@ -91,7 +117,7 @@ def _identity(path: str) -> str:
     return f"{st.st_size} {st.st_mtime_ns}"
 
 
-def _read(path: Path) -> str | None:
+def _read(path: str) -> str | None:
     """The file's text if it is a regular file under the size cap. Like
     ``fileio.read_regular`` (checked before it is opened, so a FIFO is never opened,
     and again after), without its imports: this is the whole of a ``--help`` run."""
@@ -118,7 +144,7 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def lookup(cache: Path, path: str) -> str | None:
+def lookup(cache: str | os.PathLike[str], path: str) -> str | None:
     """The stored help of command ``path``, if stored for exactly these conditions."""
     text_key = key()
     content = _read(cache_file(cache, text_key))
@@ -139,19 +165,29 @@ def lookup(cache: Path, path: str) -> str | None:
 
 def serve(argv: list[str]) -> int | None:
     """Print the stored help ``argv`` asks for and return 0; None to let typer do it."""
+    if not argv:
+        return serve_bare()
     path = request(argv)
     if path is None:
         return None
-    from canon_cli import paths
-
-    text = lookup(paths.cache_dir(), path)
+    text = lookup(cache_dir(), path)
     if text is None:
         return None
     sys.stdout.write(text)
     return 0
 
 
-def store(cache: Path, texts: Mapping[str, str], sources: Iterable[str]) -> None:
+def serve_bare() -> int | None:
+    """``canon`` alone: typer prints canon's help on stderr and exits 2 (no command was
+    given); the stored text is the same text. None to let typer do it."""
+    text = lookup(cache_dir(), "")
+    if text is None:
+        return None
+    sys.stderr.write(text)
+    return 2
+
+
+def store(cache: str | os.PathLike[str], texts: Mapping[str, str], sources: Iterable[str]) -> None:
     """Keep ``texts`` (command path -> help) for later runs; best effort, like any cache."""
     import contextlib
 
@@ -166,5 +202,7 @@ def store(cache: Path, texts: Mapping[str, str], sources: Iterable[str]) -> None
     head = [FORMAT, f"key {key()}", *(f"{_identity(name)}\t{name}" for name in names)]
     body = "".join(f"\0{path}\0{text}" for path, text in texts.items())
     data = ("\n".join(head) + "\n\n" + body).encode("utf-8")
+    from pathlib import Path
+
     with contextlib.suppress(CanonError, OSError):
-        atomic_write_bytes(cache_file(cache, key()), data, durable=False)
+        atomic_write_bytes(Path(cache_file(cache, key())), data, durable=False)
