@@ -7,13 +7,14 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import canon_cli
-from canon_cli.catalog import snapshot
+from canon_cli.catalog import racy, snapshot
 from tests.fsutil import unwritable
 
 SAME_SIZE_TITLES = ("Alpha title", "Omega title")
@@ -239,6 +240,114 @@ def test_stale_snapshot_after_the_file_is_replaced(cli: Any, tmp_path: Path) -> 
     fresh.write_text(small_catalog(SAME_SIZE_TITLES[1]))
     os.replace(fresh, catalog)
     assert "Omega title" in cli("--catalog", str(catalog), "list").stdout
+
+
+# --- coarse timestamps: a same-size rewrite within one tick ---------------------------
+
+
+class CoarseStat:
+    """A stat result as a filesystem with whole-second (or FAT's 2 s) timestamps gives it
+    while the clock stays within one tick: mtime and ctime stuck at ``tick_ns``."""
+
+    def __init__(self, real: os.stat_result, tick_ns: int) -> None:
+        self._real = real
+        self.st_mtime_ns = self.st_ctime_ns = tick_ns
+        self.st_mtime = self.st_ctime = tick_ns / 1e9
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def coarse_clock_filesystem(monkeypatch: pytest.MonkeyPatch, path: Path, tick_ns: int) -> None:
+    real_stat = os.stat
+    wanted = os.path.realpath(path)
+
+    def coarse_stat(target: Any, *args: Any, **kwargs: Any) -> Any:
+        st = real_stat(target, *args, **kwargs)
+        if isinstance(target, (str, os.PathLike)) and os.path.realpath(target) == wanted:
+            return CoarseStat(st, tick_ns)
+        return st
+
+    monkeypatch.setattr(os, "stat", coarse_stat)
+
+
+def rewrite_in_place(path: Path, text: str) -> None:
+    """Same inode, same size: only the content differs."""
+    before = path.stat().st_size
+    with open(path, "r+", encoding="utf-8") as fh:
+        fh.write(text)
+    assert path.stat().st_size == before
+
+
+def test_a_same_size_rewrite_within_one_timestamp_tick_is_seen(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(small_catalog(SAME_SIZE_TITLES[0]))
+    tick = time.time_ns() // 10**9 * 10**9  # this second, as a 1-second filesystem says
+    coarse_clock_filesystem(monkeypatch, catalog, tick)
+    assert cli("--catalog", str(catalog), "show", "first").stdout.startswith("Alpha title")
+    rewrite_in_place(catalog, small_catalog(SAME_SIZE_TITLES[1]))
+    for _ in range(2):  # seen, and still seen from the rebuilt snapshot
+        assert cli("--catalog", str(catalog), "show", "first").stdout.startswith("Omega title")
+        assert "Omega title" in cli("--catalog", str(catalog), "list").stdout
+
+
+@pytest.fixture
+def digests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every source canon hashes, in order."""
+    seen: list[str] = []
+    real = racy.content_digest
+
+    def counted(path: str) -> str | None:
+        seen.append(path)
+        return real(path)
+
+    monkeypatch.setattr(racy, "content_digest", counted)
+    return seen
+
+
+def racy_meta(home: Path) -> str | None:
+    db = sqlite3.connect(catalog_snapshot(home))
+    row = db.execute("SELECT value FROM meta WHERE key = 'racy'").fetchone()
+    db.close()
+    return None if row is None else str(row[0])
+
+
+def test_a_racy_snapshot_is_checked_by_content_until_proven_then_never(
+    cli: Any, tmp_path: Path, canon_home: Path, monkeypatch: pytest.MonkeyPatch, digests: list[str]
+) -> None:
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(small_catalog(SAME_SIZE_TITLES[0]))  # changed just now: racy
+    show = ("--catalog", str(catalog), "show", "first")
+    assert cli(*show).stdout.startswith("Alpha title")
+    assert str(catalog) in (racy_meta(canon_home) or "") and digests
+    digests.clear()
+    assert cli(*show).stdout.startswith("Alpha title")
+    assert digests == [str(catalog)]  # still within the window: checked again
+    later = time.time_ns() + racy.RACY_WINDOW_NS
+    monkeypatch.setattr(racy, "_clock", lambda: later)
+    digests.clear()
+    assert cli(*show).stdout.startswith("Alpha title")
+    assert digests == [str(catalog)]  # checked once after the window: proven
+    digests.clear()
+    for _ in range(3):
+        assert cli(*show).stdout.startswith("Alpha title")
+    assert digests == []
+    catalog.write_text(small_catalog(SAME_SIZE_TITLES[1]))
+    assert cli(*show).stdout.startswith("Omega title")
+
+
+def test_a_snapshot_of_files_older_than_the_window_is_never_hashed(
+    cli: Any, tmp_path: Path, canon_home: Path, monkeypatch: pytest.MonkeyPatch, digests: list[str]
+) -> None:
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(small_catalog(SAME_SIZE_TITLES[0]))
+    an_hour_later = time.time_ns() + 3600 * 10**9  # as if the file was written an hour ago
+    monkeypatch.setattr(racy, "_clock", lambda: an_hour_later)
+    for _ in range(3):
+        assert cli("--catalog", str(catalog), "show", "first").stdout.startswith("Alpha title")
+    assert digests == [] and racy_meta(canon_home) is None
 
 
 def test_a_catalog_that_turns_invalid_is_reported_not_served_from_cache(

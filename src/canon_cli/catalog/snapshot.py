@@ -4,6 +4,8 @@ Parsing YAML and validating with pydantic costs far more than a CLI run should, 
 the merged, validated catalog is stored once per change of its sources. The snapshot
 is keyed on every source file's identity (path, size, mtime, ctime, inode) and on
 canon's version; one that does not match, or does not open, is rebuilt, never trusted.
+A source changed too recently for its timestamps to prove anything is also checked by
+content until it is proven (``racy``).
 An unusable cache dir only costs speed: the snapshot is then built in memory.
 """
 
@@ -24,7 +26,8 @@ from canon_cli.errors import CatalogError
 
 # 2: the catalog version 2 columns (note, arxiv, doi, venue, minutes, archive)
 # 3: covering indexes for counting progress without reading the entries' rows
-FORMAT = 3
+# 4: content hashes of racy sources (an earlier snapshot may be stale unseen)
+FORMAT = 4
 CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
 
 
@@ -106,7 +109,23 @@ def _open_existing(db_path: Path, key: str) -> sqlite3.Connection | None:
     if row is None or row[0] != key or done is None:
         db.close()
         return None
-    return db
+    return db if _proven(db, db_path, key) else None
+
+
+def _proven(db: sqlite3.Connection, db_path: Path, key: str) -> bool:
+    """Whether the racy sources the snapshot was built from still hold what it shows."""
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'racy'").fetchone()
+    except sqlite3.Error:
+        row = ("",)  # cannot tell: rebuilt
+    if row is None:  # every source was older than the window when it was read
+        return True
+    from canon_cli.catalog.racy import still_current
+
+    if row[0] and still_current(db_path, key, row[0]):
+        return True
+    db.close()
+    return False
 
 
 def open_catalog(paths: list[Path], cache: Path) -> Catalog:
@@ -143,8 +162,10 @@ def _special_file_at(db_path: Path) -> bool:
 
 def _rebuild(paths: list[Path], cache: Path, db_path: Path, key: str) -> sqlite3.Connection:
     from canon_cli.catalog.load import load_catalogs
+    from canon_cli.catalog.racy import racy_digests
     from canon_cli.fileio import create_temp, sweep_temps
 
+    racy = racy_digests(paths)  # before the sources are read
     loaded = load_catalogs(paths)
     try:
         cache.mkdir(parents=True, exist_ok=True)
@@ -157,6 +178,9 @@ def _rebuild(paths: list[Path], cache: Path, db_path: Path, key: str) -> sqlite3
     try:
         db = sqlite3.connect(tmp)
         _fill(db, loaded, key)
+        if racy:
+            db.execute("INSERT INTO meta VALUES ('racy', ?)", (racy,))
+            db.commit()
         db.close()
         # Written with synchronous=OFF for speed; one fsync before the rename so a crash
         # cannot leave a snapshot with zeroed pages under the final name.
