@@ -118,7 +118,9 @@ def show_progress(session: Session, section: str | None = None, as_json: bool = 
     if section:
         check_filters(catalog, Filters(sections=(section,)))
     summary = counted_progress(catalog, session.reading_state(), session.statuses, section)
-    views.show_progress(catalog, summary, session.lang(), as_json)
+    from canon_cli.output.progressview import show_progress
+
+    show_progress(catalog, summary, session.lang(), as_json)
 
 
 def show_next(
@@ -300,7 +302,9 @@ def show_log(session: Session, limit: int | None = None, as_json: bool = False) 
     catalog = session.catalog()
     store = session.reading_state()
     times = [] if store is None else store.latest_times(limit)
-    views.show_log(log_events(times, catalog), as_json)
+    from canon_cli.output.progressview import show_log
+
+    show_log(log_events(times, catalog), as_json)
 
 
 def show_stats(session: Session, as_json: bool = False) -> None:
@@ -312,4 +316,6 @@ def show_stats(session: Session, as_json: bool = False) -> None:
     store = session.reading_state()
     days = [] if store is None else store.finished_days()
     summary = reading_stats([(date.fromisoformat(d), n) for d, n in days], date.today())
-    views.show_stats(summary, as_json)
+    from canon_cli.output.progressview import show_stats
+
+    show_stats(summary, as_json)

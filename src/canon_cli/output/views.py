@@ -14,19 +14,13 @@ from canon_cli.i18n import _, language, ngettext
 from canon_cli.output import render
 from canon_cli.output.words import kind_label, stars, status_label, when
 from canon_cli.reading.status import entry_status
-from canon_cli.state.fold import local_minute, local_text
+from canon_cli.state.fold import local_text
 from canon_cli.text import clean, clean_line
-from canon_cli.vocab import STATUSES
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from canon_cli.catalog.query import Hit
     from canon_cli.linkcheck.model import LinkResult
-    from canon_cli.reading.progress import Counts, LogEvent, Progress, Stats
-    from canon_cli.state.exchange import Report
     from canon_cli.state.fold import EntryState
-    from canon_cli.state.history import Step, Undo
 
 
 def title_in(entry: Entry, lang: str) -> str:
@@ -425,131 +419,6 @@ def show_marks(changes: list[tuple[Entry, bool]], status: str) -> None:
             )
 
 
-def section_name(catalog: Catalog, path: tuple[str, ...], lang: str) -> str:
-    return catalog.section_by_slug[path[-1]].name(lang)
-
-
-def progress_json(summary: Progress) -> dict[str, Any]:
-    return {
-        **summary.overall.as_dict(),
-        "sections": [{"section": list(s.path), **s.counts.as_dict()} for s in summary.sections],
-        "reading_now": list(summary.reading_now),
-    }
-
-
-def show_progress(catalog: Catalog, summary: Progress, lang: str, as_json: bool) -> None:
-    if as_json:
-        render.print_json(progress_json(summary))
-        return
-    titles = catalog.titles(summary.reading_now)
-    reading = [(entry_id, titles.get(entry_id, "")) for entry_id in summary.reading_now]
-    if render.use_rich():
-        render.progress_view(
-            summary.overall.as_dict(),
-            [
-                (
-                    len(s.path) - 1,
-                    catalog.section_by_slug[s.path[-1]].name(lang),
-                    s.counts.as_dict(),
-                )
-                for s in summary.sections
-            ],
-            reading,
-            time_left=time_left(summary.overall),
-            section_times=[short_duration(s.counts.minutes_left) or "-" for s in summary.sections],
-        )
-        return
-
-    # plain: the counts, then the minutes left as the last column
-    def plain(counts: Counts) -> list[int]:
-        return [counts.total, *(getattr(counts, s) for s in STATUSES), counts.minutes_left]
-
-    render.plain_rows([["all", *plain(summary.overall)]])
-    render.plain_rows(["/".join(s.path), *plain(s.counts)] for s in summary.sections)
-    render.plain_rows(["reading", entry_id, title] for entry_id, title in reading)
-
-
-def time_left(counts: Counts) -> str:
-    """``progress``'s sentence on the reading time left, with the entries it cannot count."""
-    if counts.minutes_left == 0 and not counts.left_without_estimate:
-        return _("Time left: none")
-    line = _("Time left: about {time}").format(time=duration(counts.minutes_left))
-    if counts.left_without_estimate:
-        line += " " + _("(and {count} entries without an estimate)").format(
-            count=counts.left_without_estimate
-        )
-    return line
-
-
-def show_log(events: list[LogEvent], as_json: bool) -> None:
-    if as_json:
-        render.print_json(
-            [
-                {"at": local_text(e.at), "event": e.event, "id": e.id, "title": e.title}
-                for e in events
-            ]
-        )
-        return
-    if not render.use_rich():
-        render.plain_rows([when(e.at), e.event, e.id, e.title] for e in events)
-        return
-    if not events:
-        render.note(_("Nothing started or finished yet. Try: canon start ID"))
-        return
-    event_words = {"started": _("started"), "finished": _("finished")}
-    rows = [[when(e.at), event_words.get(e.event, e.event), e.id, e.title] for e in events]
-    render.simple_table(
-        [_("When"), _("Event"), _("ID"), _("Title")], rows, ["dim", "", "cyan", ""], whole=(0, 2)
-    )
-
-
-def stats_json(summary: Stats) -> dict[str, Any]:
-    return {
-        "finished_total": summary.finished_total,
-        "months": [{"month": m.month, "finished": m.finished} for m in summary.months],
-        "current_streak_days": summary.current_streak_days,
-        "longest_streak_days": summary.longest_streak_days,
-    }
-
-
-def show_stats(summary: Stats, as_json: bool) -> None:
-    if as_json:
-        render.print_json(stats_json(summary))
-        return
-    peak = max((m.finished for m in summary.months), default=0)
-    lines = [("bold", _("Finished: {count}").format(count=summary.finished_total))]
-    for m in summary.months:
-        width = 0 if peak == 0 else round(30 * m.finished / peak)
-        lines.append(("", f"{m.month}  {'█' * width}{' ' if width else ''}{m.finished}"))
-    current, longest = summary.current_streak_days, summary.longest_streak_days
-    lines.append(
-        (
-            "",
-            ngettext("Current streak: {days} day", "Current streak: {days} days", current).format(
-                days=current
-            )
-            + _("; ")
-            + ngettext("longest: {days} day", "longest: {days} days", longest).format(days=longest),
-        )
-    )
-    if render.use_rich():
-        render.lines(lines)
-    else:
-        for _style, line in lines:
-            render.out(line)
-
-
-def show_merge(report: Report, source: Path) -> None:
-    """What a merge or import changed: one line per entry on stdout, a summary on stderr."""
-    render.plain_rows([line] for line in report.lines)
-    count = len(report.lines)
-    render.note(
-        ngettext(
-            "merged {file}: {n} entry changed", "merged {file}: {n} entries changed", count
-        ).format(file=source, n=count)
-    )
-
-
 def show_urls(urls: list[str]) -> None:
     """URLs on stdout, one a line, and nothing else (for scripts, ssh and xargs)."""
     render.plain_rows([url] for url in urls)
@@ -587,86 +456,5 @@ def show_tags(catalog: Catalog, as_json: bool) -> None:
     rows = [[tag, str(count), catalog.tags.get(tag, "")] for tag, count in counts.items()]
     if render.use_rich():
         render.simple_table(["Tag", "Entries", "Description"], rows, ["cyan", "", ""])
-        return
-    render.plain_rows(rows)
-
-
-def _value_text(field: str, value: object) -> str:
-    if value is None:
-        return "-"
-    if field in ("started", "finished") and isinstance(value, str):
-        return local_minute(value)
-    if isinstance(value, dict):
-        text = clean_line(str(value.get("text", "")))
-        return text if len(text) <= 40 else text[:39] + "…"
-    return clean_line(str(value))
-
-
-def _field_name(field: str) -> str:
-    return "note" if field.startswith("note:") else field
-
-
-def show_undo(result: Undo) -> None:
-    """What ``undo`` took back: one line per field restored, on stdout."""
-    render.note(_("took back: canon {command}").format(command=clean_line(result.label)))
-    render.plain_rows(
-        [
-            r.entry,
-            _field_name(r.field),
-            f"{_value_text(r.field, r.undone)} -> {_value_text(r.field, r.restored)}",
-        ]
-        for r in result.restored
-    )
-    for entry, field in result.kept:
-        render.note(
-            _("kept {entry} {field}: changed again since").format(
-                entry=entry, field=_field_name(field)
-            )
-        )
-
-
-def show_history(steps: list[Step], device: str | None, as_json: bool) -> None:
-    from datetime import UTC, datetime
-
-    def when(ms: int) -> datetime:
-        return datetime.fromtimestamp(ms / 1000, UTC).astimezone()
-
-    if as_json:
-        render.print_json(
-            [
-                {
-                    "at": when(s.wall_ms).isoformat(timespec="seconds"),
-                    "device": s.device,
-                    "this_device": s.device == device,
-                    "id": s.entry,
-                    "field": s.field,
-                    "old": s.old,
-                    "new": s.new,
-                    "command": s.command,
-                }
-                for s in steps
-            ]
-        )
-        return
-    rows = [
-        [
-            when(s.wall_ms).strftime("%Y-%m-%d %H:%M"),
-            _("this device") if s.device == device else s.device[:8],
-            s.entry,
-            _field_name(s.field),
-            f"{_value_text(s.field, s.old)} -> {_value_text(s.field, s.new)}",
-        ]
-        for s in steps
-    ]
-    if render.use_rich():
-        if rows:
-            render.simple_table(
-                [_("When"), _("Device"), _("ID"), _("Field"), _("Change")],
-                rows,
-                ["dim", "", "cyan", "", ""],
-                whole=(0, 2),
-            )
-        else:
-            render.note(_("No changes yet. Try: canon start ID"))
         return
     render.plain_rows(rows)

@@ -13,7 +13,7 @@ from canon_cli import paths
 from canon_cli.cli.options import ForceOpt, JsonOpt, argument, option
 from canon_cli.cli.session import Session
 from canon_cli.i18n import _, ngettext
-from canon_cli.output import views
+from canon_cli.output import stateview, views
 
 if TYPE_CHECKING:
     from canon_cli.state.fold import EntryState
@@ -88,7 +88,7 @@ def state_import(ctx: typer.Context, file: FileArg) -> None:
     backup = paths.state_db_path().with_name("state.db.bak")
     path = _path(file)
     report = replace_with_file(session.state, path, backup, now_ms())
-    views.show_merge(report, path)
+    stateview.show_merge(report, path)
     views.confirm(
         ngettext(
             "imported {count} entry from {file} (previous state kept in {backup})",
@@ -113,7 +113,7 @@ def state_merge(ctx: typer.Context, file: FileArg) -> None:
     session: Session = ctx.obj
     path = _path(file)
     report = merge_file(session.state, path, now_ms())
-    views.show_merge(report, path)
+    stateview.show_merge(report, path)
 
 
 @app.command()
@@ -135,7 +135,7 @@ def undo(ctx: typer.Context) -> None:
     result = None if store is None else undo_last(store, now_ms())
     if result is None:
         raise FailureError(_("nothing to undo: no command run on this machine changed the state"))
-    views.show_undo(result)
+    stateview.show_undo(result)
 
 
 @app.command()
@@ -161,7 +161,7 @@ def history(
     steps = [] if store is None else steps_of(store, keys)
     if limit is not None:
         steps = steps[-limit:]
-    views.show_history(steps, None if store is None else store.device, as_json)
+    stateview.show_history(steps, None if store is None else store.device, as_json)
 
 
 @app.command()

@@ -1,0 +1,108 @@
+"""What the state commands show: a merge's or import's report, undo, history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from canon_cli.i18n import _, ngettext
+from canon_cli.output import render
+from canon_cli.state.fold import local_minute
+from canon_cli.text import clean_line
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from canon_cli.state.exchange import Report
+    from canon_cli.state.history import Step, Undo
+
+
+def show_merge(report: Report, source: Path) -> None:
+    """What a merge or import changed: one line per entry on stdout, a summary on stderr."""
+    render.plain_rows([line] for line in report.lines)
+    count = len(report.lines)
+    render.note(
+        ngettext(
+            "merged {file}: {n} entry changed", "merged {file}: {n} entries changed", count
+        ).format(file=source, n=count)
+    )
+
+
+def _value_text(field: str, value: object) -> str:
+    if value is None:
+        return "-"
+    if field in ("started", "finished") and isinstance(value, str):
+        return local_minute(value)
+    if isinstance(value, dict):
+        text = clean_line(str(value.get("text", "")))
+        return text if len(text) <= 40 else text[:39] + "…"
+    return clean_line(str(value))
+
+
+def _field_name(field: str) -> str:
+    return "note" if field.startswith("note:") else field
+
+
+def show_undo(result: Undo) -> None:
+    """What ``undo`` took back: one line per field restored, on stdout."""
+    render.note(_("took back: canon {command}").format(command=clean_line(result.label)))
+    render.plain_rows(
+        [
+            r.entry,
+            _field_name(r.field),
+            f"{_value_text(r.field, r.undone)} -> {_value_text(r.field, r.restored)}",
+        ]
+        for r in result.restored
+    )
+    for entry, field in result.kept:
+        render.note(
+            _("kept {entry} {field}: changed again since").format(
+                entry=entry, field=_field_name(field)
+            )
+        )
+
+
+def show_history(steps: list[Step], device: str | None, as_json: bool) -> None:
+    from datetime import UTC, datetime
+
+    def when(ms: int) -> datetime:
+        return datetime.fromtimestamp(ms / 1000, UTC).astimezone()
+
+    if as_json:
+        render.print_json(
+            [
+                {
+                    "at": when(s.wall_ms).isoformat(timespec="seconds"),
+                    "device": s.device,
+                    "this_device": s.device == device,
+                    "id": s.entry,
+                    "field": s.field,
+                    "old": s.old,
+                    "new": s.new,
+                    "command": s.command,
+                }
+                for s in steps
+            ]
+        )
+        return
+    rows = [
+        [
+            when(s.wall_ms).strftime("%Y-%m-%d %H:%M"),
+            _("this device") if s.device == device else s.device[:8],
+            s.entry,
+            _field_name(s.field),
+            f"{_value_text(s.field, s.old)} -> {_value_text(s.field, s.new)}",
+        ]
+        for s in steps
+    ]
+    if render.use_rich():
+        if rows:
+            render.simple_table(
+                [_("When"), _("Device"), _("ID"), _("Field"), _("Change")],
+                rows,
+                ["dim", "", "cyan", "", ""],
+                whole=(0, 2),
+            )
+        else:
+            render.note(_("No changes yet. Try: canon start ID"))
+        return
+    render.plain_rows(rows)
