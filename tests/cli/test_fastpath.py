@@ -16,6 +16,11 @@ from canon_cli.cli import fastpath
 from tests.statedb import statuses
 
 MATRIX = [
+    [],  # the dashboard
+    ["--json"],
+    ["--lang", "zh"],
+    ["--lang=zh", "--json"],
+    ["--catalog", "list"],  # no command: the dashboard, of a catalog file named "list"
     ["list"],
     ["list", "--section", "agents"],
     ["list", "-s", "research", "--year", "2022", "--tag", "diffusion"],
@@ -152,7 +157,6 @@ def test_catalog_option_on_the_fast_path(cli: Any, capsys: pytest.CaptureFixture
 @pytest.mark.parametrize(
     "argv",
     [
-        [],
         ["--help"],
         ["list", "--help"],
         ["-h"],
@@ -168,7 +172,6 @@ def test_catalog_option_on_the_fast_path(cli: Any, capsys: pytest.CaptureFixture
         ["list", "--unknown"],
         ["list", "--json=yes"],
         ["progress", "-s", "agents", "-s", "research"],
-        ["--catalog", "list"],
         ["--catalog", "", "list"],
         ["--lang", "zh", "--lang", "en", "list"],
         ["--version", "list"],
@@ -195,7 +198,8 @@ def test_catalog_option_on_the_fast_path(cli: Any, capsys: pytest.CaptureFixture
         ["list", "--lang"],
         ["list", "--version"],
         ["--json", "done", "bert"],
-        ["--json"],
+        ["--json", "--json"],
+        ["--json=yes"],
     ],
 )
 def test_anything_unusual_is_left_to_typer(argv: list[str]) -> None:

@@ -104,7 +104,7 @@ def _check_argument(where: str, param: Any, arg: spec.Arg) -> None:
 def test_typer_parameters_match_the_spec(name: str) -> None:
     params = [p for p in TYPER_COMMANDS[name].params if p.name not in TYPER_ONLY]
     declared = spec.COMMANDS[name] if name else None
-    options = spec.GLOBALS if declared is None else declared.options
+    options = (*spec.GLOBALS, *spec.DASHBOARD.options) if declared is None else declared.options
     arguments = () if declared is None else declared.args
     typer_options = [p for p in params if type(p).__name__ == "TyperOption"]
     typer_arguments = [p for p in params if type(p).__name__ == "TyperArgument"]
@@ -117,7 +117,9 @@ def test_typer_parameters_match_the_spec(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [c for c in spec.COMMANDS.values() if c.action], ids=lambda c: c.name
+    "command",
+    [spec.DASHBOARD, *(c for c in spec.COMMANDS.values() if c.action)],
+    ids=lambda c: c.name or "canon",
 )
 def test_each_fast_action_takes_exactly_the_declared_parameters(command: spec.Command) -> None:
     action = getattr(actions, str(command.action))

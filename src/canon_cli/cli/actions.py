@@ -319,3 +319,18 @@ def show_stats(session: Session, as_json: bool = False) -> None:
     from canon_cli.output.progressview import show_stats
 
     show_stats(summary, as_json)
+
+
+def show_dashboard(session: Session, as_json: bool = False) -> None:
+    """``canon`` with no command: what you are reading, what comes next, how far you are."""
+    from datetime import date
+
+    from canon_cli.output.dashboard import show_dashboard as show
+    from canon_cli.reading.dashboard import dashboard
+
+    catalog = session.catalog()
+    store = session.reading_state()
+    days = [] if store is None else store.finished_days()
+    finished = [(date.fromisoformat(d), n) for d, n in days]
+    board = dashboard(catalog, session.statuses(), finished, date.today())
+    show(board, catalog, session.lang(), as_json)

@@ -168,7 +168,6 @@ _app = typer.Typer(
     cls=CanonGroup,
     name="canon",
     help="A reading-list manager for the AI Canon: list, open and track what you read.",
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -181,17 +180,28 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@_app.callback()
+@_app.callback(invoke_without_command=True)
 def main_options(
     ctx: typer.Context,
     catalog: Annotated[Path | None, option("", "catalog")] = None,
     lang: Annotated[str | None, option("", "lang")] = None,
     version: Annotated[bool, option("", "version", callback=_version, is_eager=True)] = False,
+    as_json: Annotated[bool, option("", "as_json")] = False,
 ) -> None:
-    """canon: work through the AI Canon, one paper at a time."""
+    """canon: work through the AI Canon, one paper at a time.
+
+    With no command: what you are reading, what comes next and how far you are.
+    """
+    if as_json and ctx.invoked_subcommand is not None:
+        # --json before a command that has none: as if the group had no --json
+        raise click.NoSuchOption("--json", ctx=ctx)
     session = Session(catalog_option=catalog, lang_option=lang)
     ctx.obj = session
     session.activate_language()
+    if ctx.invoked_subcommand is None:
+        from canon_cli.cli import actions
+
+        actions.show_dashboard(session, as_json)
 
 
 # Which module defines each command: a run imports and builds only the one it needs.

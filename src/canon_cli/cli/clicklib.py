@@ -8,10 +8,11 @@ from typing import Any
 from typer import Abort
 
 try:
-    from typer._click.exceptions import ClickException, UsageError
+    from typer._click.exceptions import ClickException, NoSuchOption, UsageError
 except ImportError:  # pragma: no cover - an older typer, built on click itself
     from click.exceptions import (  # type: ignore[assignment, no-redef, unused-ignore]
         ClickException,
+        NoSuchOption,
         UsageError,
     )
 
@@ -26,4 +27,4 @@ def takes_one_value(param: Any) -> bool:
     )
 
 
-__all__ = ["Abort", "ClickException", "UsageError", "takes_one_value"]
+__all__ = ["Abort", "ClickException", "NoSuchOption", "UsageError", "takes_one_value"]

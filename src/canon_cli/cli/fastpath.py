@@ -17,7 +17,16 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from canon_cli.cli.spec import COMMANDS, GLOBALS, Command, Opt, command_path, find_option, hoist
+from canon_cli.cli.spec import (
+    COMMANDS,
+    DASHBOARD,
+    GLOBALS,
+    Command,
+    Opt,
+    command_path,
+    find_option,
+    hoist,
+)
 
 
 class Parsed(NamedTuple):
@@ -127,9 +136,17 @@ def parse(argv: list[str]) -> Parsed | None:
     """The command, the global options and the action's arguments, or None for typer."""
     argv = hoist(argv)
     globals_: dict[str, object] = {}
+    board: dict[str, object] = {}  # the dashboard's own options, if no command follows
     index = 0
     while index < len(argv) and argv[index].startswith("-"):
         opt, inline = find_option(GLOBALS, argv[index])
+        mine, attached = find_option(DASHBOARD.options, argv[index])
+        if opt is None and mine is not None and mine.kind == "flag" and attached is None:
+            if mine.param in board:
+                return None
+            board[mine.param] = True
+            index += 1
+            continue
         if opt is None or opt.param in globals_ or not opt.takes_value:
             return None
         taken = _value(argv, index, inline)
@@ -140,6 +157,11 @@ def parse(argv: list[str]) -> Parsed | None:
         if value is None:
             return None
         globals_[opt.param] = value
+    if index == len(argv):
+        defaults = {o.param: o.default for o in DASHBOARD.options}
+        return Parsed(DASHBOARD, globals_, {**defaults, **board})
+    if board:
+        return None  # an option of the dashboard before a command that lacks it
     found = command_path(argv, index)
     if found is None or COMMANDS[found[0]].action is None:
         return None

@@ -73,7 +73,7 @@ def _command(name: str) -> spec.Command:
 
 def option(command: str, param: str, **extra: Any) -> Any:
     """The typer option for ``param`` of ``command`` ("" for the global options)."""
-    options = spec.GLOBALS if command == "" else _command(command).options
+    options = (*spec.GLOBALS, *spec.DASHBOARD.options) if command == "" else _command(command).options
     for found in options:
         if found.param == param:
             return typer_option(found, **extra)

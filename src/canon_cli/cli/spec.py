@@ -163,6 +163,14 @@ AFTER_TOO = ("--catalog", "--lang")
 BEFORE_OR_AFTER = ("--json",)
 
 
+# ``canon`` with no command: the dashboard (its options stand with the global ones).
+DASHBOARD = Command(
+    "",
+    (JSON._replace(help="With no command: print the dashboard as JSON."),),
+    action="show_dashboard",
+)
+
+
 def _marks(name: str, status: str) -> Command:
     return Command(name, args=(ENTRY_IDS,), action="mark", fixed=(("status", status),))
 
