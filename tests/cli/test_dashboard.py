@@ -123,6 +123,7 @@ def test_this_week_is_counted_in_the_local_zone(run_canon: Any) -> None:
     finish = monday + timedelta(minutes=30)
     catalog = open_catalog([paths.builtin_catalog_path()], paths.cache_dir())
     store = open_state()
+    assert store is not None
     try:
         mark_entries(catalog, lambda: store, ["bert"], "done", int(finish.timestamp() * 1000))
     finally:

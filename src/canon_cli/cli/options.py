@@ -73,7 +73,10 @@ def _command(name: str) -> spec.Command:
 
 def option(command: str, param: str, **extra: Any) -> Any:
     """The typer option for ``param`` of ``command`` ("" for the global options)."""
-    options = (*spec.GLOBALS, *spec.DASHBOARD.options) if command == "" else _command(command).options
+    if command == "":
+        options = (*spec.GLOBALS, *spec.DASHBOARD.options)
+    else:
+        options = _command(command).options
     for found in options:
         if found.param == param:
             return typer_option(found, **extra)

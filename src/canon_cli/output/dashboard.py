@@ -98,9 +98,9 @@ def _view_lines(board: Dashboard, catalog: Catalog, lang: str) -> list[tuple[str
     if board.section is not None:
         name = catalog.section_by_slug[board.section.path[-1]].name(lang)
         lines.append(("green", _progress_line(board.section.counts, name)))
-    streak = ngettext(
-        "Streak: {days} day", "Streak: {days} days", board.streak_days
-    ).format(days=board.streak_days)
+    streak = ngettext("Streak: {days} day", "Streak: {days} days", board.streak_days).format(
+        days=board.streak_days
+    )
     week = ngettext(
         "{count} entry finished this week",
         "{count} entries finished this week",

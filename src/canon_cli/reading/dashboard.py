@@ -56,7 +56,7 @@ def dashboard(
             upcoming_ids.append(entry_id)
     reading = [e for e in map(catalog.get, summary.reading_now) if e is not None]
     nexts = [e for e in map(catalog.get, upcoming_ids) if e is not None]
-    here = (reading or nexts or [None])[0]
+    here = next(iter(reading or nexts), None)
     section = None
     if here is not None:
         section = next((s for s in summary.sections if s.path[-1] == here.section), None)
