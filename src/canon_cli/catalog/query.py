@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import NamedTuple
 
 from canon_cli.catalog.snapshot import CJK_RANGES, fts_text, title_key
@@ -105,18 +105,38 @@ def _sql_filters(catalog: Catalog, filters: Filters) -> tuple[list[str], list[ob
     return where, params
 
 
-def find_entries(catalog: Catalog, filters: Filters, full: bool = True) -> Iterator[Entry]:
+def find_entries(
+    catalog: Catalog,
+    filters: Filters,
+    full: bool = True,
+    found_elsewhere: Collection[str] = (),
+    only: Collection[str] | None = None,
+) -> Iterator[Entry]:
     """Entries matching every catalog filter, in reading order (``full=False``: listing
     fields only). ``filters.statuses`` is the reading layer's to apply (reading/status.py).
+
+    ``found_elsewhere``: ids that match ``filters.search`` by what the catalog does not
+    hold (the reader's notes); ``only``: look at these ids alone.
     """
     check_filters(catalog, filters)
     where, params = _sql_filters(catalog, filters)
+    if only is not None:
+        ids = sorted(only)
+        if not ids:
+            return
+        where.append(f"id IN ({','.join('?' * len(ids))})")
+        params.extend(ids)
     if filters.search:
         match = _match_expression(catalog, filters.search)
-        if match is None:
+        others = sorted(found_elsewhere)
+        if match is None and not others:
             return
-        where.append("ord IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-        params.append(match)
+        found = [] if match is None else ["ord IN (SELECT rowid FROM fts WHERE fts MATCH ?)"]
+        params += [] if match is None else [match]
+        if others:
+            found.append(f"id IN ({','.join('?' * len(others))})")
+            params.extend(others)
+        where.append("(" + " OR ".join(found) + ")")
     yield from catalog.entries(" AND ".join(where), params, full)
 
 
@@ -182,6 +202,7 @@ def _match_expression(catalog: Catalog, text: str) -> str | None:
 class Hit(NamedTuple):
     entry: Entry
     strong: bool  # matched in the title, authors or tags (ranked above summary-only hits)
+    in_notes: bool = False  # found by the reader's notes alone (ranked last)
 
 
 def search_catalog(catalog: Catalog, query: str, filters: Filters) -> Iterator[Hit]:

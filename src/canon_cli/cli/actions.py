@@ -57,7 +57,8 @@ def list_entries(
     catalog = session.catalog()
     statuses = session.statuses()
     filters = make_filters(section, year, tag, kind, search, status)
-    entries = select_entries(catalog, filters, statuses, full=as_json)
+    noted = _noted(session, search)
+    entries = select_entries(catalog, filters, statuses, full=as_json, noted=noted)
     if limit is not None:
         import itertools
 
@@ -68,6 +69,15 @@ def list_entries(
 
         dead = dead_entry_ids_remembered(catalog)
     views.show_list(catalog, entries, statuses, session.lang(), as_json, dead)
+
+
+def _noted(session: Session, text: str | None) -> set[str]:
+    """Ids of the entries whose notes contain every word of ``text``."""
+    if not text:
+        return set()
+    from canon_cli.reading.notes import all_notes, entries_noting
+
+    return entries_noting(all_notes(session.reading_state(), session.catalog()), text)
 
 
 def show_entry(session: Session, entry_id: str, as_json: bool = False) -> None:
@@ -106,7 +116,8 @@ def search(
     statuses = session.statuses()
     text = " ".join(query)
     filters = make_filters(section, year, tag, kind, None, status)
-    hits = list(islice(search_entries(catalog, text, filters, statuses), limit))
+    found = search_entries(catalog, text, filters, statuses, _noted(session, text))
+    hits = list(islice(found, limit))
     views.show_hits(hits, statuses, session.lang(), text, as_json)
 
 
@@ -334,3 +345,56 @@ def show_dashboard(session: Session, as_json: bool = False) -> None:
     finished = [(date.fromisoformat(d), n) for d, n in days]
     board = dashboard(catalog, session.statuses(), finished, date.today())
     show(board, catalog, session.lang(), as_json)
+
+
+def show_notes(session: Session, entry_id: str | None = None, as_json: bool = False) -> None:
+    """``notes [ID]``: every note (or one entry's), newest first, numbered per entry."""
+    from canon_cli.catalog.query import resolve_entry
+    from canon_cli.output.notesview import show_notes as show
+    from canon_cli.reading.notes import all_notes, newest_first
+
+    catalog = session.catalog()
+    wanted = None if entry_id is None else resolve_entry(catalog, entry_id).id
+    notes = all_notes(session.reading_state(), catalog)
+    if wanted is not None:
+        notes = {wanted: notes[wanted]} if wanted in notes else {}
+    show(newest_first(notes), as_json, wanted)
+
+
+def note(
+    session: Session,
+    entry_id: str,
+    text: list[str] | None = None,
+    edit: int | None = None,
+    delete: int | None = None,
+) -> None:
+    """``note ID TEXT`` adds a note; ``--edit N TEXT`` and ``--delete N`` change one."""
+    from canon_cli.errors import UsageError
+    from canon_cli.i18n import _
+    from canon_cli.state.fold import now_ms
+
+    words = " ".join(text or [])
+    if edit is not None and delete is not None:
+        raise UsageError(_("give either --edit or --delete, not both"))
+    if delete is not None and words:
+        raise UsageError(
+            _("--delete takes no text"),
+            hint=_("To change a note's text: canon note ID --edit N TEXT"),
+        )
+    catalog = session.catalog()
+    if edit is None and delete is None:
+        from canon_cli.reading.marks import note_entry
+
+        entry = note_entry(catalog, session.state, entry_id, words, now_ms())
+        views.confirm(_("noted on {id}").format(id=entry.id))
+        return
+    from canon_cli.output.notesview import show_note_change
+    from canon_cli.reading.notes import change_note
+
+    number = delete if delete is not None else edit
+    assert number is not None
+    new_text = None if delete is not None else words
+    change = change_note(
+        catalog, session.reading_state, session.state, entry_id, number, new_text, now_ms()
+    )
+    show_note_change(change, deleted=delete is not None)

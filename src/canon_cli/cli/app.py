@@ -217,6 +217,7 @@ COMMAND_MODULES = {
     "reset": "marks",
     "mark": "marks",
     "note": "marks",
+    "notes": "marks",
     "rate": "marks",
     "progress": "progress",
     "next": "progress",

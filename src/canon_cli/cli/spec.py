@@ -207,7 +207,57 @@ COMMANDS: dict[str, Command] = {
             (ENTRY_IDS,),
             action="set_status",
         ),
-        Command("note", args=(ENTRY_ID, Arg("text", "TEXT...", "The note.", many=True))),
+        Command(
+            "note",
+            (
+                Opt(
+                    "edit",
+                    ("--edit",),
+                    "int",
+                    "Replace the text of note N (1 is the oldest, as 'canon show' numbers them).",
+                    minimum=1,
+                    maximum=MAX_COUNT,
+                    metavar="N",
+                    show_default=False,
+                ),
+                Opt(
+                    "delete",
+                    ("--delete",),
+                    "int",
+                    "Delete note N (1 is the oldest, as 'canon show' numbers them).",
+                    minimum=1,
+                    maximum=MAX_COUNT,
+                    metavar="N",
+                    show_default=False,
+                ),
+            ),
+            (
+                ENTRY_ID,
+                Arg(
+                    "text",
+                    "[TEXT]...",
+                    "The note (with --edit: its new text).",
+                    many=True,
+                    required=False,
+                    show_default=False,
+                ),
+            ),
+        ),
+        Command(
+            "notes",
+            (JSON,),
+            (
+                Arg(
+                    "entry_id",
+                    "[ID]",
+                    "Only this entry's notes.",
+                    required=False,
+                    show_default=False,
+                    complete="entry",
+                ),
+            ),
+            action="show_notes",
+        ),
         Command(
             "rate", args=(ENTRY_ID, Arg("rating", "N", "1 to 5; 0 clears the rating.", kind="int"))
         ),

@@ -88,7 +88,7 @@ def make_items(entries: Iterable[Entry], records: Mapping[str, EntryState]) -> l
                 started=local_text(record.started) if record.started else None,
                 finished=local_text(record.finished) if record.finished else None,
                 rating=record.rating,
-                notes=[{"at": local_text(n.at), "text": n.text} for n in record.notes],
+                notes=[{"id": n.id, "at": local_text(n.at), "text": n.text} for n in record.notes],
             )
         )
     return items
@@ -171,6 +171,7 @@ def to_markdown(catalog: Catalog, items: list[Item], lang: str) -> str:
         rows = by_section.get(section.slug, [])
         for item in rows:
             out.append(_md_line(item, lang))
+            out += _md_notes(item)
         if rows:
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
@@ -184,6 +185,18 @@ def _md_line(item: Item, lang: str) -> str:
     year = f" ({entry.year})" if entry.year else ""
     state = f" *({item.status})*" if item.status in ("reading", "skipped") else ""
     return f"- [{box}] {link}{year}{state}"
+
+
+def _md_notes(item: Item) -> list[str]:
+    """The entry's notes, oldest first, as a nested list under its line: local time
+    (``2026-11-21 10:00``) and text, each line of a longer note indented with it."""
+    lines = []
+    for note in item.notes:
+        first, *rest = (md_escape(line) for line in note["text"].split("\n"))
+        stamp = note["at"][:16].replace("T", " ")
+        lines.append(f"  - {stamp}: {first}")
+        lines += [f"    {line}" for line in rest]
+    return lines
 
 
 # --- JSON -------------------------------------------------------------------
@@ -208,7 +221,7 @@ def _json_entry(item: Item) -> dict[str, Any]:
         "started": item.started,
         "finished": item.finished,
         "rating": item.rating,
-        "notes": [{"at": n["at"], "text": n["text"]} for n in item.notes],
+        "notes": [{"id": n["id"], "at": n["at"], "text": n["text"]} for n in item.notes],
     }
 
 

@@ -20,7 +20,7 @@ from canon_cli.text import clean, clean_line
 if TYPE_CHECKING:
     from canon_cli.catalog.query import Hit
     from canon_cli.linkcheck.model import LinkResult
-    from canon_cli.state.fold import EntryState
+    from canon_cli.state.fold import EntryState, Note
 
 
 def title_in(entry: Entry, lang: str) -> str:
@@ -238,8 +238,13 @@ def show_entry(
         blocks.append(("编者注", entry.note_zh))
     blocks.append((_("Links"), "\n".join(link_lines)))
     if record.notes:
-        blocks.append((_("Notes"), "\n".join(f"{when(n.at)}  {n.text}" for n in record.notes)))
+        blocks.append((_("Notes"), numbered_notes(record.notes)))
     render.key_values(title_in(entry, lang or language()), pairs, blocks)
+
+
+def numbered_notes(notes: Sequence[Note]) -> str:
+    """``show``'s notes, oldest first, numbered as ``note ID --edit N`` counts them."""
+    return "\n".join(f"[{i}] {when(n.at)}  {n.text}" for i, n in enumerate(notes, 1))
 
 
 def _show_entry_plain(
@@ -290,7 +295,7 @@ def _show_entry_plain(
         links = with_verdicts(links, checks)
     blocks.append(("links", "\n".join(links)))
     if record.notes:
-        blocks.append(("notes", "\n".join(f"{when(n.at)}  {n.text}" for n in record.notes)))
+        blocks.append(("notes", numbered_notes(record.notes)))
     for heading, body in blocks:
         render.out("")
         render.out(heading + ":")
@@ -348,6 +353,13 @@ def show_bytes(data: bytes) -> None:
     render.write_bytes(data)
 
 
+def match_kind(hit: Hit) -> str:
+    """Where a search hit matched, for ``search --json``."""
+    if hit.in_notes:
+        return "note"
+    return "title-author-tag" if hit.strong else "summary-only"
+
+
 def show_hits(
     hits: list[Hit], statuses: dict[str, str], lang: str, query: str, as_json: bool
 ) -> None:
@@ -357,7 +369,7 @@ def show_hits(
             [
                 {
                     **entry_json(h.entry, lang, entry_status(h.entry, statuses)),
-                    "match": "title-author-tag" if h.strong else "summary-only",
+                    "match": match_kind(h),
                 }
                 for h in hits
             ]

@@ -10,7 +10,7 @@ of every marked entry keyed by its current id; ``entry_status`` reads one from i
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from canon_cli import paths
@@ -46,26 +46,43 @@ def entry_status(entry: Entry, statuses: Mapping[str, str]) -> str:
 
 
 def select_entries(
-    catalog: Catalog, filters: Filters, statuses: Mapping[str, str], full: bool = True
+    catalog: Catalog,
+    filters: Filters,
+    statuses: Mapping[str, str],
+    full: bool = True,
+    noted: Collection[str] = (),
 ) -> Iterator[Entry]:
     """Entries matching every filter, the status filter included, in reading order.
 
     This decides which entries ``list --status done`` (and ``next``, ``export``) show.
+    ``noted``: ids whose notes match ``filters.search`` (``notes.entries_noting``).
     """
     wanted = statuses_named(filters.statuses)  # "read" is "done"
-    for entry in find_entries(catalog, filters, full):
+    for entry in find_entries(catalog, filters, full, found_elsewhere=noted):
         if not wanted or entry_status(entry, statuses) in wanted:
             yield entry
 
 
 def search_entries(
-    catalog: Catalog, query: str, filters: Filters, statuses: Mapping[str, str]
+    catalog: Catalog,
+    query: str,
+    filters: Filters,
+    statuses: Mapping[str, str],
+    noted: Collection[str] = (),
 ) -> Iterator[Hit]:
-    """Ranked search hits (see ``catalog.query.search_catalog``) that pass the status filter."""
+    """Ranked search hits (see ``catalog.query.search_catalog``) that pass the status
+    filter, then the entries found by their notes alone (``noted``), in reading order."""
     wanted = statuses_named(filters.statuses)
+    seen: set[str] = set()
     for hit in search_catalog(catalog, query, filters):
+        seen.add(hit.entry.id)
         if not wanted or entry_status(hit.entry, statuses) in wanted:
             yield hit
+    rest = set(noted) - seen
+    if rest:
+        for entry in find_entries(catalog, filters._replace(search=None), only=rest):
+            if not wanted or entry_status(entry, statuses) in wanted:
+                yield Hit(entry, strong=False, in_notes=True)
 
 
 # --- the state database ---------------------------------------------------------------
@@ -106,7 +123,7 @@ def _migrated(db: Path, legacy: Path, hook: SyncHook | None) -> StateStore:
     return store
 
 
-def _best(rows: Iterable[Row], alias_of: Mapping[str, str]) -> dict[tuple[str, str], Row]:
+def best_rows(rows: Iterable[Row], alias_of: Mapping[str, str]) -> dict[tuple[str, str], Row]:
     """Per (current id, field): the winning row among the id and its aliases."""
     best: dict[tuple[str, str], Row] = {}
     for row in rows:
@@ -117,7 +134,7 @@ def _best(rows: Iterable[Row], alias_of: Mapping[str, str]) -> dict[tuple[str, s
     return best
 
 
-def _clock_order(row: Row) -> tuple[object, ...]:
+def clock_order(row: Row) -> tuple[object, ...]:
     return (row.clock, row.device, row.field)
 
 
@@ -142,17 +159,17 @@ def record_of(store: StateStore | None, entry: Entry) -> EntryState:
         return EntryState()
     keys = [entry.id, *entry.aliases]
     alias_of = dict.fromkeys(entry.aliases, entry.id)
-    best = _best(store.rows(keys), alias_of)
-    return fold((row.field, row.value) for row in sorted(best.values(), key=_clock_order))
+    best = best_rows(store.rows(keys), alias_of)
+    return fold((row.field, row.value) for row in sorted(best.values(), key=clock_order))
 
 
 def records(store: StateStore | None, catalog: Catalog) -> dict[str, EntryState]:
     """Every record in the state, keyed by current id (aliases folded in)."""
     if store is None:
         return {}
-    best = _best(store.rows(), catalog.alias_targets())
+    best = best_rows(store.rows(), catalog.alias_targets())
     fields: dict[str, list[tuple[str, Value]]] = {}
-    for (entry, field), row in sorted(best.items(), key=lambda item: _clock_order(item[1])):
+    for (entry, field), row in sorted(best.items(), key=lambda item: clock_order(item[1])):
         fields.setdefault(entry, []).append((field, row.value))
     found = {entry: fold(pairs) for entry, pairs in fields.items()}
     return {entry: record for entry, record in found.items() if record != EntryState()}

@@ -124,6 +124,16 @@ class StateReads:
             ).fetchall()
         return [(e, decode(v), k) for e, v, k in found]
 
+    def note_rows(self) -> list[Row]:
+        """Rows of the fold for every note field (deleted notes too: their value is None)."""
+        sql = (
+            "SELECT entry, field, value, clock, device FROM current"
+            " WHERE field >= 'note:' AND field < 'note;' ORDER BY entry, field"
+        )
+        with self.errors():
+            found = self.db.execute(sql).fetchall()
+        return [Row(e, f, decode(v), Clock.parse(c), d) for e, f, v, c, d in found]
+
     def latest_times(self, limit: int | None) -> list[tuple[str, str, str]]:
         """(entry, field, instant) of started/finished values, newest first."""
         sql = (

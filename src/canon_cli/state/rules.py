@@ -13,9 +13,9 @@ keeps the first finish date). The store stamps and writes them.
 from __future__ import annotations
 
 from canon_cli.errors import UsageError, unknown_choice
-from canon_cli.i18n import _
+from canon_cli.i18n import _, ngettext
 from canon_cli.state.changes import NOTE_PREFIX, new_note_id
-from canon_cli.state.fold import UNREAD, EntryState
+from canon_cli.state.fold import UNREAD, EntryState, Note
 from canon_cli.state.store import FieldSet
 from canon_cli.vocab import STATUSES
 
@@ -104,3 +104,28 @@ def add_note(entry: str, text: str, now: str, note_id: str | None = None) -> lis
 def delete_note(entry: str, note_id: str) -> list[FieldSet]:
     """Delete a note: its field is cleared, so it stays deleted on every device."""
     return [(entry, NOTE_PREFIX + note_id, None)]
+
+
+def numbered_note(entry: str, old: EntryState, number: int) -> Note:
+    """The entry's note ``number`` (1 is the oldest, as ``canon show`` numbers them)."""
+    if 1 <= number <= len(old.notes):
+        return old.notes[number - 1]
+    count = len(old.notes)
+    if count == 0:
+        raise UsageError(
+            _("{id} has no notes").format(id=entry),
+            hint=_("Add one: canon note {id} TEXT").format(id=entry),
+        )
+    raise UsageError(
+        ngettext(
+            "{id} has no note {number}: it has {count} note",
+            "{id} has no note {number}: it has {count} notes",
+            count,
+        ).format(id=entry, number=number, count=count),
+        hint=_("'canon notes {id}' lists them with their numbers.").format(id=entry),
+    )
+
+
+def edit_note(entry: str, note: Note, text: str) -> list[FieldSet]:
+    """A note's new text; it keeps its id and its date, so it keeps its place."""
+    return [(entry, NOTE_PREFIX + note.id, {"at": note.at, "text": clean_note(text)})]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from canon_cli.cli import actions
-from canon_cli.cli.options import EntryIdArg, EntryIdsArg, argument, option
+from canon_cli.cli.options import EntryIdArg, EntryIdsArg, JsonOpt, argument, option
 from canon_cli.cli.session import Session
 from canon_cli.output import views
 
@@ -74,19 +74,28 @@ def mark(
 def note(
     ctx: typer.Context,
     entry_id: IdArg,
-    text: Annotated[list[str], argument("note", "text")],
+    text: Annotated[list[str] | None, argument("note", "text")] = None,
+    edit: Annotated[int | None, option("note", "edit")] = None,
+    delete: Annotated[int | None, option("note", "delete")] = None,
 ) -> None:
-    """Add a dated note to an entry.
+    """Add a dated note to an entry, or edit or delete one by its number.
 
     Example: canon note attention "re-read section 3.2 on multi-head attention"
     """
-    from canon_cli.reading.marks import note_entry
-    from canon_cli.state.fold import now_ms
+    actions.note(ctx.obj, entry_id, text, edit, delete)
 
-    session: Session = ctx.obj
-    catalog = session.catalog()
-    entry = note_entry(catalog, session.state, entry_id, " ".join(text), now_ms())
-    views.confirm(f"noted on {entry.id}")
+
+@app.command()
+def notes(
+    ctx: typer.Context,
+    entry_id: Annotated[str | None, argument("notes", "entry_id")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List your notes, newest first: entry, number, local time and text.
+
+    Example: canon notes bert
+    """
+    actions.show_notes(ctx.obj, entry_id, as_json)
 
 
 @app.command()
