@@ -489,7 +489,7 @@ def builtin_scenarios(canon: str, sandbox: Sandbox) -> list[Scenario]:
         pipe(f"open --print {first} (pipe)", ["open", "--print", first], 3),
         pipe("log (pipe)", ["log"], 3),
         pipe("stats (pipe)", ["stats"], 3),
-        pipe("bare canon (pipe; help, exit 2)", [], 3, codes=(2,)),
+        pipe("canon, the dashboard (pipe)", [], 3),
         pipe("export --format bibtex (pipe)", ["export", "--format", "bibtex"], 3.5),
         Scenario(
             f"write: done / reset {write_id}",

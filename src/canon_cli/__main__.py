@@ -30,7 +30,7 @@ def _dispatch() -> int:
 
 
 def _stored_help(argv: list[str]) -> int | None:
-    """``canon``, ``canon --help``, ``canon COMMAND --help`` from the stored text, before
+    """``canon --help`` and ``canon COMMAND --help`` from the stored text, before
     anything else is imported (the whole run then costs about the interpreter's start-up);
     None when there is none (typer answers) or a standard stream is closed."""
     if sys.stdout is None or sys.stderr is None:

@@ -157,27 +157,17 @@ def test_a_real_run_builds_then_serves_without_typer(run_canon: Any) -> None:
     assert served.stdout == first.stdout
 
 
-@pytest.mark.parametrize("columns", ["55", "100"])
-def test_canon_alone_prints_what_typer_prints_then_serves_it(columns: str, run_canon: Any) -> None:
-    env = {**os.environ, "COLUMNS": columns}
-    typer_says = subprocess.run(
-        [sys.executable, "-c", PURE_TYPER], capture_output=True, text=True, env=env
-    )
-    assert typer_says.returncode == 2 and typer_says.stdout == ""
-    built = run_canon(env={"COLUMNS": columns})  # typer's texts, stored
-    served = run_canon(env={"COLUMNS": columns})  # the stored text
-    assert built.exit_code == served.exit_code == 2
-    assert built.stdout == served.stdout == ""
-    assert built.stderr == served.stderr == typer_says.stderr
-    assert "Usage: canon" in served.stderr
-
-
-def test_canon_alone_is_served_without_typer(capsys: pytest.CaptureFixture[str]) -> None:
-    texts = _store()
+def test_canon_alone_is_the_dashboard_even_with_a_stored_help(
+    run_canon: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _store()
     capsys.readouterr()
-    assert fastpath.run([]) == 2
+    assert fastpath.run([]) == 0
     captured = capsys.readouterr()
-    assert (captured.out, captured.err) == ("", texts[""])
+    assert captured.out.startswith("next\tsoftware-2-0\t") and captured.err == ""
+    served = run_canon()
+    assert (served.exit_code, served.stderr) == (0, "")
+    assert served.stdout == captured.out
 
 
 def test_the_help_variables_are_the_global_options_variables() -> None:

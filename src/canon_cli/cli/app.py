@@ -352,9 +352,8 @@ def _help_sources() -> list[str]:
     return [*found, str(paths.config_path())]
 
 
-def _serve_help(path: str, *, bare: bool = False) -> None:
-    """Answer a help request from typer's texts, and keep them for the next runs;
-    ``bare``: ``canon`` alone, answered as typer does (the help on stderr, exit 2)."""
+def _serve_help(path: str) -> None:
+    """Answer a help request from typer's texts, and keep them for the next runs."""
     from canon_cli import paths
     from canon_cli.cli import helpcache
 
@@ -362,14 +361,14 @@ def _serve_help(path: str, *, bare: bool = False) -> None:
     if path not in texts:
         return
     helpcache.store(paths.cache_dir(), texts, _help_sources())
-    stream = sys.stderr if bare else sys.stdout
+    stream = sys.stdout
     try:
         stream.write(texts[path])
         stream.flush()
     except CanonError as exc:  # stdout refused the text (a full disk): exit 5, no traceback
         render.error(str(exc))
         sys.exit(int(exc.exit_code))
-    sys.exit(2 if bare else 0)
+    sys.exit(0)
 
 
 def run() -> None:
@@ -383,8 +382,6 @@ def run() -> None:
     asked = None if completing else request(sys.argv[1:])
     if asked is not None:
         _serve_help(asked)
-    if not completing and not sys.argv[1:]:
-        _serve_help("", bare=True)
     register(None if completing else invoked_command(spec.hoist(sys.argv[1:])))
     _registered = True
     _app(prog_name="canon")

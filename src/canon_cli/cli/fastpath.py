@@ -189,7 +189,7 @@ def _env_is_plain() -> bool:
 
 def run(argv: list[str]) -> int | None:
     """Run ``argv`` without typer if it is simple enough; None means "use typer"."""
-    if not argv or argv[-1:] in (["--help"], ["-h"]):
+    if argv[-1:] in (["--help"], ["-h"]):
         from canon_cli.cli import helpcache
 
         return helpcache.serve(argv)

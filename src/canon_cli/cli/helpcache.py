@@ -164,9 +164,8 @@ def lookup(cache: str | os.PathLike[str], path: str) -> str | None:
 
 
 def serve(argv: list[str]) -> int | None:
-    """Print the stored help ``argv`` asks for and return 0; None to let typer do it."""
-    if not argv:
-        return serve_bare()
+    """Print the stored help ``argv`` asks for and return 0; None to let typer do it.
+    ``canon`` alone is no help request: it is the dashboard."""
     path = request(argv)
     if path is None:
         return None
@@ -175,16 +174,6 @@ def serve(argv: list[str]) -> int | None:
         return None
     sys.stdout.write(text)
     return 0
-
-
-def serve_bare() -> int | None:
-    """``canon`` alone: typer prints canon's help on stderr and exits 2 (no command was
-    given); the stored text is the same text. None to let typer do it."""
-    text = lookup(cache_dir(), "")
-    if text is None:
-        return None
-    sys.stderr.write(text)
-    return 2
 
 
 def store(cache: str | os.PathLike[str], texts: Mapping[str, str], sources: Iterable[str]) -> None:
