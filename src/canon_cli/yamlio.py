@@ -69,7 +69,7 @@ def _parser_events(text: str) -> Callable[[], Any]:
             CParser,  # the C parser, when ruamel.yaml.clib is installed
         )
 
-        parser: Any = CParser(io.StringIO(text))
+        parser: Any = CParser(io.BytesIO(text.encode("utf-8", "surrogatepass")))
         return parser.get_event  # type: ignore[no-any-return]
     except ImportError:  # pragma: no cover - pure-Python fallback
         from ruamel.yaml import YAML
@@ -262,7 +262,7 @@ def fast_load(text: str) -> Any:
         StreamStartEvent,
     )
 
-    parser: Any = CParser(io.StringIO(text))
+    parser: Any = CParser(io.BytesIO(text.encode("utf-8", "surrogatepass")))
     get_event = parser.get_event
     containers: list[Any] = []  # open mappings and sequences, innermost last
     pending: list[Any] = []  # for each open mapping: its key awaiting a value

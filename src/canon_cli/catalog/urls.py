@@ -21,11 +21,16 @@ def _unseen(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Cs", "Zs", "Zl", "Zp")
 
 
+def _unseen_non_ascii(ch: str) -> bool:
+    return ord(ch) > 0x7F and _unseen(ch)
+
+
 def url_problem(url: str) -> str | None:
     """Why ``url`` must not be opened, or None when it is a plain http(s) link."""
     if url.startswith("-"):
         return "starts with '-' (could be read as a browser option)"
-    if _FORBIDDEN.search(url) or any(_unseen(ch) for ch in url if ord(ch) > 0x7F):
+    # isascii() first: a plain link is checked in C, not character by character in Python
+    if _FORBIDDEN.search(url) or (not url.isascii() and any(map(_unseen_non_ascii, url))):
         return "contains whitespace or control characters"
     try:
         parts = urlsplit(url)
