@@ -1,18 +1,21 @@
-"""canon side by side with buku and papis on the same reading list.
+"""canon side by side with buku, papis and pubs on the same reading list.
 
 Usage (after ``pip install .``):
 
     python benchmarks/compare.py [--runs N] [--canon PATH] [--tools-venv DIR]
 
-buku and papis are installed into a throwaway virtualenv in a temporary folder
-(``python -m venv`` + ``pip install buku papis``), unless --tools-venv names an
-existing one to reuse. The entries of canon's built-in catalog (``canon list --json``)
-are loaded into a fresh buku database and a fresh papis library (one folder with an
-``info.yaml`` per entry). Every tool runs with HOME, XDG_* and CANON_HOME pointing
-into the temporary folder, so the user's real buku database, papis config and canon
-state are never touched.
+buku, papis and pubs are installed into a throwaway virtualenv in a temporary folder
+(``python -m venv`` + ``pip install buku papis pubs "bibtexparser<2"``: pubs 0.9.0
+needs bibtexparser 1 and does not say so), unless --tools-venv names an existing one
+to reuse. The entries of canon's built-in catalog (``canon list --json``) are loaded
+into a fresh buku database, a fresh papis library (one folder with an ``info.yaml``
+per entry) and a fresh pubs repository (``pubs import`` of ``canon export --format
+bibtex``, then each entry's tags written into its pubs metadata file, as ``pubs tag``
+would). Every tool runs with HOME, XDG_* and CANON_HOME pointing into the temporary
+folder, so the user's real buku database, papis and pubs config and canon state are
+never touched.
 
-Three tasks, each timed in rounds of (canon, buku, papis, floor) with the order
+Three tasks, each timed in rounds of (canon, buku, papis, pubs, floor) with the order
 rotated every round, after one warm-up run of each (papis and canon build their
 caches then): list everything, filter by one tag, search for one word. The floor
 is ``python -c pass`` on canon's interpreter; the ratio of a tool is the median over
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -74,12 +78,40 @@ def tools_env(root: Path) -> dict[str, str]:
     return env
 
 
+TOOLS = ("buku", "papis", "pubs")
+
+
 def make_tools_venv(where: Path) -> Path:
-    print(f"compare: installing buku and papis into {where}", file=sys.stderr)
+    print(f"compare: installing {', '.join(TOOLS)} into {where}", file=sys.stderr)
     subprocess.run([sys.executable, "-m", "venv", str(where)], check=True)
     pip = where / "bin" / "pip"
-    subprocess.run([str(pip), "install", "--quiet", "buku", "papis"], check=True)
+    packages = [*TOOLS, "bibtexparser<2"]  # pubs 0.9.0 breaks with bibtexparser 2
+    subprocess.run([str(pip), "install", "--quiet", *packages], check=True)
     return where
+
+
+def pubs_library(root: Path, pubs: list[str], canon: str, env: dict[str, str]) -> None:
+    """A pubs repository holding canon's entries: imported from canon's BibTeX export,
+    with each entry's tags (the export's ``keywords``) set in its metadata file."""
+    bib = root / "canon.bib"
+    exported = subprocess.run(
+        [canon, "export", "--format", "bibtex"], capture_output=True, env=env, check=True
+    )
+    bib.write_bytes(exported.stdout)
+    library = root / "pubs-library"
+    for args in (["init", "-p", str(library)], ["import", str(bib)]):
+        subprocess.run([*pubs, *args], capture_output=True, env=env, check=True)
+    text = bib.read_text(encoding="utf-8")
+    for match in re.finditer(r"@\w+\{([^,]+),(.*?)\n\}", text, re.S):
+        key, body = match.groups()
+        found = re.search(r"keywords = \{([^}]*)\}", body)
+        tags = [t.strip() for t in found.group(1).split(",")] if found else []
+        meta = library / "meta" / f"{key}.yaml"
+        listed = ", ".join(f"{t}: null" for t in tags)
+        meta.write_text(
+            meta.read_text(encoding="utf-8").replace("tags: !!set {}", f"tags: !!set {{{listed}}}"),
+            encoding="utf-8",
+        )
 
 
 def papis_library(root: Path, entries: list[dict], env: dict[str, str]) -> None:
@@ -126,11 +158,11 @@ def count_matches(tool: str, argv: list[str], env: dict[str, str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Compare canon with buku and papis.")
+    parser = argparse.ArgumentParser(description="Compare canon with buku, papis and pubs.")
     parser.add_argument("--runs", type=int, default=10, help="timed rounds per task (10)")
     parser.add_argument("--canon", help="the canon executable (default: canon on PATH)")
     parser.add_argument(
-        "--tools-venv", type=Path, help="reuse (or create) this virtualenv for buku and papis"
+        "--tools-venv", type=Path, help="reuse (or create) this virtualenv for the other tools"
     )
     args = parser.parse_args(argv)
     canon = find_canon(args.canon)
@@ -139,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="canon-compare-") as tmp:
         root = Path(tmp)
         venv = args.tools_venv or root / "tools-venv"
-        if not (venv / "bin" / "buku").exists() or not (venv / "bin" / "papis").exists():
+        if not all((venv / "bin" / tool).exists() for tool in TOOLS):
             make_tools_venv(venv)
         buku = str(venv / "bin" / "buku")
         papis = str(venv / "bin" / "papis")
@@ -149,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             [canon, "list", "--json"], capture_output=True, env=env, check=True
         ).stdout
         entries = json.loads(listed)
-        print(f"compare: loading {len(entries)} entries into buku and papis", file=sys.stderr)
+        print(f"compare: loading {len(entries)} entries into {', '.join(TOOLS)}", file=sys.stderr)
         subprocess.run(
             [str(venv / "bin" / "python"), "-c", BUKU_IMPORT],
             input=json.dumps(entries).encode(),
@@ -157,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
         )
         papis_library(root, entries, env)
+        pubs = [str(venv / "bin" / "pubs"), "-c", str(root / "pubsrc")]
+        pubs_library(root, pubs, canon, env)
         versions = json.loads(
             subprocess.run(
                 [str(venv / "bin" / "python"), "-m", "pip", "list", "--format", "json"],
@@ -170,16 +204,23 @@ def main(argv: list[str] | None = None) -> int:
         b = [buku, "--nostdin", "--np", "--nc"]
         p = [papis, "list", "--all", "--format", PAPIS_FORMAT]
         tasks = {
-            "list all": {"canon": [canon, "list"], "buku": [*b, "-p"], "papis": p},
+            "list all": {
+                "canon": [canon, "list"],
+                "buku": [*b, "-p"],
+                "papis": p,
+                "pubs": [*pubs, "list"],
+            },
             f"tag {TAG}": {
                 "canon": [canon, "list", "--tag", TAG],
                 "buku": [*b, "--stag", TAG],
                 "papis": [*p, f"tags:{TAG}"],
+                "pubs": [*pubs, "list", f"tags:{TAG}"],
             },
             f"search {WORD}": {
                 "canon": [canon, "list", "--search", WORD],
                 "buku": [*b, "-s", WORD],
                 "papis": [*p, WORD],
+                "pubs": [*pubs, "list", f"title:{WORD}"],
             },
         }
         rows: list[tuple[str, str, int, float, float, float, float]] = []
@@ -223,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(f"floor: {' '.join(floor)}; {args.runs} rounds per task, order rotated each round")
-    print(f"buku {found.get('buku', '?')}, papis {found.get('papis', '?')}, {len(entries)} entries")
+    tools = ", ".join(f"{tool} {found.get(tool, '?')}" for tool in TOOLS)
+    print(f"{tools}, {len(entries)} entries")
     head = ("task", "tool", "matches", "median s", "floor s", "ratio", "peak MiB")
     table = [head] + [
         (t, tool, str(m), f"{s:.3f}", f"{f:.3f}", f"{r:.1f}x", f"{mib:.1f}")
