@@ -12,14 +12,17 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from canon_cli.state.changes import Change, Clock, from_line, to_line
+from canon_cli.state.changes import NOTE_PREFIX, Change, Clock, JournalLineError, from_line, to_line
 from canon_cli.state.store import open_store
-from canon_cli.state.syncdir import device_file, scan
+from canon_cli.state.syncdir import MAX_LINE_BYTES, device_file, scan
 from canon_cli.state.syncstore import FolderSync
 from tests.statedb import integrity
 
@@ -270,3 +273,112 @@ def test_an_unreadable_device_file_is_named_and_read_once_it_can_be(
     shown = invoke("show", "lora", "--json")  # type: ignore[operator]
     data = json.loads(shown.stdout)
     assert data["status"] == "done" and data["rating"] == 2
+
+
+# --- fuzzed device files ------------------------------------------------------------------
+
+
+def _line(n: int) -> bytes:
+    return (to_line(theirs(n)) + "\n").encode()
+
+
+JOURNAL_PIECES = st.one_of(
+    st.integers(0, 6).map(_line),  # whole lines of another device
+    st.tuples(st.integers(0, 6), st.integers(0, 120)).map(lambda p: _line(p[0])[: p[1]]),  # torn
+    st.integers(0, 6).map(lambda n: _line(n).replace(b'"v":1', b'"v":9')),  # a newer canon
+    st.binary(max_size=80),
+    st.sampled_from([b"\n", b"\r\n", b"\x00" * 64, b"{}\n", b"[]\n", b"null\n", b'{"v":1}\n']),
+    st.sampled_from([MAX_LINE_BYTES - 1, MAX_LINE_BYTES + 1, 3 * MAX_LINE_BYTES]).map(
+        lambda size: b'{"v":1,"e":"' + b"x" * size + b'"}\n'
+    ),  # huge lines
+)
+JOURNAL_FILES = (
+    f"{OTHER}.jsonl",
+    f"{OTHER} (conflicted copy 2026-01-02).jsonl",
+    "feedfacefeedface.jsonl",
+)
+
+
+def expected_rating(folder: Path) -> int | None:
+    """The oracle: the newest rating among the whole lines a reader must take in (a file
+    is read up to its first line from a newer canon; a torn last line waits)."""
+    ratings: list[tuple[Clock, int]] = []
+    for path in folder.glob("*.jsonl"):
+        for raw in path.read_bytes().split(b"\n")[:-1]:
+            try:
+                change = from_line(raw.decode("utf-8"))
+            except JournalLineError as exc:
+                if exc.newer:
+                    break
+                continue
+            except UnicodeDecodeError:
+                continue
+            if change.device == OTHER and isinstance(change.value, int):
+                ratings.append((change.clock, change.value))
+    return max(ratings)[1] if ratings else None
+
+
+@pytest.fixture
+def no_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Syncing to disk guards against power loss, which this test does not model."""
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+
+
+@pytest.fixture(scope="module")
+def synced_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with a warm catalog snapshot, copied for every example."""
+    from typer.testing import CliRunner
+
+    from canon_cli.cli.app import app
+
+    home = tmp_path_factory.mktemp("fuzz") / "home"
+    result = CliRunner().invoke(app, ["list"], env={"CANON_HOME": str(home)})
+    assert result.exit_code == 0, result.output
+    return home
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    files=st.lists(
+        st.tuples(st.sampled_from(JOURNAL_FILES), st.lists(JOURNAL_PIECES, max_size=6)),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_device_files_lose_no_local_change(
+    synced_home: Path, files: list[tuple[str, list[bytes]]], no_fsync: None
+) -> None:
+    """Random bytes, torn, damaged, newer and huge lines in the folder: every command
+    ends with 0 and no traceback, the local change is in the state and in this device's
+    file, and the other device's whole lines are taken in."""
+    from typer.testing import CliRunner
+
+    from canon_cli.cli.app import app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        shutil.copytree(synced_home, home)
+        folder = Path(tmp) / "sync"
+        folder.mkdir()
+        (home / "config.toml").write_text(f'sync_folder = "{folder}"\n', encoding="utf-8")
+        for name, pieces in files:
+            with open(folder / name, "ab") as out:
+                out.write(b"".join(pieces))
+        env = {"CANON_HOME": str(home), "CANON_LOCK_TIMEOUT": "5"}
+        results = [
+            CliRunner().invoke(app, args, env=env, catch_exceptions=False)
+            for args in (["done", "lora"], ["note", "lora", "mine"], ["show", "lora", "--json"])
+        ]
+        for result in results:
+            assert result.exit_code == 0, result.output
+            assert "Traceback" not in result.output
+        shown = json.loads(results[-1].stdout)
+        assert shown["status"] == "done" and [n["text"] for n in shown["notes"]] == ["mine"]
+        assert shown["rating"] == expected_rating(folder)
+        ours = [c for c in scan(folder, {}).changes if c.entry == "lora" and c.device != OTHER]
+        assert any(c.field == "status" and c.value == "done" for c in ours), ours
+        assert any(c.field.startswith(NOTE_PREFIX) for c in ours), ours
