@@ -64,3 +64,13 @@ MAX_COUNT = 1_000_000_000
 # The largest config.toml canon reads: it holds a few settings, so anything near this
 # is not a config file (a link to /dev/zero, a log written there by mistake).
 CONFIG_MAX_BYTES = 1024 * 1024
+
+# What a catalog may cost, beyond its size in bytes (see catalog/limits.py): counted over
+# every catalog read at once, except tags (per file). A list larger than this is several
+# catalogs used one at a time. A text field (a summary, a note) holds up to TEXT_MAX
+# characters; titles, names, labels and links up to SHORT_TEXT_MAX.
+CATALOG_MAX_ENTRIES = 200_000
+CATALOG_MAX_SECTIONS = 10_000
+CATALOG_MAX_TAGS = 10_000
+TEXT_MAX = 20_000
+SHORT_TEXT_MAX = 1_000

@@ -728,3 +728,102 @@ def test_any_config_file_is_read_or_is_one_message(text: bytes) -> None:
             assert config.read_bytes() == text
         else:
             assert load_config(config).language == "zh"
+
+
+# --- what a catalog may cost: entries, sections, tags, text -------------------------------
+
+
+def many_entries(count: int, first: int = 0) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"e{i}",
+            "title": "T",
+            "url": f"https://example.org/{i}",
+            "section": "research",
+            "kind": "paper",
+            "summary": {"en": "x"},
+        }
+        for i in range(first, first + count)
+    ]
+
+
+def test_more_entries_than_the_limit_is_refused_before_validation(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from canon_cli.catalog import limits
+
+    monkeypatch.setattr(limits, "CATALOG_MAX_ENTRIES", 50)
+    data = valid_catalog()
+    data["entries"] = many_entries(50)
+    fits = write(tmp_path / "fits.yaml", json.dumps(data))
+    assert cli("--catalog", str(fits), "list").exit_code == 0
+    data["entries"] = many_entries(51)
+    data["entries"][50]["kind"] = "not-a-kind"  # never validated: the count comes first
+    over = write(tmp_path / "over.yaml", json.dumps(data))
+    err = assert_one_clean_error(cli("--catalog", str(over), "list"), over)
+    assert "51 entries, over the limit of 50 canon reads at once" in err
+    assert "Split it into smaller catalogs" in err and "not-a-kind" not in err
+
+
+def test_the_entry_limit_counts_every_catalog_merged(
+    cli: Any, tmp_path: Path, canon_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from canon_cli.catalog import limits
+
+    monkeypatch.setattr(limits, "CATALOG_MAX_ENTRIES", 60)
+    main = valid_catalog()
+    main["entries"] = many_entries(40)
+    extra_entries = many_entries(30, first=100)
+    for entry in extra_entries:
+        entry["section"] = "agents"
+    extra = {"version": 1, "entries": extra_entries}
+    write(tmp_path / "main.yaml", json.dumps(main))
+    second = write(tmp_path / "extra.yaml", json.dumps(extra))
+    canon_home.mkdir(parents=True, exist_ok=True)
+    (canon_home / "config.toml").write_text(f'catalogs = ["{second}"]\n')
+    err = assert_one_clean_error(cli("--catalog", str(tmp_path / "main.yaml"), "list"), second)
+    assert "70 entries with the catalogs read before it, over the limit of 60" in err
+
+
+@pytest.mark.parametrize("what", ["sections", "tags"])
+def test_more_sections_or_tags_than_the_limit_is_refused(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    from canon_cli.catalog import limits
+
+    monkeypatch.setattr(limits, "CATALOG_MAX_SECTIONS", 5)
+    monkeypatch.setattr(limits, "CATALOG_MAX_TAGS", 5)
+    data = valid_catalog()
+    if what == "sections":  # nested ones count too: 2 at the top, 2 + 2 inside
+        data["sections"][0]["sections"] += [
+            {"slug": f"s{i}", "name": {"en": "S"}} for i in range(4)
+        ]
+    else:
+        data["tags"] |= {f"t{i}": "T" for i in range(5)}
+    catalog = write(tmp_path / "catalog.yaml", json.dumps(data))
+    err = assert_one_clean_error(cli("--catalog", str(catalog), "list"), catalog)
+    assert f"6 {what}, over the limit of 5" in err
+
+
+@pytest.mark.parametrize("field", [("summary", "en"), ("note", "zh"), ("unknown",)])
+def test_a_text_over_the_limit_is_refused_naming_entry_field_and_limit(
+    cli: Any, tmp_path: Path, field: tuple[str, ...]
+) -> None:
+    from canon_cli.vocab import TEXT_MAX
+
+    data = valid_catalog()
+    data["version"] = 2
+    entry = data["entries"][1]
+    node = entry
+    for key in field[:-1]:
+        node = node.setdefault(key, {"en": "short"})
+    node[field[-1]] = "y" * (TEXT_MAX + 1)
+    catalog = write(tmp_path / "catalog.yaml", json.dumps(data, indent=1))
+    started = time.perf_counter()
+    err = assert_one_clean_error(cli("--catalog", str(catalog), "list"), catalog)
+    assert time.perf_counter() - started < 10
+    where = ", ".join(field)
+    assert f"entry 'react', {where}: a text of 20,001 characters, over the limit of 20,000" in err
+    node[field[-1]] = "y" * TEXT_MAX
+    if field != ("unknown",):
+        assert cli("--catalog", str(write(catalog, json.dumps(data))), "list").exit_code == 0

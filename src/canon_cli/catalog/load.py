@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from canon_cli.catalog.limits import check_catalog_cost
 from canon_cli.catalog.urls import url_problem
 from canon_cli.errors import CatalogError
 from canon_cli.i18n import _
@@ -68,8 +69,9 @@ def _location(loc: tuple[int | str, ...], data: Any) -> str:
     return ", ".join(parts)
 
 
-def parse_catalog_file(path: Path) -> tuple[Any, str]:
-    """Parse and validate one catalog file into a ``CatalogModel`` (and its text)."""
+def parse_catalog_file(path: Path, before: tuple[int, int] = (0, 0)) -> tuple[Any, str]:
+    """Parse and validate one catalog file into a ``CatalogModel`` (and its text);
+    ``before`` counts the entries and sections of the catalogs merged before it."""
     from pydantic import ValidationError
 
     from canon_cli.catalog.schema import CATALOG_VERSION, CatalogModel
@@ -91,6 +93,7 @@ def parse_catalog_file(path: Path) -> tuple[Any, str]:
             line=find_line(text, ("version",)),
             hint="Upgrade canon to read this catalog.",
         )
+    check_catalog_cost(data, text, path, before)
     try:
         model = CatalogModel.model_validate(data)
     except ValidationError as exc:
@@ -151,9 +154,10 @@ def load_catalogs(paths: list[Path]) -> LoadedCatalog:
     """Parse every source and merge them; a clash names both files. Tags and sections
     of every file come first, so an entry may use those of a later file."""
     merger = _Merger()
-    parsed = []
+    parsed: list[tuple[Any, str, str]] = []
     for path in paths:
-        model, text = parse_catalog_file(path)
+        before = (sum(len(m.entries) for m, _, _ in parsed), len(merger.merged.sections))
+        model, text = parse_catalog_file(path, before)
         parsed.append((model, text, str(path)))
         merger.add_header(model, text, str(path))
     for model, text, source in parsed:

@@ -16,8 +16,10 @@ from canon_cli.vocab import (
     DOI_PATTERN,
     KINDS,
     MINUTES_MAX,
+    SHORT_TEXT_MAX,
     SLUG_MAX,
     SLUG_PATTERN,
+    TEXT_MAX,
     VENUE_TYPES,
     YEAR_MAX,
     YEAR_MIN,
@@ -52,8 +54,8 @@ def _known_venue_type(value: str) -> str:
 Kind = Annotated[str, AfterValidator(_known_kind)]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=1_000)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=TEXT_MAX)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=SHORT_TEXT_MAX)]
 
 
 class Strict(BaseModel):
