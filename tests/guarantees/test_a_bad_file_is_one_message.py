@@ -25,7 +25,7 @@ from tests.guarantees.test_catalogs_are_read_safely import TOML_TEXT
 
 EXIT_CODES = {0, 1, 2, 3, 4, 5}
 FUZZ = settings(
-    max_examples=60,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -225,7 +225,7 @@ def own_cap() -> int:
     return builtin_catalog_path().stat().st_size + 4096
 
 
-@settings(FUZZ, max_examples=40)  # most examples rebuild the catalog snapshot
+@settings(FUZZ, max_examples=30)  # most examples rebuild the catalog snapshot
 @given(data=st.data(), command=st.sampled_from(OWN_COMMANDS), huge=st.booleans())
 def test_any_own_catalog_through_any_command(
     template: Path, data: st.DataObject, command: tuple[str, ...], huge: bool

@@ -62,8 +62,10 @@ def _check_counts(data: dict[str, Any], text: str, path: Path, before: tuple[int
     )
     for key, what, limit, earlier in counted:
         node = data.get(key)
-        count = _count_sections(node) if key == "sections" else len(node or ())
-        if isinstance(node, list) and count + earlier > limit:
+        if not isinstance(node, list):
+            continue  # not a list: validation says what is wrong
+        count = _count_sections(node) if key == "sections" else len(node)
+        if count + earlier > limit:
             raise CatalogError(
                 _over_count(what, count, limit, earlier),
                 path=str(path),
