@@ -19,10 +19,14 @@ import sqlite3
 import stat
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from canon_cli import __version__
 from canon_cli.catalog.store import Catalog
 from canon_cli.errors import CatalogError
+
+if TYPE_CHECKING:
+    from canon_cli.catalog.schema import EntryModel
 
 # 2: the catalog version 2 columns (note, arxiv, doi, venue, minutes, archive)
 # 3: covering indexes for counting progress without reading the entries' rows
@@ -198,12 +202,10 @@ def _rebuild(paths: list[Path], cache: Path, db_path: Path, key: str) -> sqlite3
 
 
 def _fill(db: sqlite3.Connection, loaded: object, key: str) -> None:
-    from canon_cli.catalog.load import LoadedCatalog, entry_url_problem
+    from canon_cli.catalog.load import LoadedCatalog
 
     assert isinstance(loaded, LoadedCatalog)
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-    paths = {s.slug: s.path for s in loaded.sections}
-    order = {s.slug: i for i, s in enumerate(loaded.sections)}
     db.executemany(
         "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)",
         (
@@ -226,55 +228,24 @@ def _fill(db: sqlite3.Connection, loaded: object, key: str) -> None:
         ((i, slug, text) for i, (slug, text) in enumerate(loaded.tags.items())),
     )
     # reading order: the section tree's order, then file order within a section
-    ranked = sorted(
-        enumerate(loaded.entries), key=lambda item: (order[item[1][0].section], item[0])
-    )
+    order = {s.slug: i for i, s in enumerate(loaded.sections)}
+    ranked = [
+        (entry, source)
+        for _, (entry, source, _) in sorted(
+            enumerate(loaded.entries), key=lambda item: (order[item[1][0].section], item[0])
+        )
+    ]
+    paths = {s.slug: "/".join(s.path) for s in loaded.sections}
     # Rows are generated as SQLite takes them, so no list of every row is held at once.
-    entry_rows = (
-        (
-            ord_,
-            e.id,
-            e.title,
-            e.title_zh,
-            e.url,
-            e.section,
-            "/".join(paths[e.section]),
-            e.year,
-            json.dumps(e.authors, ensure_ascii=False),
-            e.kind,
-            " " + " ".join(e.tags) + " ",
-            e.summary.en,
-            e.summary.zh,
-            json.dumps([[link.label, link.url] for link in e.links], ensure_ascii=False),
-            json.dumps(e.aliases),
-            entry_url_problem(e),
-            source,
-            title_key(e.title),
-            None if e.note is None else e.note.en,
-            None if e.note is None else e.note.zh,
-            e.arxiv,
-            e.doi,
-            None if e.venue is None else json.dumps([e.venue.type, e.venue.name, e.venue.year]),
-            e.minutes,
-            e.archive,
-        )
-        for ord_, (_, (e, source, _)) in enumerate(ranked)
-    )
-    db.executemany(f"INSERT INTO entries VALUES ({','.join('?' * 25)})", entry_rows)
-    fts_rows = (
-        (
-            ord_,
-            fts_text(e.title + " " + (e.title_zh or "")),
-            fts_text(" ".join(e.authors)),
-            fts_text(" ".join(e.tags) + " " + " ".join(t.replace("-", " ") for t in e.tags)),
-            fts_text(e.summary.en + " " + (e.summary.zh or "")),
-        )
-        for ord_, (_, (e, _, _)) in enumerate(ranked)
+    db.executemany(
+        f"INSERT INTO entries VALUES ({','.join('?' * 25)})",
+        (_entry_row(i, e, source, paths[e.section]) for i, (e, source) in enumerate(ranked)),
     )
     db.executemany(
-        "INSERT INTO fts(rowid, title, authors, tags, summary) VALUES (?,?,?,?,?)", fts_rows
+        "INSERT INTO fts(rowid, title, authors, tags, summary) VALUES (?,?,?,?,?)",
+        (_fts_row(i, e) for i, (e, _source) in enumerate(ranked)),
     )
-    alias_rows = ((alias, e.id) for _, (e, _, _) in ranked for alias in e.aliases)
+    alias_rows = ((alias, e.id) for e, _source in ranked for alias in e.aliases)
     db.executemany("INSERT INTO aliases VALUES (?,?)", alias_rows)
     meta = {
         "identity": key,
@@ -284,3 +255,49 @@ def _fill(db: sqlite3.Connection, loaded: object, key: str) -> None:
     }
     db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
     db.commit()
+
+
+def _entry_row(ord_: int, e: EntryModel, source: str, section_path: str) -> tuple[object, ...]:
+    """An entry's row of the ``entries`` table, in the schema's column order."""
+    from canon_cli.catalog.load import entry_url_problem
+
+    venue = None if e.venue is None else json.dumps([e.venue.type, e.venue.name, e.venue.year])
+    return (
+        ord_,
+        e.id,
+        e.title,
+        e.title_zh,
+        e.url,
+        e.section,
+        section_path,
+        e.year,
+        json.dumps(e.authors, ensure_ascii=False),
+        e.kind,
+        " " + " ".join(e.tags) + " ",
+        e.summary.en,
+        e.summary.zh,
+        json.dumps([[link.label, link.url] for link in e.links], ensure_ascii=False),
+        json.dumps(e.aliases),
+        entry_url_problem(e),
+        source,
+        title_key(e.title),
+        None if e.note is None else e.note.en,
+        None if e.note is None else e.note.zh,
+        e.arxiv,
+        e.doi,
+        venue,
+        e.minutes,
+        e.archive,
+    )
+
+
+def _fts_row(ord_: int, e: EntryModel) -> tuple[object, ...]:
+    """An entry's row of the full-text index: title, authors, tags, summaries."""
+    tags = " ".join(e.tags) + " " + " ".join(t.replace("-", " ") for t in e.tags)
+    return (
+        ord_,
+        fts_text(e.title + " " + (e.title_zh or "")),
+        fts_text(" ".join(e.authors)),
+        fts_text(tags),
+        fts_text(e.summary.en + " " + (e.summary.zh or "")),
+    )
