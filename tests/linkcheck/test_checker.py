@@ -168,9 +168,9 @@ def test_requests_overall_are_bounded(server: LinkServer) -> None:
 
 
 def test_links_are_checked_at_once_not_one_by_one(server: LinkServer) -> None:
-    started = time.monotonic()
+    # counted by the server, not timed: a loaded machine cannot make this pass or fail
     check_links(slow_links(server, 20, ms=300), CheckSettings(max_per_host=20))
-    assert time.monotonic() - started < 20 * 0.3 / 2
+    assert server.stats.max_in_flight > 1
 
 
 def test_results_keep_the_order_given_and_a_shared_url_is_fetched_once(
