@@ -58,29 +58,31 @@ def validate(data: dict[str, Any], path: Path, text: str = "") -> Config:
     for key in data:
         if key not in KEYS:
             raise ConfigError(
-                f"unknown setting {key!r}",
+                _("unknown setting {key!r}").format(key=key),
                 path=str(path),
                 line=_line_of(text, key),
-                hint="Valid settings: " + ", ".join(KEYS),
+                hint=_("Valid settings: {names}").format(names=", ".join(KEYS)),
             )
     language = data.get("language", "en")
     if language not in LANGUAGES:
         raise ConfigError(
-            f"language must be one of {', '.join(LANGUAGES)}, not {language!r}",
+            _("language must be one of {choices}, not {value!r}").format(
+                choices=", ".join(LANGUAGES), value=language
+            ),
             path=str(path),
             line=_line_of(text, "language"),
         )
     catalogs = data.get("catalogs", [])
     if not isinstance(catalogs, list) or not all(isinstance(c, str) and c for c in catalogs):
         raise ConfigError(
-            "catalogs must be a list of file paths",
+            _("catalogs must be a list of file paths"),
             path=str(path),
             line=_line_of(text, "catalogs"),
         )
     marks = data.get("open_marks_reading", True)
     if not isinstance(marks, bool):
         raise ConfigError(
-            "open_marks_reading must be true or false",
+            _("open_marks_reading must be true or false"),
             path=str(path),
             line=_line_of(text, "open_marks_reading"),
         )
@@ -206,7 +208,7 @@ def catalog_setting(text: str, cwd: Path) -> str:
 
     raw = text.strip()
     if not raw:
-        raise UsageError("a catalog path is empty")
+        raise UsageError(_("a catalog path is empty"))
     expanded = Path(raw).expanduser()
     stored = raw if raw.startswith("~") else stored_path(cwd / expanded, paths.config_path())
     full = expanded if expanded.is_absolute() else cwd / expanded
@@ -257,7 +259,11 @@ def parse_setting(key: str, text: str, cwd: Path) -> Any:
 
         value = normalize_language(text)  # zh-CN, zh_CN, ZH... are zh
         if value is None:
-            raise UsageError(f"language must be one of {', '.join(LANGUAGES)}, not {text!r}")
+            raise UsageError(
+                _("language must be one of {choices}, not {value!r}").format(
+                    choices=", ".join(LANGUAGES), value=text
+                )
+            )
         return value
     if key == "open_marks_reading":
         word = text.strip().lower()
@@ -265,7 +271,9 @@ def parse_setting(key: str, text: str, cwd: Path) -> Any:
             return True
         if word in _FALSE:
             return False
-        raise UsageError(f"open_marks_reading must be true or false, not {text!r}")
+        raise UsageError(
+            _("open_marks_reading must be true or false, not {value!r}").format(value=text)
+        )
     if key == "sync_folder":
         return sync_folder_setting(text, cwd)
     catalogs: list[str] = []
@@ -290,7 +298,7 @@ def toml_value(value: Any) -> str:
         return f'"{body}"'
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} to the config")
+    raise TypeError(_("cannot write {kind} to the config").format(kind=type(value).__name__))
 
 
 def _statement_key(line: str) -> str | None:
@@ -395,10 +403,10 @@ def _parse_text(text: str, path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise ConfigError(
-            f"invalid TOML: {exc}",
+            _("invalid TOML: {reason}").format(reason=exc),
             path=str(path),
             line=int(match.group(1)) if match else None,
-            hint="Fix the file by hand; canon changes it only when it parses.",
+            hint=_("Fix the file by hand; canon changes it only when it parses."),
         ) from None
 
 
@@ -428,10 +436,14 @@ def change_settings(
         for key, value in changes.items():
             if new_data.get(key) != value:  # the edit did not land as meant: never write it
                 raise ConfigError(
-                    f"canon could not change {key!r} in place; nothing was written",
+                    _("canon could not change {key!r} in place; nothing was written").format(
+                        key=key
+                    ),
                     path=str(path),
                     line=_line_of(text, key),
-                    hint=f"Edit the file by hand: {key} = {toml_value(value)}",
+                    hint=_("Edit the file by hand: {line}").format(
+                        line=f"{key} = {toml_value(value)}"
+                    ),
                 )
         if check is not None:
             check(config)
@@ -477,8 +489,10 @@ def remove_catalog(path: Path, catalog: str) -> Config:
         kept = [c for c in listed if not _same_catalog(path, c, catalog)]
         if kept == listed:
             raise UsageError(
-                f"{catalog!r} is not in the catalogs setting",
-                hint="Listed: " + (", ".join(listed) if listed else "(none)"),
+                _("{catalog!r} is not in the catalogs setting").format(catalog=catalog),
+                hint=_("Listed: {names}").format(
+                    names=", ".join(listed) if listed else _("(none)")
+                ),
             )
         return {"catalogs": kept}
 

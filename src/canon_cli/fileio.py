@@ -315,7 +315,9 @@ def atomic_write_bytes(
             hint=_("canon replaces only regular files; remove it or choose another path."),
         ) from exc
     except OSError as exc:
-        raise CanonIOError(f"cannot write {path}: {_reason(exc)}") from exc
+        raise CanonIOError(
+            _("cannot write {path}: {reason}").format(path=path, reason=_reason(exc))
+        ) from exc
     finally:
         # Runs for errors and for interrupts (Ctrl-C, SIGTERM) alike: no temp is left.
         if temp is not None:
@@ -346,7 +348,9 @@ def _writes_through(path: Path, force: bool) -> bool:
             ) from None
         return False
     except OSError as exc:
-        raise CanonIOError(f"cannot write {path}: {_reason(exc)}") from None
+        raise CanonIOError(
+            _("cannot write {path}: {reason}").format(path=path, reason=_reason(exc))
+        ) from None
     if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
         return True
     if stat.S_ISDIR(st.st_mode):
@@ -383,7 +387,9 @@ def _write_through(path: Path, data: bytes) -> None:
                 ),
                 hint=_("Start the program that reads it first."),
             ) from None
-        raise CanonIOError(f"cannot write {path}: {_reason(exc)}") from None
+        raise CanonIOError(
+            _("cannot write {path}: {reason}").format(path=path, reason=_reason(exc))
+        ) from None
     try:
         mode = os.fstat(fd).st_mode
         if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
@@ -392,7 +398,9 @@ def _write_through(path: Path, data: bytes) -> None:
         fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
         _write_all(fd, data)
     except OSError as exc:
-        raise CanonIOError(f"cannot write {path}: {_reason(exc)}") from None
+        raise CanonIOError(
+            _("cannot write {path}: {reason}").format(path=path, reason=_reason(exc))
+        ) from None
     finally:
         os.close(fd)
 
@@ -419,7 +427,9 @@ def lock_timeout() -> float:
         value = -1.0
     if not value >= 0 or value == float("inf"):
         raise ConfigError(
-            f"{LOCK_TIMEOUT_ENV} must be a number of seconds (0 or more), got {raw!r}"
+            _("{variable} must be a number of seconds (0 or more), got {value!r}").format(
+                variable=LOCK_TIMEOUT_ENV, value=raw
+            )
         )
     return value
 
@@ -451,8 +461,10 @@ def _open_lock_file(lock_path: Path) -> int:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise CanonIOError(
-            f"refusing to use the lock file {lock_path}: it is not a regular file",
-            hint=f"Remove it; canon creates a plain file at {lock_path}.",
+            _("refusing to use the lock file {path}: it is not a regular file").format(
+                path=lock_path
+            ),
+            hint=_("Remove it; canon creates a plain file at {path}.").format(path=lock_path),
         )
     return fd
 
@@ -492,7 +504,9 @@ def exclusive_lock(lock_path: Path, timeout: float | None = None) -> Iterator[No
                 time.sleep(min(pause, remaining))
                 pause = min(pause * 2, _POLL_MAX)
             except OSError as exc:
-                raise CanonIOError(f"cannot lock {lock_path}: {_reason(exc)}") from exc
+                raise CanonIOError(
+                    _("cannot lock {path}: {reason}").format(path=lock_path, reason=_reason(exc))
+                ) from exc
         try:
             yield
         finally:
