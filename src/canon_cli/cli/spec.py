@@ -119,6 +119,14 @@ LIMIT = Opt(
 )
 FORCE = Opt("force", ("--force",), "flag", "Overwrite FILE if it exists.", default=False)
 
+ONE_SECTION = Opt(
+    "section",
+    ("--section", "-s"),
+    "text",
+    "Only this section (any level).",
+    show_default=False,
+    complete="section",
+)
 ENTRY_ID = Arg("entry_id", "ID", "Id, alias, id prefix or title.", complete="entry")
 ENTRY_IDS = Arg("ids", "ID...", "Ids, aliases, id prefixes or titles.", many=True, complete="entry")
 STATE_FILE = Arg("file", "FILE", kind="file")
@@ -264,14 +272,7 @@ COMMANDS: dict[str, Command] = {
         Command(
             "progress",
             (
-                Opt(
-                    "section",
-                    ("--section", "-s"),
-                    "text",
-                    "Only this section (any level).",
-                    show_default=False,
-                    complete="section",
-                ),
+                ONE_SECTION,
                 JSON,
             ),
             action="show_progress",
@@ -311,14 +312,7 @@ COMMANDS: dict[str, Command] = {
                     metavar="TIME",
                     show_default=False,
                 ),
-                Opt(
-                    "section",
-                    ("--section", "-s"),
-                    "text",
-                    "Only this section (any level).",
-                    show_default=False,
-                    complete="section",
-                ),
+                ONE_SECTION,
                 JSON,
             ),
         ),
