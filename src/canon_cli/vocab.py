@@ -74,3 +74,8 @@ CATALOG_MAX_SECTIONS = 10_000
 CATALOG_MAX_TAGS = 10_000
 TEXT_MAX = 20_000
 SHORT_TEXT_MAX = 1_000
+
+# What 'canon list --sort' orders by (curriculum order when not given), and the ratings.
+SORT_KEYS = ("year", "title", "rating", "finished")
+RATING_MIN = 1
+RATING_MAX = 5

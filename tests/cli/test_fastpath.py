@@ -28,6 +28,15 @@ MATRIX = [
     ["list", "--status", "done"],
     ["list", "--status", "reading", "--status", "done", "--json"],
     ["list", "-n", "3"],
+    ["list", "--sort", "rating", "-n", "4"],
+    ["list", "--sort", "finished", "--status", "done"],
+    ["list", "--sort", "TITLE", "-s", "agents", "--json"],
+    ["list", "--rating", "3"],
+    ["list", "--rating", "1", "--sort", "year", "--json"],
+    ["list", "--search", "pre-training"],
+    ["search", "pre-training", "--json"],
+    ["notes"],
+    ["notes", "bert", "--json"],
     ["list", "--limit=2", "--kind", "paper"],
     ["list", "--year", "2021..", "-k", "repository", "-q", "gpt"],
     ["--lang", "zh", "list", "-s", "agents", "--json"],
@@ -114,6 +123,9 @@ def marked(cli: Any, canon_home: Path, monkeypatch: pytest.MonkeyPatch) -> tuple
     assert cli("done", "attention-is-all-you-need", "bert").exit_code == 0
     assert cli("start", "lora").exit_code == 0
     assert cli("skip", "babyagi").exit_code == 0
+    assert cli("rate", "bert", "4").exit_code == 0
+    assert cli("rate", "lora", "5").exit_code == 0
+    assert cli("note", "bert", "pre-training matters").exit_code == 0
     typer_home = canon_home.with_name("typer-home")
     shutil.copytree(canon_home, typer_home)  # the same state, to the second
     return canon_home, typer_home

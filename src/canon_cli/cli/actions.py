@@ -51,14 +51,25 @@ def list_entries(
     status: list[str] | None = None,
     limit: int | None = None,
     as_json: bool = False,
+    rating: int | None = None,
+    sort: str | None = None,
 ) -> None:
-    from canon_cli.reading.status import select_entries
+    from collections.abc import Iterable
+
+    from canon_cli.reading.sorting import rated_at_least, sort_entries
+    from canon_cli.reading.status import finish_times, ratings, select_entries
 
     catalog = session.catalog()
     statuses = session.statuses()
+    rated = ratings(session.reading_state(), catalog)
     filters = make_filters(section, year, tag, kind, search, status)
     noted = _noted(session, search)
-    entries = select_entries(catalog, filters, statuses, full=as_json, noted=noted)
+    entries: Iterable[Entry] = select_entries(catalog, filters, statuses, as_json, noted)
+    if rating is not None:
+        entries = rated_at_least(entries, rated, rating)
+    if sort is not None:
+        finished = finish_times(session.reading_state(), catalog) if sort == "finished" else {}
+        entries = sort_entries(entries, sort, session.lang(), rated, finished)
     if limit is not None:
         import itertools
 
@@ -68,7 +79,8 @@ def list_entries(
         from canon_cli.reading.links import dead_entry_ids_remembered
 
         dead = dead_entry_ids_remembered(catalog)
-    views.show_list(catalog, entries, statuses, session.lang(), as_json, dead)
+    lang = session.lang()
+    views.show_list(catalog, entries, statuses, lang, as_json, dead, rated, sorted_by=sort)
 
 
 def _noted(session: Session, text: str | None) -> set[str]:
@@ -145,8 +157,11 @@ def show_next(
 
     catalog = session.catalog()
     statuses = session.statuses()
+    from canon_cli.reading.status import ratings
+
     entries = next_entries(catalog, statuses, tuple(section or ()), tuple(kind or ()), count)
-    views.show_list(catalog, entries, statuses, session.lang(), as_json)
+    rated = ratings(session.reading_state(), catalog)
+    views.show_list(catalog, entries, statuses, session.lang(), as_json, ratings=rated)
 
 
 def show_sections(session: Session, as_json: bool = False) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from canon_cli.vocab import MAX_COUNT
+from canon_cli.vocab import MAX_COUNT, RATING_MAX, RATING_MIN, SORT_KEYS
 
 
 class Opt(NamedTuple):
@@ -113,6 +113,25 @@ SEARCH = Opt(
     "text",
     "Words that must all match title, authors, tags or summaries.",
 )
+RATING = Opt(
+    "rating",
+    ("--rating",),
+    "int",
+    "Only entries you rated N or more (1-5).",
+    minimum=RATING_MIN,
+    maximum=RATING_MAX,
+    metavar="N",
+    show_default=False,
+)
+SORT = Opt(
+    "sort",
+    ("--sort",),
+    "choice",
+    "Order by year (oldest first), title, rating (best first) or finished (latest "
+    "first) instead of curriculum order.",
+    choices=SORT_KEYS,
+    show_default=False,
+)
 JSON = Opt("as_json", ("--json",), "flag", "Print JSON and nothing else.", default=False)
 LIMIT = Opt(
     "limit", ("-n", "--limit"), "int", "Show at most N entries.", minimum=1, maximum=MAX_COUNT
@@ -188,7 +207,7 @@ COMMANDS: dict[str, Command] = {
     for c in (
         Command(
             "list",
-            (SECTIONS, YEAR, TAGS, KINDS, SEARCH, STATUSES, LIMIT, JSON),
+            (SECTIONS, YEAR, TAGS, KINDS, SEARCH, STATUSES, RATING, SORT, LIMIT, JSON),
             action="list_entries",
         ),
         Command("show", (JSON,), (ENTRY_ID,), action="show_entry"),

@@ -93,7 +93,9 @@ def text(value: str, style: str = "") -> Any:
     return Text(clean(value), style=style)
 
 
-def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: bool) -> None:
+def entry_table(
+    groups: list[tuple[str, list[dict[str, Any]]]], show_status: bool, show_rating: bool = False
+) -> None:
     """The ``list`` view: a heading rule per section, then its rows, in reading order.
 
     Every section's table gets the same fixed column widths so the blocks line up; the
@@ -108,7 +110,10 @@ def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: boo
     kind_width = max(len(row["kind"]) for row in rows_all)
     status_width = 7 if show_status else 0
     time_width = 5  # "1h55", "27h", "45m"
-    fixed = id_width + 4 + kind_width + time_width + status_width + 2 * (5 if show_status else 4)
+    fixed = id_width + 4 + kind_width + time_width + status_width + 2 * (4 + show_status)
+    # the rating ("★★★★★", under "Rating") only where the title keeps its room
+    show_rating = show_rating and con.width - fixed - 8 - 1 >= 20
+    fixed += 8 if show_rating else 0
     title_width = max(con.width - fixed - 1, 20)
     for index, (heading, rows) in enumerate(groups):
         con.print(Rule(text(heading, "bold"), align="left", style="dim"))
@@ -122,6 +127,8 @@ def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: boo
         table.add_column("Time", justify="right", width=time_width, no_wrap=True)
         if show_status:
             table.add_column("Status", width=status_width, no_wrap=True)
+        if show_rating:
+            table.add_column("Rating", width=6, no_wrap=True)
         for row in rows:
             title = text(row["title"] + (" ⚠" if row.get("problem") else ""))
             if row.get("dead"):  # the last link check found a link dead
@@ -135,6 +142,8 @@ def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_status: boo
             ]
             if show_status:
                 cells.append(text(row["status"], STATUS_STYLE.get(row["status"], "")))
+            if show_rating:
+                cells.append(text(row.get("rating", ""), "yellow"))
             table.add_row(*cells)
         con.print(table)
 

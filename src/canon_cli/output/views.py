@@ -6,7 +6,7 @@ pipe) and calls ``render`` for the drawing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from canon_cli.catalog.store import Catalog, Entry
@@ -104,13 +104,23 @@ def show_list(
     lang: str,
     as_json: bool,
     dead: Collection[str] = frozenset(),
+    ratings: Mapping[str, int] | None = None,
+    sorted_by: str | None = None,
 ) -> int:
     """Print entries (JSON, rich table or tab-separated lines); return how many.
 
-    ``dead``: ids of entries with a link the last link check found dead (flagged ✗)."""
+    ``dead``: ids of entries with a link the last link check found dead (flagged ✗).
+    ``ratings``: the reader's, by id (JSON and the terminal show them; the plain lines
+    keep their documented columns). ``sorted_by``: the entries are not in curriculum
+    order, so a terminal shows them as one table, not by section."""
+    rated = ratings or {}
     if as_json:
         items = [
-            {**entry_json(e, lang, entry_status(e, statuses)), "dead_link": e.id in dead}
+            {
+                **entry_json(e, lang, entry_status(e, statuses)),
+                "rating": rated.get(e.id),
+                "dead_link": e.id in dead,
+            }
             for e in entries
         ]
         render.print_json(items)
@@ -139,7 +149,9 @@ def show_list(
     count = 0
     for e in entries:
         count += 1
-        if e.section != current:
+        if sorted_by is not None and not groups:
+            groups.append((sort_heading(sorted_by), []))
+        elif sorted_by is None and e.section != current:
             current = e.section
             groups.append((section_heading(catalog, e.section, lang), []))
         groups[-1][1].append(
@@ -152,11 +164,22 @@ def show_list(
                 "status": entry_status(e, statuses),
                 "problem": e.url_problem,
                 "dead": e.id in dead,
+                "rating": stars(rated.get(e.id)),
             }
         )
     if groups:
-        render.entry_table(groups, show_status=bool(statuses))
+        render.entry_table(groups, show_status=bool(statuses), show_rating=bool(rated))
     return count
+
+
+def sort_heading(key: str) -> str:
+    """The heading of a sorted list on a terminal."""
+    return {
+        "year": _("By year, oldest first"),
+        "title": _("By title"),
+        "rating": _("By your rating, best first"),
+        "finished": _("By when you finished, latest first"),
+    }.get(key, key)
 
 
 def record_json(record: EntryState) -> dict[str, Any]:

@@ -138,19 +138,39 @@ def clock_order(row: Row) -> tuple[object, ...]:
     return (row.clock, row.device, row.field)
 
 
-def statuses(store: StateStore | None, catalog: Catalog) -> dict[str, str]:
-    """The status of every entry the state marks (unread ones left out), keyed by the
-    entry's current id (ids the catalog does not know are kept under their own)."""
+def field_by_entry(store: StateStore | None, catalog: Catalog, field: str) -> dict[str, Value]:
+    """One field's current value for every entry that has one, keyed by the entry's
+    current id: among its id and aliases, the greatest (clock, device) wins (a cleared
+    field wins too, and is then left out). Ids the catalog does not know are kept."""
     if store is None:
         return {}
     alias_of = catalog.alias_targets()
     best: dict[str, tuple[str, Value]] = {}
-    for entry, value, key in store.field_values("status"):
+    for entry, value, key in store.field_values(field):
         target = alias_of.get(entry, entry) if alias_of else entry
         found = best.get(target)
         if found is None or key > found[0]:
             best[target] = (key, value)
-    return {e: v for e, (_k, v) in best.items() if v in STATUSES and v != UNREAD}
+    return {e: v for e, (_k, v) in best.items() if v is not None}
+
+
+def statuses(store: StateStore | None, catalog: Catalog) -> dict[str, str]:
+    """The status of every entry the state marks (unread ones left out), keyed by the
+    entry's current id (ids the catalog does not know are kept under their own)."""
+    found = field_by_entry(store, catalog, "status")
+    return {e: v for e, v in found.items() if isinstance(v, str) and v in STATUSES and v != UNREAD}
+
+
+def ratings(store: StateStore | None, catalog: Catalog) -> dict[str, int]:
+    """The rating (1-5) of every rated entry, keyed by current id."""
+    found = field_by_entry(store, catalog, "rating")
+    return {e: v for e, v in found.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def finish_times(store: StateStore | None, catalog: Catalog) -> dict[str, str]:
+    """When each finished entry was finished (a stored UTC instant), keyed by current id."""
+    found = field_by_entry(store, catalog, "finished")
+    return {e: v for e, v in found.items() if isinstance(v, str)}
 
 
 def record_of(store: StateStore | None, entry: Entry) -> EntryState:

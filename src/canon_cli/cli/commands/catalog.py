@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Annotated
+
 import typer
 
 from canon_cli.cli import actions
@@ -15,9 +18,15 @@ from canon_cli.cli.options import (
     StatusOpt,
     TagOpt,
     YearOpt,
+    option,
 )
+from canon_cli.vocab import SORT_KEYS
 
 app = typer.Typer()
+
+
+# ``list --sort``: typer wants an enum for a choice; its values are vocab.SORT_KEYS.
+SortKey = StrEnum("SortKey", [(key, key) for key in SORT_KEYS])  # type: ignore[misc]
 
 
 @app.command("list")
@@ -29,6 +38,8 @@ def list_entries(
     kind: KindOpt = None,
     search: SearchOpt = None,
     status: StatusOpt = None,
+    rating: Annotated[int | None, option("list", "rating")] = None,
+    sort: Annotated[SortKey | None, option("list", "sort")] = None,
     limit: LimitOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -36,7 +47,19 @@ def list_entries(
 
     Example: canon list --section agents --year 2023..
     """
-    actions.list_entries(ctx.obj, section, year, tag, kind, search, status, limit, as_json)
+    actions.list_entries(
+        ctx.obj,
+        section,
+        year,
+        tag,
+        kind,
+        search,
+        status,
+        limit,
+        as_json,
+        rating=rating,
+        sort=None if sort is None else sort.value,
+    )
 
 
 @app.command()
