@@ -89,28 +89,53 @@ def _split_to_width(word: str, width: int) -> list[str]:
     return pieces
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """``text`` as lines of at most ``width`` cells (each newline starts a new line)."""
+def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """Where ``text`` breaks into lines of at most ``width`` cells: (start, end) offsets
+    of each line, without the spaces at a break (each newline starts a new line)."""
     width = max(width, 1)
-    lines: list[str] = []
+    spans: list[tuple[int, int]] = []
+    offset = 0
     for paragraph in text.split("\n"):
-        line, used = "", 0
+        start = end = offset  # the line being filled: text[start:end]
+        used = 0
+        position = offset
         for token in _tokens(paragraph):
             w = cell_width(token)
             if token.isspace():
-                if line:
-                    line, used = line + token, used + w
+                if end > start:
+                    end, used = position + len(token), used + w
+                position += len(token)
+                start = start if end > start else position
+                end = max(end, start)
                 continue
-            if used + w > width and line.strip():
-                lines.append(line.rstrip())
-                line, used = "", 0
+            if used + w > width and text[start:end].strip():
+                spans.append((start, len(text[start:end].rstrip()) + start))
+                start = end = position
+                used = 0
             if w > width:
-                *full, token = _split_to_width(token, width)
-                lines.extend(full)
+                for piece in _split_to_width(token, width)[:-1]:
+                    spans.append((position, position + len(piece)))
+                    position += len(piece)
+                    token = token[len(piece) :]
+                start = end = position
                 w = cell_width(token)
-            line, used = line + token, used + w
-        lines.append(line.rstrip())
-    return lines
+            end, used = position + len(token), used + w
+            position = end
+        spans.append((start, start + len(text[start:end].rstrip())))
+        offset += len(paragraph) + 1
+    return spans
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` cells (each newline starts a new line)."""
+    return [text[start:end] for start, end in wrap_spans(text, width)]
+
+
+def longest_piece(text: str) -> int:
+    """The cells of the widest piece ``wrap`` never breaks (a word, a CJK character)."""
+    return max(
+        (cell_width(t) for t in _tokens(text.replace("\n", " ")) if not t.isspace()), default=0
+    )
 
 
 def shorten(text: str, width: int) -> str:
@@ -168,12 +193,12 @@ def fit_columns(
         if widths is not None or not droppable:
             break
         kept.remove(droppable.pop(0)[1])
-    if widths is None:  # nothing left to drop: wrapping columns at their minimum
-        widths = {
-            i: (columns[i].min_width or natural[i]) if columns[i].wraps else natural[i]
-            for i in kept
-        }
-        widths = {i: min(w, natural[i]) for i, w in widths.items()}
+    if widths is None:  # nothing left to drop: the wrapping columns share what is left
+        widths = {i: natural[i] for i in kept}
+        flexible = [i for i in kept if columns[i].wraps]
+        fixed = sum(widths[i] for i in kept if i not in flexible) + GAP * (len(kept) - 1)
+        share = max((width - fixed) // max(len(flexible), 1), 4)
+        widths.update({i: min(share, natural[i]) for i in flexible})
     return [widths.get(i) for i in range(len(columns))]
 
 
@@ -228,3 +253,38 @@ def table_lines(
             ]
         )
     return out
+
+
+class ProgressFit(NamedTuple):
+    """Widths of ``progress``'s section rows: name, bar (0: no bar), time shown or not;
+    the count (``3/8``) always keeps its full width."""
+
+    name: int
+    bar: int
+    time: bool
+
+
+BAR_WIDTH = 20
+BAR_MIN = 6
+
+
+def fit_progress(width: int, name: int, count: int, time: int) -> ProgressFit:
+    """How ``progress``'s rows fit ``width`` cells: the names give way first (down to 16
+    cells), then the bar shrinks (down to 6 cells), then the names again (down to 10),
+    then the bar goes, then the time. The count is never cut, and neither is a bar: a
+    narrower bar is drawn in full, so its filled share stays true."""
+
+    def room(bar: int, with_time: bool) -> int:
+        used = count + (bar + GAP if bar else 0) + (time + GAP if with_time else 0)
+        return width - used - GAP
+
+    for floor in (16, 10):
+        for bar in (BAR_WIDTH, *range(BAR_WIDTH - 1, BAR_MIN - 1, -1)):
+            left = room(bar, True)
+            if left >= min(name, floor):
+                return ProgressFit(min(name, left), bar, True)
+    for with_time in (True, False):
+        left = room(0, with_time)
+        if left >= min(name, 10):
+            return ProgressFit(min(name, left), 0, with_time)
+    return ProgressFit(max(room(0, False), 1), 0, False)

@@ -13,10 +13,11 @@ import json
 import os
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from canon_cli.errors import CanonIOError
 from canon_cli.i18n import _
+from canon_cli.output.layout import Column, fit_columns
 from canon_cli.text import clean, clean_line, json_safe
 from canon_cli.vocab import STATUSES
 
@@ -84,68 +85,147 @@ def note(message: str) -> None:
     sys.stderr.write(clean(message) + "\n")
 
 
-STATUS_STYLE = {"unread": "dim", "reading": "yellow", "done": "green", "skipped": "magenta"}
-
-
 def text(value: str, style: str = "") -> Any:
     from rich.text import Text
 
     return Text(clean(value), style=style)
 
 
-def entry_table(
-    groups: list[tuple[str, list[dict[str, Any]]]], show_status: bool, show_rating: bool = False
-) -> None:
-    """The ``list`` view: a heading rule per section, then its rows, in reading order.
+class Wrapped:
+    """Text that wraps as ``layout.wrap`` does: at spaces, and between any two CJK
+    characters (rich alone breaks only at spaces, and cuts a long Chinese title with an
+    ellipsis or leaves a Chinese summary's lines half empty)."""
 
-    Every section's table gets the same fixed column widths so the blocks line up; the
-    id column is capped (long ids fold) so titles keep room on an 80-column terminal.
-    """
-    from rich.rule import Rule
+    def __init__(self, value: Any) -> None:
+        self.value = value  # a rich Text
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        from canon_cli.output.layout import cell_width, longest_piece
+
+        plain = self.value.plain
+        widest = max((cell_width(line) for line in plain.split("\n")), default=0)
+        return Measurement(min(longest_piece(plain), widest), widest).clamp(
+            max_width=options.max_width
+        )
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        from canon_cli.output.layout import wrap_spans
+
+        for start, end in wrap_spans(self.value.plain, options.max_width):
+            line = self.value[start:end]
+            line.no_wrap = True
+            line.overflow = "fold"
+            yield line
+
+
+def wrapped(value: str, style: str = "") -> Wrapped:
+    return Wrapped(text(value, style))
+
+
+STATUS_STYLE = {"unread": "dim", "reading": "yellow", "done": "green", "skipped": "magenta"}
+
+
+class Col(NamedTuple):
+    """A column of canon's tables: how it fits (``layout.Column``) and its style."""
+
+    fit: Column
+    style: str = ""
+
+
+def fit_widths(cols: Sequence[Col], rows: Sequence[Sequence[Any]], width: int) -> list[int | None]:
+    """Each column's width on a ``width``-cell terminal (None: dropped); ``rows`` of
+    rich ``Text``. Ids and other unwrapped cells keep their whole width."""
+    plain = [[cell.plain for cell in row] for row in rows]
+    return fit_columns([c.fit for c in cols], plain, width)
+
+
+def fitted_table(
+    cols: Sequence[Col],
+    widths: Sequence[int | None],
+    rows: Sequence[Sequence[Any]],
+    sections: Collection[int] = (),
+) -> Any:
+    """canon's one table style (list, next, search, log, ...): bold headers over a rule,
+    no frame, two spaces between columns; wrapping cells wrap CJK by character.
+    ``sections``: indexes of rows a rule goes above."""
+    from rich import box
     from rich.table import Table
 
-    con = console()
-    rows_all = [row for _, rows in groups for row in rows]
-    id_width = min(max(len(row["id"]) for row in rows_all), max(12, con.width // 3))
-    kind_width = max(len(row["kind"]) for row in rows_all)
-    status_width = 7 if show_status else 0
-    time_width = 5  # "1h55", "27h", "45m"
-    fixed = id_width + 4 + kind_width + time_width + status_width + 2 * (4 + show_status)
-    # the rating ("★★★★★", under "Rating") only where the title keeps its room
-    show_rating = show_rating and con.width - fixed - 8 - 1 >= 20
-    fixed += 8 if show_rating else 0
-    title_width = max(con.width - fixed - 1, 20)
-    for index, (heading, rows) in enumerate(groups):
-        con.print(Rule(text(heading, "bold"), align="left", style="dim"))
-        table = Table(
-            box=None, show_header=index == 0, header_style="bold", show_edge=False, pad_edge=False
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        header_style="bold",
+    )
+    kept = [i for i, w in enumerate(widths) if w is not None]
+    for i in kept:
+        col = cols[i]
+        table.add_column(
+            text(col.fit.header),
+            style=col.style,
+            width=widths[i],
+            justify="right" if col.fit.right else "left",
+            no_wrap=not col.fit.wraps,
+            overflow="fold",
         )
-        table.add_column("ID", style="cyan", width=id_width, overflow="fold")
-        table.add_column("Title", width=title_width)
-        table.add_column("Year", justify="right", width=4, no_wrap=True)
-        table.add_column("Kind", width=kind_width, no_wrap=True)
-        table.add_column("Time", justify="right", width=time_width, no_wrap=True)
-        if show_status:
-            table.add_column("Status", width=status_width, no_wrap=True)
-        if show_rating:
-            table.add_column("Rating", width=6, no_wrap=True)
-        for row in rows:
-            title = text(row["title"] + (" ⚠" if row.get("problem") else ""))
-            if row.get("dead"):  # the last link check found a link dead
-                title.append(" ✗", style="red")
-            cells = [
-                text(row["id"], "cyan"),
-                title,
-                text("" if row["year"] is None else str(row["year"])),
-                text(row["kind"]),
-                text(row.get("time", ""), "dim"),
-            ]
-            if show_status:
-                cells.append(text(row["status"], STATUS_STYLE.get(row["status"], "")))
-            if show_rating:
-                cells.append(text(row.get("rating", ""), "yellow"))
-            table.add_row(*cells)
-        con.print(table)
+    for index, row in enumerate(rows):
+        if index in sections:
+            table.add_section()
+        table.add_row(*(Wrapped(row[i]) if cols[i].fit.wraps else row[i] for i in kept))
+    return table
+
+
+def _entry_cols(with_time: bool, with_rating: bool = False) -> list[Col]:
+    cols = [
+        Col(Column(_("ID")), "cyan"),
+        Col(Column(_("Title"), wraps=True, min_width=16)),
+        Col(Column(_("Year"), right=True, drop=3)),
+        Col(Column(_("Kind"), drop=2)),
+        Col(Column(_("Time"), right=True, drop=1), "dim"),
+        Col(Column(_("Status"))),
+    ]
+    if with_rating:  # given up after the time, before the kind
+        cols.append(Col(Column(_("Rating"), drop=1), "yellow"))
+    return cols if with_time else [c for c in cols if c.fit.header != _("Time")]
+
+
+def _entry_cells(row: dict[str, Any], with_time: bool, with_rating: bool = False) -> list[Any]:
+    title = text(row["title"] + (" ⚠" if row.get("problem") else ""), row.get("style", ""))
+    if row.get("dead"):  # the last link check found a link dead
+        title.append(" ✗", style="red")
+    cells = [
+        text(row["id"]),
+        title,
+        text("" if row["year"] is None else str(row["year"])),
+        text(row["kind"]),
+    ]
+    if with_time:
+        cells.append(text(row.get("time", "")))
+    cells.append(text(row["status_label"], STATUS_STYLE.get(row["status"], "")))
+    if with_rating:
+        cells.append(text(row.get("rating", "")))
+    return cells
+
+
+def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_rating: bool = False) -> None:
+    """The ``list`` and ``next`` view: a heading rule per section, then its table (each
+    with its header), in reading order. Every section's table gets the same column
+    widths so the blocks line up; when the terminal is narrow, the title wraps, then
+    the time, kind and year columns go, and an id is never broken."""
+    from rich.rule import Rule
+
+    con = console()
+    cols = _entry_cols(with_time=True, with_rating=show_rating)
+    cells = [[_entry_cells(row, True, show_rating) for row in rows] for _heading, rows in groups]
+    widths = fit_widths(cols, [row for block in cells for row in block], con.width)
+    for index, ((heading, _rows), block) in enumerate(zip(groups, cells, strict=True)):
+        if index:
+            con.print()
+        con.print(Rule(text(heading, "bold"), align="left", style="dim"))
+        con.print(fitted_table(cols, widths, block))
 
 
 def key_values(title: str, pairs: list[tuple[str, str]], blocks: list[tuple[str, str]]) -> None:
@@ -158,12 +238,12 @@ def key_values(title: str, pairs: list[tuple[str, str]], blocks: list[tuple[str,
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for key, value in pairs:
-        grid.add_row(text(key, "bold"), text(value))
+        grid.add_row(text(key, "bold"), wrapped(value))
     con.print(grid)
     for heading, body in blocks:
         con.print()
         con.print(text(heading, "bold"))
-        con.print(text(body))
+        con.print(wrapped(body))
 
 
 def tree(title: str, nodes: list[tuple[int, str, str]]) -> None:
@@ -193,44 +273,53 @@ def progress_view(
     section_times: list[str] | None = None,
 ) -> None:
     """``progress``: an overall bar, one bar per section (with its reading time left),
-    and what is being read."""
+    and what is being read. At any width the counts stay whole and a bar is drawn in
+    full or not at all (``layout.fit_progress``): a cut bar would show a false share."""
     from rich.table import Table
+
+    from canon_cli.output.layout import BAR_MIN, cell_width, fit_progress
 
     con = console()
     total = overall["total"]
     done = overall["done"] + overall["skipped"]
     pct = 0 if total == 0 else 100 * done // total
-    head = text(f"{done}/{total} ({pct}%)  ", "bold")
-    head.append(text(bar(done, total, 30), "green"))
+    head = text(f"{done}/{total} ({pct}%)", "bold")
+    head_bar = min(30, con.width - head.cell_len - 2)
+    if head_bar >= BAR_MIN:
+        head.append(text("  " + bar(done, total, head_bar), "green"))
     con.print(head)
-    con.print(
-        text(
-            "  ".join(f"{k}: {overall[k]}" for k in STATUSES),
-            "dim",
-        )
-    )
+    con.print(text("  ".join(f"{k}: {overall[k]}" for k in STATUSES), "dim"))
     if time_left:
         con.print(text(time_left))
-    grid = Table.grid(padding=(0, 2))
-    # the name gives way (ellipsis) so the bar, the count and the time always fit
-    grid.add_column(no_wrap=True, overflow="ellipsis", max_width=max(16, con.width - 45))
-    grid.add_column(no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True)
     times = section_times or [""] * len(sections)
-    for (depth, name, counts), left in zip(sections, times, strict=True):
-        finished = counts["done"] + counts["skipped"]
-        grid.add_row(
-            text("  " * depth + name),
-            text(bar(finished, counts["total"], 20), "green"),
-            text(f"{finished}/{counts['total']}"),
-            text(left, "dim"),
-        )
+    names = ["  " * depth + name for depth, name, _counts in sections]
+    counts = [f"{c['done'] + c['skipped']}/{c['total']}" for _d, _n, c in sections]
+    fit = fit_progress(
+        con.width,
+        max(map(cell_width, names), default=0),
+        max(map(len, counts), default=0),
+        max(map(len, times), default=0),
+    )
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, overflow="ellipsis", width=fit.name)
+    if fit.bar:
+        grid.add_column(no_wrap=True, width=fit.bar)
+    grid.add_column(justify="right", no_wrap=True)
+    if fit.time:
+        grid.add_column(justify="right", no_wrap=True)
+    for name, count, left, (_depth, _name, c) in zip(names, counts, times, sections, strict=True):
+        cells = [text(name)]
+        if fit.bar:
+            cells.append(text(bar(c["done"] + c["skipped"], c["total"], fit.bar), "green"))
+        cells.append(text(count))
+        if fit.time:
+            cells.append(text(left, "dim"))
+        grid.add_row(*cells)
     con.print()
     con.print(grid)
     if reading:
         con.print()
-        con.print(text("Reading now", "bold"))
+        con.print(text(_("Reading now"), "bold"))
         for entry_id, title in reading:
             line = text("  " + entry_id, "yellow")
             line.append(text("  " + title))
@@ -243,23 +332,24 @@ def simple_table(
     styles: list[str] | None = None,
     whole: Collection[int] = (),
 ) -> None:
-    """A table; the columns numbered in ``whole`` (times, ids) are never wrapped: the
-    other columns wrap to make room for them."""
-    from rich import box
-    from rich.cells import cell_len
-    from rich.table import Table
-
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for index, header in enumerate(headers):
-        style = styles[index] if styles else ""
-        if index in whole:
-            widest = max((cell_len(row[index]) for row in rows), default=0)
-            table.add_column(header, style=style, no_wrap=True, min_width=widest)
-        else:
-            table.add_column(header, style=style, overflow="fold")
-    for row in rows:
-        table.add_row(*(text(cell) for cell in row))
-    console().print(table)
+    """A table in canon's one style. The columns numbered in ``whole`` (times, ids) are
+    never wrapped: the others wrap to make room for them; without ``whole``, the widest
+    column wraps and the others are kept whole."""
+    con = console()
+    cells = [[text(cell) for cell in row] for row in rows]
+    if not whole:
+        whole = set(range(len(headers))) - {
+            max(
+                range(len(headers)),
+                key=lambda i: max((c[i].cell_len for c in cells), default=0),
+                default=0,
+            )
+        }
+    cols = [
+        Col(Column(header, wraps=i not in whole, min_width=10), styles[i] if styles else "")
+        for i, header in enumerate(headers)
+    ]
+    con.print(fitted_table(cols, fit_widths(cols, cells, con.width), cells))
 
 
 def lines(items: list[tuple[str, str]]) -> None:
@@ -269,37 +359,15 @@ def lines(items: list[tuple[str, str]]) -> None:
         con.print(text(value, style))
 
 
-def hit_table(rows: list[dict[str, Any]], show_status: bool) -> None:
-    """``search``: ranked hits; a rule separates title/author/tag hits from those found
-    only in a summary."""
-    from rich import box
-    from rich.table import Table
-
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    table.add_column("ID", style="cyan", overflow="fold", max_width=40)
-    table.add_column("Title", ratio=1)
-    table.add_column("Year", justify="right", no_wrap=True)
-    table.add_column("Kind", no_wrap=True)
-    if show_status:
-        table.add_column("Status", no_wrap=True)
-    previous: bool | None = None
-    for row in rows:
-        if previous is True and not row["strong"]:
-            table.add_section()
-        previous = bool(row["strong"])
-        cells = [
-            text(row["id"], "cyan"),
-            text(
-                row["title"] + (" ⚠" if row.get("problem") else ""),
-                "" if row["strong"] else "dim",
-            ),
-            text("" if row["year"] is None else str(row["year"])),
-            text(row["kind"]),
-        ]
-        if show_status:
-            cells.append(text(row["status"], STATUS_STYLE.get(row["status"], "")))
-        table.add_row(*cells)
-    console().print(table)
+def hit_table(rows: list[dict[str, Any]]) -> None:
+    """``search``: ranked hits in the ``list`` table's style; a rule separates
+    title/author/tag hits from those found only in a summary (drawn dim)."""
+    con = console()
+    cols = _entry_cols(with_time=False)
+    cells = [_entry_cells({**row, "style": "" if row["strong"] else "dim"}, False) for row in rows]
+    first_weak = next((i for i, row in enumerate(rows) if not row["strong"]), None)
+    sections = {first_weak} if first_weak else set()
+    con.print(fitted_table(cols, fit_widths(cols, cells, con.width), cells, sections))
 
 
 @contextlib.contextmanager

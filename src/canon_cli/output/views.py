@@ -154,21 +154,23 @@ def show_list(
         elif sorted_by is None and e.section != current:
             current = e.section
             groups.append((section_heading(catalog, e.section, lang), []))
+        status = entry_status(e, statuses)
         groups[-1][1].append(
             {
                 "id": e.id,
                 "title": e.title_zh if lang == "zh" and e.title_zh else e.title,
                 "year": e.year,
-                "kind": e.kind,
+                "kind": kind_label(e.kind),
                 "time": short_duration(e.minutes),
-                "status": entry_status(e, statuses),
+                "status": status,
+                "status_label": status_label(status),
                 "problem": e.url_problem,
                 "dead": e.id in dead,
                 "rating": stars(rated.get(e.id)),
             }
         )
     if groups:
-        render.entry_table(groups, show_status=bool(statuses), show_rating=bool(rated))
+        render.entry_table(groups, show_rating=bool(rated))
     return count
 
 
@@ -416,16 +418,17 @@ def show_hits(
                 "id": h.entry.id,
                 "title": h.entry.title_zh if lang == "zh" and h.entry.title_zh else h.entry.title,
                 "year": h.entry.year,
-                "kind": h.entry.kind,
+                "kind": kind_label(h.entry.kind),
                 "status": entry_status(h.entry, statuses),
+                "status_label": status_label(entry_status(h.entry, statuses)),
                 "problem": h.entry.url_problem,
                 "strong": h.strong,
             }
             for h in hits
         ]
-        render.hit_table(rows, show_status=bool(statuses))
+        render.hit_table(rows)
     if not hits:
-        render.note(f"No entries match {query!r}.")
+        render.note(_("No entries match {query}.").format(query=repr(query)))
 
 
 def mark_not_saved(entry: Entry, problem: Exception) -> None:
