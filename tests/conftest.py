@@ -79,6 +79,9 @@ def canon_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     for var in ("CANON_CATALOG", "CANON_LANG", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("COLUMNS", "120")
+    from canon_cli.i18n import set_language
+
+    set_language("en")  # a test that ran canon in Chinese leaves no Chinese behind
     yield home
 
 
