@@ -197,7 +197,7 @@ def fit_columns(
         widths = {i: natural[i] for i in kept}
         flexible = [i for i in kept if columns[i].wraps]
         fixed = sum(widths[i] for i in kept if i not in flexible) + GAP * (len(kept) - 1)
-        share = max((width - fixed) // max(len(flexible), 1), 4)
+        share = max((width - fixed) // max(len(flexible), 1), 1)
         widths.update({i: min(share, natural[i]) for i in flexible})
     return [widths.get(i) for i in range(len(columns))]
 
