@@ -7,6 +7,7 @@ tests running side by side never share a server (or a screen).
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -34,9 +35,11 @@ def screen(
     env: Mapping[str, str] | None = None,
     tmp: Path | None = None,
     timeout: float = 60,
+    escapes: bool = False,
 ) -> tuple[str, int]:
     """What ``canon ARGS`` (or a shell command line) leaves on a ``columns`` x ``rows``
-    terminal, with the lines scrolled off the top, and its exit code."""
+    terminal, with the lines scrolled off the top, and its exit code; ``escapes``: with
+    the colours and styles as escape codes."""
     line = args if isinstance(args, str) else canon_command(args)
     socket = f"canon-test-{uuid.uuid4().hex[:12]}"
     folder = tmp or Path(os.environ["CANON_HOME"]).parent
@@ -46,7 +49,9 @@ def screen(
     exports.pop("COLUMNS", None)
     exports.pop("LINES", None)
     lines = [f"export {k}={shlex.quote(v)}" for k, v in exports.items() if k.isidentifier()]
-    script.write_text("\n".join([*lines, "clear", line, f"echo {DONE}$?", "sleep 600", ""]))
+    script.write_text(
+        "\n".join([*lines, "unset COLUMNS LINES", "clear", line, f"echo {DONE}$?", "sleep 600", ""])
+    )
     tmux = ["tmux", "-L", socket, "-f", os.devnull]
     subprocess.run(
         [*tmux, "new-session", "-d", "-x", str(columns), "-y", str(rows), "sh " + str(script)],
@@ -57,15 +62,15 @@ def screen(
         deadline = time.monotonic() + timeout
         while True:
             shown = subprocess.run(
-                [*tmux, "capture-pane", "-p", "-S", "-1000"],
+                [*tmux, "capture-pane", "-p", *(["-e"] if escapes else []), "-S", "-1000"],
                 capture_output=True,
                 text=True,
                 check=True,
             ).stdout
-            found = [ln for ln in shown.splitlines() if ln.startswith(DONE)]
+            found = re.search(rf"^(.*){DONE}(\d+)$", shown, re.M)
             if found:
-                before = shown.split(DONE)[0]
-                return before.rstrip("\n") + "\n", int(found[0][len(DONE) :])
+                before = shown[: found.start()] + found.group(1)
+                return before.rstrip("\n") + "\n", int(found.group(2))
             if time.monotonic() > deadline:
                 raise AssertionError(f"canon did not finish in {timeout} s; screen:\n{shown}")
             time.sleep(0.1)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from canon_cli import paths
 from canon_cli.catalog.query import Filters, parse_years
 from canon_cli.cli.session import Session
+from canon_cli.i18n import _
 from canon_cli.output import views
 
 if TYPE_CHECKING:
@@ -79,8 +80,11 @@ def list_entries(
         from canon_cli.reading.links import dead_entry_ids_remembered
 
         dead = dead_entry_ids_remembered(catalog)
-    lang = session.lang()
-    views.show_list(catalog, entries, statuses, lang, as_json, dead, rated, sorted_by=sort)
+    filtered = any(v for v in (section, year, tag, kind, search, status))
+    empty = _("No entries match these filters.") if filtered else _("The catalog is empty.")
+    views.show_list(
+        catalog, entries, statuses, session.lang(), as_json, dead, rated, sorted_by=sort, empty=empty
+    )
 
 
 def _noted(session: Session, text: str | None) -> set[str]:
@@ -161,7 +165,8 @@ def show_next(
 
     entries = next_entries(catalog, statuses, tuple(section or ()), tuple(kind or ()), count)
     rated = ratings(session.reading_state(), catalog)
-    views.show_list(catalog, entries, statuses, session.lang(), as_json, ratings=rated)
+    empty = _("Nothing left to read here: every entry is done or skipped.")
+    views.show_list(catalog, entries, statuses, session.lang(), as_json, ratings=rated, empty=empty)
 
 
 def show_sections(session: Session, as_json: bool = False) -> None:

@@ -6,6 +6,7 @@ Commands are thin: they read options, call domain functions and hand results to
 
 from __future__ import annotations
 
+import enum
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -174,6 +175,14 @@ _app = typer.Typer(
 )
 
 
+class ColorChoice(enum.StrEnum):
+    """``--color``'s values (spec.py declares them)."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 def _version(value: bool) -> None:
     if value:
         render.out(f"canon {__version__}")
@@ -185,6 +194,8 @@ def main_options(
     ctx: typer.Context,
     catalog: Annotated[Path | None, option("", "catalog")] = None,
     lang: Annotated[str | None, option("", "lang")] = None,
+    color: Annotated[ColorChoice | None, option("", "color")] = None,
+    no_pager: Annotated[bool, option("", "no_pager")] = False,
     version: Annotated[bool, option("", "version", callback=_version, is_eager=True)] = False,
     as_json: Annotated[bool, option("", "as_json")] = False,
 ) -> None:
@@ -195,9 +206,15 @@ def main_options(
     if as_json and ctx.invoked_subcommand is not None:
         # --json before a command that has none: as if the group had no --json
         raise click.NoSuchOption("--json", ctx=ctx)
-    session = Session(catalog_option=catalog, lang_option=lang)
+    session = Session(
+        catalog_option=catalog,
+        lang_option=lang,
+        color_option=None if color is None else color.value,
+        no_pager_option=no_pager,
+    )
     ctx.obj = session
     session.activate_language()
+    session.activate_output()
     if ctx.invoked_subcommand is None:
         from canon_cli.cli import actions
 

@@ -147,8 +147,14 @@ def parse(argv: list[str]) -> Parsed | None:
             board[mine.param] = True
             index += 1
             continue
-        if opt is None or opt.param in globals_ or not opt.takes_value:
+        if opt is None or opt.param in globals_ or opt.param == "version":
             return None
+        if not opt.takes_value:  # --no-pager
+            if inline is not None:
+                return None
+            globals_[opt.param] = True
+            index += 1
+            continue
         taken = _value(argv, index, inline)
         if taken is None:
             return None
@@ -214,6 +220,7 @@ def run(argv: list[str]) -> int | None:
 
     def act() -> None:
         session.activate_language()  # before anything is printed, as the typer callback
+        session.activate_output()
         action(session, **parsed.values)
 
     return run_guarded(act, session.close)

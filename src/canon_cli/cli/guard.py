@@ -33,7 +33,8 @@ def run_guarded(action: Callable[[], None], cleanup: Callable[[], None] | None =
 
 def _guarded(action: Callable[[], None]) -> int:
     try:
-        action()
+        with render.paged():
+            action()
         sys.stdout.flush()
     except BrokenPipeError:
         reader_went_away()

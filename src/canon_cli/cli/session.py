@@ -30,9 +30,13 @@ class Session:
         catalog_option: Path | None = None,
         lang_option: str | None = None,
         config: Config | None = None,
+        color_option: str | None = None,
+        no_pager_option: bool = False,
     ) -> None:
         self.catalog_option = catalog_option
         self.lang_option = lang_option
+        self.color_option = color_option
+        self.no_pager_option = no_pager_option
         self._config: Config | None = config
         self._catalog: Catalog | None = None
         self._statuses: dict[str, str] | None = None
@@ -65,6 +69,12 @@ class Session:
             self.lang()
         except (DataError, CanonIOError):
             set_language("en")
+
+    def activate_output(self) -> None:
+        """The run's ``--color`` and ``--no-pager`` choices, before anything is drawn."""
+        from canon_cli.output.render import set_output
+
+        set_output(color=self.color_option or "auto", pager=not self.no_pager_option)
 
     def _choose_lang(self) -> tuple[str, bool]:
         typed = self.lang_option or os.environ.get("CANON_LANG")

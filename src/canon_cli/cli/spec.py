@@ -182,10 +182,27 @@ GLOBALS = (
         "zh-CN and zh_CN too). Default: the language setting, else the locale.",
         envvar="CANON_LANG",
     ),
+    Opt(
+        "color",
+        ("--color",),
+        "choice",
+        "Colour: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), "
+        "always (also in a pipe) or never (no escape codes at all).",
+        choices=("auto", "always", "never"),
+        metavar="auto|always|never",
+    ),
+    Opt(
+        "no_pager",
+        ("--no-pager",),
+        "flag",
+        "Never page long output (else a terminal pages what is longer than the screen "
+        "through CANON_PAGER, else PAGER, else less -FRX).",
+        default=False,
+    ),
     Opt("version", ("--version",), "flag", "Show canon's version.", default=False),
 )
 # Global options that may also be written after the command (``hoist``)...
-AFTER_TOO = ("--catalog", "--lang")
+AFTER_TOO = ("--catalog", "--lang", "--color", "--no-pager")
 # ...and options of the commands that may also be written before it.
 BEFORE_OR_AFTER = ("--json",)
 

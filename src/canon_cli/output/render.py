@@ -9,6 +9,7 @@ never parsed as markup.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import sys
@@ -25,9 +26,42 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+class _Output:
+    """How this run draws: the ``--color`` choice, whether a pager may be used, and
+    what is collected for the pager while a command runs (``paged``)."""
+
+    color = "auto"
+    pager = True
+    armed = False  # inside ``paged``: terminal output is collected
+    buffer: io.StringIO | None = None
+    rows = 0
+    json = False  # JSON was printed: never paged
+    decided = False  # whether this run's output is collected for the pager was decided
+
+
+def set_output(color: str | None = None, pager: bool | None = None) -> None:
+    """The run's ``--color`` (auto, always, never) and ``--no-pager`` choices."""
+    if color is not None:
+        _Output.color = color.casefold()
+    if pager is not None:
+        _Output.pager = pager
+
+
+def color_mode() -> str:
+    """always or never as asked; under auto, NO_COLOR means never, FORCE_COLOR always
+    (https://no-color.org, https://force-color.org); else auto: colour on a terminal."""
+    if _Output.color in ("always", "never"):
+        return _Output.color
+    if os.environ.get("NO_COLOR"):
+        return "never"
+    if os.environ.get("FORCE_COLOR"):
+        return "always"
+    return "auto"
+
+
 def use_rich() -> bool:
     """Rich tables for a terminal (or when colour is forced); plain text for pipes."""
-    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+    if color_mode() == "always" or os.environ.get("TTY_COMPATIBLE") == "1":
         return True
     try:
         return sys.stdout.isatty()
@@ -38,22 +72,67 @@ def use_rich() -> bool:
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
+    mode = color_mode()
+    options: dict[str, Any] = {}
+    if mode == "never":  # no escape code at all, not even bold
+        options = {"color_system": None, "no_color": True, "force_terminal": False}
+    elif mode == "always":
+        options = {"force_terminal": True, "no_color": False}
+    page = None if stderr else page_buffer()
+    if page is not None:
+        options["file"] = page
+        options.setdefault("force_terminal", True)  # it is bound for the terminal
     return Console(
         stderr=stderr,
         highlight=False,
         markup=False,
         emoji=False,
         soft_wrap=False,
+        **options,
     )
 
 
+def page_buffer() -> io.StringIO | None:
+    """Where stdout's text goes while a command runs on a terminal that may page it."""
+    if not _Output.decided and _Output.armed:
+        _Output.decided = True
+        from canon_cli.output.pager import screen_rows
+
+        rows = screen_rows() if _Output.pager and not _Output.json else None
+        if rows:
+            _Output.buffer, _Output.rows = io.StringIO(), rows
+    return _Output.buffer
+
+
+@contextlib.contextmanager
+def paged() -> Iterator[None]:
+    """Collect what the block writes for the terminal; then show it through the pager
+    when it is longer than the screen, else as it is."""
+    _Output.armed, _Output.decided = True, False
+    try:
+        yield
+    finally:
+        _Output.armed = False
+        buffer, _Output.buffer = _Output.buffer, None
+        if buffer is not None:
+            from canon_cli.output.pager import show
+
+            drawn = buffer.getvalue()
+            if _Output.json or not show(drawn, _Output.rows):
+                sys.stdout.write(drawn)
+
+
+def _write(line: str) -> None:
+    (page_buffer() or sys.stdout).write(line)
+
+
 def out(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
+    _write(line + "\n")
 
 
 def plain_rows(rows: Iterable[Sequence[object]]) -> None:
     """Tab-separated lines, one record per line (for grep, cut and wc -l)."""
-    write = sys.stdout.write
+    write = _write
     for row in rows:
         write("\t".join("" if v is None else clean_line(str(v)) for v in row) + "\n")
 
@@ -61,7 +140,8 @@ def plain_rows(rows: Iterable[Sequence[object]]) -> None:
 def print_json(data: Any) -> None:
     """JSON on stdout and nothing else; C1/bidi characters escaped so a terminal is safe."""
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    sys.stdout.write(json_safe(text) + "\n")
+    _Output.json = True
+    (_Output.buffer or sys.stdout).write(json_safe(text) + "\n")
 
 
 def error(message: str) -> None:
@@ -389,6 +469,10 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
 
 def write_bytes(data: bytes) -> None:
     """Bytes on stdout as they are (an export: the same bytes ``-o FILE`` would hold)."""
+    page = page_buffer()
+    if page is not None:  # a terminal: the text, paged when long
+        page.write(data.decode("utf-8", "replace"))
+        return
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:

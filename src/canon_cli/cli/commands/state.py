@@ -208,8 +208,9 @@ def edit(
     changes = store.record(new_op(label), sets, now_ms())
     count = len({c.entry for c in changes})
     views.confirm(
-        _("edited: {changes} changes to {entries} entries").format(
-            changes=len(changes), entries=count
+        _("edited: {changes} to {entries}").format(
+            changes=ngettext("{n} change", "{n} changes", len(changes)).format(n=len(changes)),
+            entries=ngettext("{n} entry", "{n} entries", count).format(n=count),
         )
         if changes
         else _("nothing changed")
