@@ -109,3 +109,31 @@ def test_chinese_summary_wraps_by_character(cli: Cli) -> None:
         block.append(line)
     assert "".join(block).replace(" ", "") == summary.replace(" ", "")
     assert all(38 <= cell_width(line) <= 40 for line in block[:-1]), block
+
+
+def ids_of(cli: Cli, *args: str) -> list[str]:
+    return [e["id"] for e in json.loads(cli(*args, "--json").stdout)]
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_ids_stay_whole_and_every_table_has_its_header(cli: Cli, columns: int) -> None:
+    marked = ("autonomous-machine-intelligence", "how-stable-diffusion-works")
+    assert cli("done", *marked).exit_code == 0
+    for args in (["list"], ["search", "agents"], ["next", "-n", "3"], ["log"]):
+        ids = ids_of(cli, *args)
+        text = drawn(cli, *args, columns=columns)
+        lines = text.splitlines()
+        assert set(ids) <= set(text.split()), (args, text)  # no id broken over two lines
+        assert all(cell_width(line) <= columns for line in lines), text
+        headers = [ln for ln in lines if ln.split()[:1] in (["ID"], ["When"])]
+        under = [lines[i + 1] for i, ln in enumerate(lines[:-1]) if ln in headers]
+        assert headers and all(ln.startswith("──") for ln in under), text
+        sections = [ln for ln in lines if ln.rstrip().endswith("─") and ln[0] != "─"]
+        if args[0] in ("list", "next"):  # a header on every section's table
+            assert len(headers) == len(sections) > (1 if args == ["list"] else 0), text
+
+
+def test_the_status_column_is_there_before_anything_is_marked(cli: Cli) -> None:
+    text = drawn(cli, "list", "-s", "agents", columns=100)
+    assert "Status" in text.splitlines()[1] and "unread" in text
+    assert "Status" in drawn(cli, "search", "agents", columns=100)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from canon_cli.catalog.store import Catalog
-from canon_cli.i18n import _
+from canon_cli.i18n import _, ngettext
 from canon_cli.output import render
 from canon_cli.output.views import duration, short_duration
 from canon_cli.reading.plan import Pace, Plan
@@ -62,8 +62,15 @@ def _pace_line(pace: Pace) -> str:
     if not pace.measured:
         return _("Plan at {time} a week (--per-week).").format(time=per_week)
     done = duration(pace.minutes_done)
-    line = _("Plan at your pace: {time} a week ({done} in {count} entries over {days} days).")
-    return line.format(time=per_week, done=done, count=pace.entries_done, days=pace.days)
+    entries = ngettext("{count} entry", "{count} entries", pace.entries_done)
+    days = ngettext("{days} day", "{days} days", pace.days)
+    line = _("Plan at your pace: {time} a week ({done} in {entries} over {days}).")
+    return line.format(
+        time=per_week,
+        done=done,
+        entries=entries.format(count=pace.entries_done),
+        days=days.format(days=pace.days),
+    )
 
 
 def plan_lines(catalog: Catalog, plan: Plan, lang: str) -> list[tuple[str, str]]:

@@ -66,9 +66,11 @@ def time_left(counts: Counts) -> str:
         return _("Time left: none")
     line = _("Time left: about {time}").format(time=duration(counts.minutes_left))
     if counts.left_without_estimate:
-        line += " " + _("(and {count} entries without an estimate)").format(
-            count=counts.left_without_estimate
-        )
+        line += " " + ngettext(
+            "(and {count} entry without an estimate)",
+            "(and {count} entries without an estimate)",
+            counts.left_without_estimate,
+        ).format(count=counts.left_without_estimate)
     return line
 
 

@@ -106,14 +106,31 @@ def show_list(
     dead: Collection[str] = frozenset(),
     ratings: Mapping[str, int] | None = None,
     sorted_by: str | None = None,
+    empty: str = "",
 ) -> int:
     """Print entries (JSON, rich table or tab-separated lines); return how many.
 
     ``dead``: ids of entries with a link the last link check found dead (flagged ✗).
     ``ratings``: the reader's, by id (JSON and the terminal show them; the plain lines
     keep their documented columns). ``sorted_by``: the entries are not in curriculum
-    order, so a terminal shows them as one table, not by section."""
-    rated = ratings or {}
+    order, so a terminal shows them as one table, not by section. ``empty``: what to say
+    on stderr when there are none (nothing on stdout, but JSON's ``[]``)."""
+    count = _show_list(catalog, entries, statuses, lang, as_json, dead, ratings or {}, sorted_by)
+    if count == 0 and empty and not as_json:
+        render.note(empty)
+    return count
+
+
+def _show_list(
+    catalog: Catalog,
+    entries: Iterable[Entry],
+    statuses: dict[str, str],
+    lang: str,
+    as_json: bool,
+    dead: Collection[str],
+    rated: Mapping[str, int],
+    sorted_by: str | None,
+) -> int:
     if as_json:
         items = [
             {
@@ -493,6 +510,6 @@ def show_tags(catalog: Catalog, as_json: bool) -> None:
         return
     rows = [[tag, str(count), catalog.tags.get(tag, "")] for tag, count in counts.items()]
     if render.use_rich():
-        render.simple_table(["Tag", "Entries", "Description"], rows, ["cyan", "", ""])
+        render.simple_table([_("Tag"), _("Entries"), _("Description")], rows, ["cyan", "", ""])
         return
     render.plain_rows(rows)
