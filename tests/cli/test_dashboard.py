@@ -60,7 +60,7 @@ def test_the_section_is_that_of_the_next_entry_when_nothing_is_being_read(cli: A
 def test_the_terminal_view(cli: Any) -> None:
     assert cli("start", "lora").exit_code == 0
     assert cli("done", "bert").exit_code == 0
-    out = cli(env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
+    out = cli(env={"TTY_COMPATIBLE": "1", "NO_COLOR": "1"}).stdout
     assert "Reading now" in out and "lora  LoRA: Low-rank adaptation" in out
     assert "Next up" in out and "software-2-0  Software 2.0" in out
     assert "1/96 (1%)  overall" in out
@@ -71,7 +71,7 @@ def test_the_terminal_view(cli: Any) -> None:
 
 def test_the_terminal_view_in_chinese(cli: Any) -> None:
     assert cli("done", "bert").exit_code == 0
-    out = cli("--lang", "zh", env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
+    out = cli("--lang", "zh", env={"TTY_COMPATIBLE": "1", "NO_COLOR": "1"}).stdout
     assert "软件 2.0" in out  # the Chinese title
     for english in ("Reading now", "Next up", "Progress", "overall", "Streak", "finished"):
         assert english not in out, english

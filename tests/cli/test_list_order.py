@@ -91,7 +91,7 @@ def test_the_pipe_keeps_its_six_columns_and_json_has_the_rating(rated: Any) -> N
 
 
 def test_the_terminal_shows_the_rating_and_a_sorted_list_as_one_table(rated: Any) -> None:
-    terminal = {"FORCE_COLOR": "1", "NO_COLOR": "1"}
+    terminal = {"TTY_COMPATIBLE": "1", "NO_COLOR": "1"}
     out = rated("list", "--section", "new-models", env=terminal).stdout
     assert "Rating" in out
     bert = next(line for line in out.splitlines() if line.startswith("bert "))

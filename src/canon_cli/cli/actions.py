@@ -83,7 +83,15 @@ def list_entries(
     filtered = any(v for v in (section, year, tag, kind, search, status))
     empty = _("No entries match these filters.") if filtered else _("The catalog is empty.")
     views.show_list(
-        catalog, entries, statuses, session.lang(), as_json, dead, rated, sorted_by=sort, empty=empty
+        catalog,
+        entries,
+        statuses,
+        session.lang(),
+        as_json,
+        dead,
+        rated,
+        sorted_by=sort,
+        empty=empty,
     )
 
 
