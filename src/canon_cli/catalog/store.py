@@ -89,6 +89,10 @@ class Entry(NamedTuple):
     minutes: int | None = None
     archive: str | None = None
 
+    def title_in(self, lang: str) -> str:
+        """The title a reader of ``lang`` sees: the Chinese one under zh, where there is one."""
+        return self.title_zh if lang == "zh" and self.title_zh else self.title
+
     def summary(self, lang: str) -> str:
         return (self.summary_zh or self.summary_en) if lang == "zh" else self.summary_en
 
@@ -294,13 +298,16 @@ class Catalog:
         sql = f"SELECT id, section FROM entries{where} ORDER BY ord"
         return [(str(i), str(s)) for i, s in self._rows(sql, params)]
 
-    def titles(self, ids: list[str]) -> dict[str, str]:
-        """The title of each id the catalog has (one query per 500 ids)."""
+    def titles(self, ids: list[str], lang: str = "en") -> dict[str, str]:
+        """The title of each id the catalog has (the Chinese one under ``lang`` zh, where
+        there is one), one query per 500 ids."""
         found: dict[str, str] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            sql = f"SELECT id, title FROM entries WHERE id IN ({','.join('?' * len(chunk))})"
-            found.update((str(i), str(t)) for i, t in self._rows(sql, chunk))
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, title, title_zh FROM entries WHERE id IN ({marks})"
+            for i, title, zh in self._rows(sql, chunk):
+                found[str(i)] = str(zh if lang == "zh" and zh else title)
         return found
 
     def minutes_by_id(self) -> dict[str, int | None]:

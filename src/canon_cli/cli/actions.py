@@ -343,7 +343,7 @@ def show_log(session: Session, limit: int | None = None, as_json: bool = False) 
     times = [] if store is None else store.latest_times(limit)
     from canon_cli.output.progressview import show_log
 
-    show_log(log_events(times, catalog), as_json)
+    show_log(log_events(times, catalog, session.lang()), as_json)
 
 
 def show_stats(session: Session, as_json: bool = False) -> None:

@@ -17,10 +17,6 @@ from canon_cli.reading.dashboard import Dashboard
 from canon_cli.reading.progress import Counts
 
 
-def _title(entry: Entry, lang: str) -> str:
-    return entry.title_zh if lang == "zh" and entry.title_zh else entry.title
-
-
 def _finished(counts: Counts) -> int:
     return counts.done + counts.skipped
 
@@ -65,8 +61,8 @@ def show_dashboard(board: Dashboard, catalog: Catalog, lang: str, as_json: bool)
 
 
 def _plain_rows(board: Dashboard, lang: str) -> list[list[object]]:
-    rows: list[list[object]] = [["reading", e.id, _title(e, lang)] for e in board.reading]
-    rows += [["next", e.id, _title(e, lang)] for e in board.upcoming]
+    rows: list[list[object]] = [["reading", e.id, e.title_in(lang)] for e in board.reading]
+    rows += [["next", e.id, e.title_in(lang)] for e in board.upcoming]
     rows.append(["overall", _finished(board.overall), board.overall.total])
     if board.section is not None:
         counts = board.section.counts
@@ -85,12 +81,12 @@ def _progress_line(counts: Counts, label: str) -> str:
 def _view_lines(board: Dashboard, catalog: Catalog, lang: str) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = [("bold", _("Reading now"))]
     if board.reading:
-        lines += [("yellow", f"  {e.id}  {_title(e, lang)}") for e in board.reading]
+        lines += [("yellow", f"  {e.id}  {e.title_in(lang)}") for e in board.reading]
     else:
         lines.append(("dim", "  " + _("nothing yet; start one with: canon start ID")))
     lines.append(("bold", _("Next up")))
     if board.upcoming:
-        lines += [("", f"  {e.id}  {_title(e, lang)}") for e in board.upcoming]
+        lines += [("", f"  {e.id}  {e.title_in(lang)}") for e in board.upcoming]
     else:
         lines.append(("dim", "  " + _("nothing left unread")))
     lines.append(("bold", _("Progress")))

@@ -133,10 +133,6 @@ def encode(fmt: ExportFormat, text: str) -> bytes:
     return text.encode("utf-8-sig" if fmt is ExportFormat.csv else "utf-8")
 
 
-def _title(entry: Entry, lang: str) -> str:
-    return entry.title_zh if lang == "zh" and entry.title_zh else entry.title
-
-
 # --- Markdown ---------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$])")
@@ -180,7 +176,7 @@ def to_markdown(catalog: Catalog, items: list[Item], lang: str) -> str:
 def _md_line(item: Item, lang: str) -> str:
     entry = item.entry
     box = "x" if item.status == "done" else " "
-    title = md_escape(_title(entry, lang))
+    title = md_escape(entry.title_in(lang))
     link = title if entry.url_problem else f"[{title}]({md_url(entry.url)})"
     year = f" ({entry.year})" if entry.year else ""
     state = f" *({item.status})*" if item.status in ("reading", "skipped") else ""

@@ -91,7 +91,7 @@ def plan_lines(catalog: Catalog, plan: Plan, lang: str) -> list[tuple[str, str]]
         )
         for slot in week.slots:
             entry = slot.entry
-            title = entry.title_zh if lang == "zh" and entry.title_zh else entry.title
+            title = entry.title_in(lang)
             more = "" if slot.finishes else "  " + _("(continues)")
             lines.append(
                 (

@@ -32,7 +32,7 @@ def show_progress(catalog: Catalog, summary: Progress, lang: str, as_json: bool)
     if as_json:
         render.print_json(progress_json(summary))
         return
-    titles = catalog.titles(summary.reading_now)
+    titles = catalog.titles(summary.reading_now, lang)
     reading = [(entry_id, titles.get(entry_id, "")) for entry_id in summary.reading_now]
     if render.use_rich():
         render.progress_view(

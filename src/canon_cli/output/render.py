@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from canon_cli.errors import CanonIOError
 from canon_cli.i18n import _
 from canon_cli.output.layout import Column, fit_columns
+from canon_cli.output.words import status_label
 from canon_cli.text import clean, clean_line, json_safe
 from canon_cli.vocab import STATUSES
 
@@ -368,7 +369,7 @@ def progress_view(
     if head_bar >= BAR_MIN:
         head.append(text("  " + bar(done, total, head_bar), "green"))
     con.print(head)
-    con.print(text("  ".join(f"{k}: {overall[k]}" for k in STATUSES), "dim"))
+    con.print(text("  ".join(f"{status_label(k)}: {overall[k]}" for k in STATUSES), "dim"))
     if time_left:
         con.print(text(time_left))
     times = section_times or [""] * len(sections)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.i18n import _, language, ngettext
 from canon_cli.output import render
-from canon_cli.output.words import kind_label, stars, status_label, when
+from canon_cli.output.words import kind_label, link_label, stars, status_label, when
 from canon_cli.reading.status import entry_status
 from canon_cli.state.fold import local_text
 from canon_cli.text import clean, clean_line
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
     from canon_cli.catalog.query import Hit
     from canon_cli.linkcheck.model import LinkResult
     from canon_cli.state.fold import EntryState, Note
-
-
-def title_in(entry: Entry, lang: str) -> str:
-    """The entry's title in ``lang``: the Chinese title where the catalog has one."""
-    return entry.title_zh if lang == "zh" and entry.title_zh else entry.title
 
 
 def section_heading(catalog: Catalog, entry_section: str, lang: str) -> str:
@@ -156,7 +151,7 @@ def _show_list(
                     e.kind,
                     entry_status(e, statuses),
                     e.section,
-                    e.title + flag,
+                    e.title_in(lang) + flag,
                 ]
 
         render.plain_rows(rows())
@@ -175,7 +170,7 @@ def _show_list(
         groups[-1][1].append(
             {
                 "id": e.id,
-                "title": e.title_zh if lang == "zh" and e.title_zh else e.title,
+                "title": e.title_in(lang),
                 "year": e.year,
                 "kind": kind_label(e.kind),
                 "time": short_duration(e.minutes),
@@ -262,7 +257,9 @@ def show_entry(
         pairs.append((_("rating"), stars(record.rating)))
     if entry.aliases:
         pairs.append((_("aliases"), ", ".join(entry.aliases)))
-    link_lines = [f"[{i}] {link.label}: {link.url}" for i, link in enumerate(entry.all_links())]
+    link_lines = [
+        f"[{i}] {link_label(link.label)}: {link.url}" for i, link in enumerate(entry.all_links())
+    ]
     if checks:  # a 'canon links check' has run
         from canon_cli.output.links import with_verdicts
 
@@ -281,7 +278,7 @@ def show_entry(
     blocks.append((_("Links"), "\n".join(link_lines)))
     if record.notes:
         blocks.append((_("Notes"), numbered_notes(record.notes)))
-    render.key_values(title_in(entry, lang or language()), pairs, blocks)
+    render.key_values(entry.title_in(lang or language()), pairs, blocks)
 
 
 def numbered_notes(notes: Sequence[Note]) -> str:
@@ -330,7 +327,9 @@ def _show_entry_plain(
         blocks.append(("note", entry.note_en))
     if lang in (None, "zh") and entry.note_zh:
         blocks.append(("note_zh", entry.note_zh))
-    links = [f"[{i}] {link.label}: {link.url}" for i, link in enumerate(entry.all_links())]
+    links = [
+        f"[{i}] {link_label(link.label)}: {link.url}" for i, link in enumerate(entry.all_links())
+    ]
     if checks:  # a 'canon links check' has run
         from canon_cli.output.links import with_verdicts
 
@@ -425,7 +424,7 @@ def show_hits(
                 h.entry.kind,
                 entry_status(h.entry, statuses),
                 h.entry.section,
-                h.entry.title + ("!" if h.entry.url_problem else ""),
+                h.entry.title_in(lang) + ("!" if h.entry.url_problem else ""),
             ]
             for h in hits
         )
@@ -433,7 +432,7 @@ def show_hits(
         rows = [
             {
                 "id": h.entry.id,
-                "title": h.entry.title_zh if lang == "zh" and h.entry.title_zh else h.entry.title,
+                "title": h.entry.title_in(lang),
                 "year": h.entry.year,
                 "kind": kind_label(h.entry.kind),
                 "status": entry_status(h.entry, statuses),
@@ -465,7 +464,7 @@ def show_marks(changes: list[tuple[Entry, bool]], status: str) -> None:
     }[status]
     for entry, changed in changes:
         if changed:
-            render.note(verb.format(id=entry.id, title=title_in(entry, language())))
+            render.note(verb.format(id=entry.id, title=entry.title_in(language())))
         else:
             render.note(
                 _("unchanged (already {status}): {id}").format(

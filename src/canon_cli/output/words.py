@@ -23,6 +23,12 @@ def status_label(status: str) -> str:
     }.get(status, status)
 
 
+def link_label(label: str) -> str:
+    """A link's label; ``main``, canon's name for an entry's own link, in the run's
+    language (``open --link main`` takes the English word in any language)."""
+    return _("main") if label == "main" and language() != "en" else label
+
+
 def kind_label(kind: str) -> str:
     if language() == "en":
         return kind

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from canon_cli.catalog.store import Catalog, Entry
+from canon_cli.i18n import _
 from canon_cli.reading.status import entry_status
 from canon_cli.state.fold import UNREAD
 from canon_cli.vocab import STATUSES
@@ -126,9 +127,12 @@ class LogEvent(NamedTuple):
     title: str
 
 
-def log_events(times: Iterable[tuple[str, str, str]], catalog: Catalog) -> list[LogEvent]:
+def log_events(
+    times: Iterable[tuple[str, str, str]], catalog: Catalog, lang: str = "en"
+) -> list[LogEvent]:
     """Events from ``(entry, field, instant)`` rows, newest first (by instant; at the same
-    instant a finish before a start), with current ids and titles from the catalog."""
+    instant a finish before a start), with current ids and titles from the catalog (the
+    Chinese title under ``lang`` zh, where the catalog has one)."""
     alias_of = catalog.alias_targets()
     titles: dict[str, str] = {}
     events = []
@@ -136,7 +140,10 @@ def log_events(times: Iterable[tuple[str, str, str]], catalog: Catalog) -> list[
         current = alias_of.get(entry_id, entry_id)
         if current not in titles:
             found = catalog.get(current)
-            titles[current] = found.title if found else "(not in the catalog)"
+            if found is None:
+                titles[current] = _("(not in the catalog)")
+            else:
+                titles[current] = found.title_in(lang)
         events.append(LogEvent(at, field, current, titles[current]))
     events.sort(key=lambda e: (e.at, e.event == "finished"), reverse=True)
     return events

@@ -24,10 +24,6 @@ def rated_at_least(
     return (e for e in entries if ratings.get(e.id, 0) >= minimum)
 
 
-def _title(entry: Entry, lang: str) -> str:
-    return entry.title_zh if lang == "zh" and entry.title_zh else entry.title
-
-
 def sort_entries(
     entries: Iterable[Entry],
     by: str,
@@ -40,7 +36,7 @@ def sort_entries(
     if by == "year":
         return sorted(listed, key=lambda e: (e.year is None, e.year or 0))
     if by == "title":
-        return sorted(listed, key=lambda e: _title(e, lang).casefold())
+        return sorted(listed, key=lambda e: e.title_in(lang).casefold())
     if by == "rating":
         return sorted(listed, key=lambda e: -ratings.get(e.id, 0))
     if by == "finished":

@@ -136,10 +136,6 @@ def _now() -> datetime:
     return datetime.now().astimezone()
 
 
-def _title(entry: Entry, lang: str) -> str:
-    return (entry.title_zh or entry.title) if lang == "zh" else entry.title
-
-
 def _minutes(entry: Entry) -> int | None:
     # the catalog's time estimate (schema 2); absent from older catalogs
     value = getattr(entry, "minutes", None)
@@ -151,7 +147,7 @@ def _row(entry: Entry, lang: str, statuses: Mapping[str, str]) -> EntryRow:
 
     return EntryRow(
         id=clean_line(entry.id),
-        title=clean_line(_title(entry, lang)),
+        title=clean_line(entry.title_in(lang)),
         year=entry.year,
         kind=entry.kind,
         minutes=_minutes(entry),
@@ -337,8 +333,8 @@ class Library:
         path = " › ".join(sections[slug].name(lang) for slug in sections[entry.section].path)
         return Details(
             id=clean_line(entry.id),
-            title=clean_line(_title(entry, lang)),
-            other_title=clean_line(other) if other and other != _title(entry, lang) else None,
+            title=clean_line(entry.title_in(lang)),
+            other_title=clean_line(other) if other and other != entry.title_in(lang) else None,
             section=clean_line(path),
             kind=entry.kind,
             year=entry.year,

@@ -9,6 +9,7 @@ import typer
 from canon_cli.cli import actions
 from canon_cli.cli.options import EntryIdArg, EntryIdsArg, JsonOpt, argument, option
 from canon_cli.cli.session import Session
+from canon_cli.i18n import _
 from canon_cli.output import views
 
 app = typer.Typer()
@@ -114,4 +115,7 @@ def rate(
     session: Session = ctx.obj
     catalog = session.catalog()
     entry = rate_entry(catalog, session.state, entry_id, rating, now_ms())
-    views.confirm(f"rated {entry.id}: {rating}" if rating else f"cleared the rating of {entry.id}")
+    if rating:
+        views.confirm(_("rated {id}: {rating}").format(id=entry.id, rating=rating))
+    else:
+        views.confirm(_("cleared the rating of {id}").format(id=entry.id))
