@@ -176,6 +176,9 @@ def test_every_documented_example_runs(
             "agents",
         )
         assert added.exit_code == 0, added.stderr
+    if line.startswith("canon note bert --"):  # editing or deleting needs notes
+        for text in ("The masked-word objective.", "Compare with GPT-1."):
+            assert cli("note", "bert", text).exit_code == 0
     if line.startswith("canon state export"):  # an export refuses to overwrite a file
         (home / "canon-state.yaml").unlink()
     if line.startswith("canon sync"):  # it needs a sync folder
