@@ -224,7 +224,32 @@ def test_tags_lists_the_vocabulary_with_counts(cli: Cli) -> None:
     entries = json.loads(cli("list", "--tag", "diffusion", "--json").stdout)
     assert by_tag["diffusion"] == len(entries)
     data = json.loads(cli("tags", "--json").stdout)
-    assert {"tag", "description", "count"} <= set(data[0])
+    assert {"tag", "description", "description_zh", "count"} <= set(data[0])
+
+
+def test_tag_descriptions_are_in_the_reader_s_language(cli: Cli) -> None:
+    english = {row[0]: row[2] for row in rows(cli("tags").stdout)}
+    chinese = {row[0]: row[2] for row in rows(cli("--lang", "zh", "tags").stdout)}
+    assert english["diffusion"] == "Diffusion models" and chinese["diffusion"] == "扩散模型"
+    assert all(re.search(r"[\u4e00-\u9fff]", text) for text in chinese.values()), chinese
+    data = {t["tag"]: t for t in json.loads(cli("--lang", "zh", "tags", "--json").stdout)}
+    assert data["llm"]["description"] == "Large language models"
+    assert data["llm"]["description_zh"] == "大型语言模型"
+
+
+def test_a_tag_description_may_be_english_only_or_both(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "version: 2\ntags:\n  a: Only English\n  b: {en: Both, zh: 两种}\n", encoding="utf-8"
+    )
+    chinese = {
+        row[0]: row[2] for row in rows(cli("--lang", "zh", "--catalog", str(path), "tags").stdout)
+    }
+    assert chinese == {"a": "Only English", "b": "两种"}
+    path.write_text("version: 2\ntags:\n  a: {zh: 只有中文}\n", encoding="utf-8")
+    result = cli("--catalog", str(path), "tags")
+    assert result.exit_code == 3
+    assert f"{path}:3: tags, a, en: Field required" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,8 @@ class LoadedCatalog:
 
     title: str = ""
     source_url: str | None = None
-    tags: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)  # slug -> English description
+    tags_zh: dict[str, str] = field(default_factory=dict)  # slug -> Chinese, where given
     sections: list[SectionRow] = field(default_factory=list)
     entries: list[tuple[Any, str, int | None]] = field(default_factory=list)  # model, file, line
 
@@ -192,7 +193,9 @@ class _Merger:
                     line=find_line(text, ("tags", slug)),
                 )
             self.tag_origin[slug] = source
-            merged.tags[slug] = description
+            merged.tags[slug] = description.en
+            if description.zh:
+                merged.tags_zh[slug] = description.zh
         for index, top in enumerate(model.sections):
             self.add_section(top, index, text, source)
 

@@ -6,9 +6,16 @@ snapshot (see ``snapshot.py``), so pydantic stays off the start-up path.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from canon_cli.i18n import _
 from canon_cli.vocab import (
@@ -67,6 +74,18 @@ class I18nText(Strict):
     zh: Text | None = None
 
 
+def _english_only(value: Any) -> Any:
+    """A plain string is a description in English."""
+    return {"en": value} if isinstance(value, str) else value
+
+
+class TagText(Strict):
+    """A tag's description in both languages (a plain string is the English one)."""
+
+    en: ShortText
+    zh: ShortText | None = None
+
+
 class Link(Strict):
     label: ShortText
     url: ShortText
@@ -114,6 +133,8 @@ class CatalogModel(Strict):
     version: Literal[1, 2]
     title: I18nText | None = None
     source: ShortText | None = None
-    tags: dict[Slug, ShortText] = Field(default_factory=dict)
+    tags: dict[Slug, Annotated[TagText, BeforeValidator(_english_only)]] = Field(
+        default_factory=dict
+    )
     sections: list[SectionModel] = Field(default_factory=list)
     entries: list[EntryModel] = Field(default_factory=list)

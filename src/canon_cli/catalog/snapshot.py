@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 # 2: the catalog version 2 columns (note, arxiv, doi, venue, minutes, archive)
 # 3: covering indexes for counting progress without reading the entries' rows
 # 4: content hashes of racy sources (an earlier snapshot may be stale unseen)
-FORMAT = 4
+# 5: tag descriptions in Chinese
+FORMAT = 5
 CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
 
 
@@ -46,7 +47,8 @@ SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sections(ord INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, name_en TEXT NOT NULL,
   name_zh TEXT, desc_en TEXT, desc_zh TEXT, parent TEXT, path TEXT NOT NULL, source TEXT);
-CREATE TABLE tags(ord INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, description TEXT);
+CREATE TABLE tags(ord INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, description TEXT,
+  description_zh TEXT);
 CREATE TABLE entries(ord INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, title TEXT NOT NULL,
   title_zh TEXT, url TEXT NOT NULL, section TEXT NOT NULL, section_path TEXT NOT NULL,
   year INTEGER, authors TEXT NOT NULL, kind TEXT NOT NULL, tags TEXT NOT NULL,
@@ -224,8 +226,11 @@ def _fill(db: sqlite3.Connection, loaded: object, key: str) -> None:
         ),
     )
     db.executemany(
-        "INSERT INTO tags VALUES (?,?,?)",
-        ((i, slug, text) for i, (slug, text) in enumerate(loaded.tags.items())),
+        "INSERT INTO tags VALUES (?,?,?,?)",
+        (
+            (i, slug, text, loaded.tags_zh.get(slug))
+            for i, (slug, text) in enumerate(loaded.tags.items())
+        ),
     )
     # reading order: the section tree's order, then file order within a section
     order = {s.slug: i for i, s in enumerate(loaded.sections)}

@@ -182,9 +182,13 @@ class Catalog:
             )
         ]
         self.section_by_slug = {s.slug: s for s in self.sections}
-        self.tags: dict[str, str] = dict(
-            db.execute("SELECT slug, description FROM tags ORDER BY ord").fetchall()
-        )
+        rows = db.execute("SELECT slug, description, description_zh FROM tags ORDER BY ord")
+        self.tags: dict[str, str] = {}  # slug -> English description, in vocabulary order
+        self.tags_zh: dict[str, str] = {}  # slug -> Chinese description, where given
+        for slug, description, description_zh in rows.fetchall():
+            self.tags[slug] = description
+            if description_zh:
+                self.tags_zh[slug] = description_zh
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         self.title: str = meta.get("title", "")
         self.source_url: str | None = meta.get("source_url") or None
@@ -297,6 +301,12 @@ class Catalog:
             params = list(scope)
         sql = f"SELECT id, section FROM entries{where} ORDER BY ord"
         return [(str(i), str(s)) for i, s in self._rows(sql, params)]
+
+    def tag_description(self, slug: str, lang: str) -> str:
+        """A tag's description for a reader of ``lang`` (English where no Chinese is given)."""
+        if lang == "zh" and slug in self.tags_zh:
+            return self.tags_zh[slug]
+        return self.tags.get(slug, "")
 
     def titles(self, ids: list[str], lang: str = "en") -> dict[str, str]:
         """The title of each id the catalog has (the Chinese one under ``lang`` zh, where

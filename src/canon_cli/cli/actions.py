@@ -182,7 +182,7 @@ def show_sections(session: Session, as_json: bool = False) -> None:
 
 
 def show_tags(session: Session, as_json: bool = False) -> None:
-    views.show_tags(session.catalog(), as_json)
+    views.show_tags(session.catalog(), session.lang(), as_json)
 
 
 def show_paths(session: Session, as_json: bool = False) -> None:

@@ -101,14 +101,19 @@ def complete_user_entry_id(ctx: typer.Context, incomplete: str) -> Completions:
     return entry_ids(_catalog(ctx), incomplete, paths.user_catalog_path())
 
 
+def _lang(session: Any) -> str:
+    try:
+        lang: str = session.lang()
+        return lang
+    except Exception:  # a bad --lang or config still completes, in English
+        return "en"
+
+
 @_quiet
 def complete_section(ctx: typer.Context, incomplete: str) -> Completions:
     session = _session(ctx)
     catalog = session.catalog()
-    try:
-        lang = session.lang()
-    except Exception:  # a bad --lang or config still completes, in English
-        lang = "en"
+    lang = _lang(session)
     return [
         (s.slug, help_text(s.name(lang))) for s in catalog.sections if s.slug.startswith(incomplete)
     ]
@@ -116,9 +121,12 @@ def complete_section(ctx: typer.Context, incomplete: str) -> Completions:
 
 @_quiet
 def complete_tag(ctx: typer.Context, incomplete: str) -> Completions:
+    session = _session(ctx)
+    catalog = session.catalog()
+    lang = _lang(session)
     return [
-        (slug, help_text(text or ""))
-        for slug, text in _catalog(ctx).tags.items()
+        (slug, help_text(catalog.tag_description(slug, lang)))
+        for slug in catalog.tags
         if slug.startswith(incomplete)
     ]
 

@@ -496,18 +496,23 @@ def show_launch(
         show_urls(unopened)
 
 
-def show_tags(catalog: Catalog, as_json: bool) -> None:
+def show_tags(catalog: Catalog, lang: str, as_json: bool) -> None:
     """``tags``: the controlled vocabulary, with how many entries carry each tag."""
     counts = catalog.tag_counts()
     if as_json:
         render.print_json(
             [
-                {"tag": tag, "description": catalog.tags.get(tag, ""), "count": count}
+                {
+                    "tag": tag,
+                    "description": catalog.tags.get(tag, ""),
+                    "description_zh": catalog.tags_zh.get(tag),
+                    "count": count,
+                }
                 for tag, count in counts.items()
             ]
         )
         return
-    rows = [[tag, str(count), catalog.tags.get(tag, "")] for tag, count in counts.items()]
+    rows = [[tag, str(count), catalog.tag_description(tag, lang)] for tag, count in counts.items()]
     if render.use_rich():
         render.simple_table([_("Tag"), _("Entries"), _("Description")], rows, ["cyan", "", ""])
         return
