@@ -116,3 +116,14 @@ def test_a_narrow_terminal_drops_the_rating_before_the_title(rated: Any) -> None
 def test_without_ratings_there_is_no_rating_column(cli: Any) -> None:
     out = cli("list", "-s", "agents", env={"FORCE_COLOR": "1"}).stdout
     assert "Rating" not in out
+
+
+def test_sorted_by_rating_the_rating_is_the_last_column_to_go(rated: Any) -> None:
+    narrow = {"TTY_COMPATIBLE": "1", "NO_COLOR": "1", "COLUMNS": "50"}
+    out = rated("list", "--sort", "rating", "-n", "3", env=narrow).stdout
+    header = next(line for line in out.splitlines() if line.startswith("ID "))
+    assert "Rating" in header and "Time" not in header and "Kind" not in header, out
+    bert = next(line for line in out.splitlines() if line.startswith("bert "))
+    assert "★★★★★" in bert
+    unsorted = rated("list", "-s", "new-models", env=narrow).stdout
+    assert "Rating" not in unsorted and "Status" in unsorted

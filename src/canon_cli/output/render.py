@@ -259,7 +259,7 @@ def fitted_table(
     return table
 
 
-def _entry_cols(with_time: bool, with_rating: bool = False) -> list[Col]:
+def _entry_cols(with_time: bool, with_rating: bool = False, keep_rating: bool = False) -> list[Col]:
     cols = [
         Col(Column(_("ID")), "cyan"),
         Col(Column(_("Title"), wraps=True, min_width=16)),
@@ -268,8 +268,8 @@ def _entry_cols(with_time: bool, with_rating: bool = False) -> list[Col]:
         Col(Column(_("Time"), right=True, drop=1), "dim"),
         Col(Column(_("Status"))),
     ]
-    if with_rating:  # given up after the time, before the kind
-        cols.append(Col(Column(_("Rating"), drop=1), "yellow"))
+    if with_rating:  # given up after the time, before the kind; last when sorted by it
+        cols.append(Col(Column(_("Rating"), drop=4 if keep_rating else 1), "yellow"))
     return cols if with_time else [c for c in cols if c.fit.header != _("Time")]
 
 
@@ -291,7 +291,11 @@ def _entry_cells(row: dict[str, Any], with_time: bool, with_rating: bool = False
     return cells
 
 
-def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_rating: bool = False) -> None:
+def entry_table(
+    groups: list[tuple[str, list[dict[str, Any]]]],
+    show_rating: bool = False,
+    by_rating: bool = False,
+) -> None:
     """The ``list`` and ``next`` view: a heading rule per section, then its table (each
     with its header), in reading order. Every section's table gets the same column
     widths so the blocks line up; when the terminal is narrow, the title wraps, then
@@ -299,7 +303,7 @@ def entry_table(groups: list[tuple[str, list[dict[str, Any]]]], show_rating: boo
     from rich.rule import Rule
 
     con = console()
-    cols = _entry_cols(with_time=True, with_rating=show_rating)
+    cols = _entry_cols(with_time=True, with_rating=show_rating, keep_rating=by_rating)
     cells = [[_entry_cells(row, True, show_rating) for row in rows] for _heading, rows in groups]
     widths = fit_widths(cols, [row for block in cells for row in block], con.width)
     for index, ((heading, _rows), block) in enumerate(zip(groups, cells, strict=True)):

@@ -182,7 +182,7 @@ def _show_list(
             }
         )
     if groups:
-        render.entry_table(groups, show_rating=bool(rated))
+        render.entry_table(groups, show_rating=bool(rated), by_rating=sorted_by == "rating")
     return count
 
 
