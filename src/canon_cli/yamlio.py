@@ -62,6 +62,56 @@ def read_text(path: Path, error: type[DataError], max_bytes: int | None = None) 
         raise error("not valid UTF-8 text", path=str(path), line=line) from None
 
 
+def read_utf8(path: Path, error: type[DataError], max_bytes: int | None = None) -> SourceText:
+    """A UTF-8 regular file as its bytes (without a byte-order mark), checked as
+    ``read_text`` checks it; the text is decoded only if asked for (an error's line).
+    Decoding a large file to check it is done in pieces, so no second copy is held."""
+    import codecs
+
+    from canon_cli.fileio import read_data_file
+
+    if max_bytes is None:
+        max_bytes = max_bytes_limit()
+    data = read_data_file(
+        path,
+        error,
+        max_bytes,
+        too_large_hint="Split the file, or raise CANON_MAX_YAML_BYTES if it is trusted.",
+    )
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    try:
+        for start in range(0, len(data), step):
+            decoder.decode(data[start : start + step], final=start + step >= len(data))
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:  # the position, from a whole decode (error path)
+            line = data[: exc.start].count(b"\n") + 1
+            raise error("not valid UTF-8 text", path=str(path), line=line) from None
+    return SourceText(data)
+
+
+class SourceText:
+    """A file's checked UTF-8 bytes, with the text decoded once, when first needed."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.raw.decode("utf-8")
+        return self._text
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
 def _parser_events(text: str) -> Callable[[], Any]:
     """The function that gives the parser's next event (None at the end)."""
     try:
@@ -198,6 +248,7 @@ def _yaml_error(exc: Any, path: str, error: Callable[..., DataError]) -> DataErr
 
 
 _DEFER: Any = object()  # fast_load's answer when only the full loader may decide
+DEFERRED = _DEFER
 _NO_KEY: Any = object()  # no mapping key pending
 _FAST_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _FAST_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
@@ -235,7 +286,7 @@ def _resolve_plain(value: str) -> Any:
     return value
 
 
-def fast_load(text: str) -> Any:
+def fast_load(text: str | bytes, entry: Callable[[dict[str, Any]], Any] | None = None) -> Any:
     """Plain data built straight from the C parser's events, in one pass.
 
     Handles what catalogs hold: one document of mappings, sequences and untagged
@@ -243,6 +294,10 @@ def fast_load(text: str) -> Any:
     duplicate or non-scalar keys, nesting over the limit, plain scalars that are not
     plain null/bool/int/float/str, parse errors) returns ``_DEFER``, so the full loader
     decides, with its checks and its messages. The result equals ``YAML(typ="safe")``'s.
+
+    ``entry``: called with each mapping of the top-level ``entries`` list as soon as it
+    is complete; what it returns takes the mapping's place (so a catalog's entries can
+    become models one by one, never all held as parsed data at once).
     """
     try:
         from _ruamel_yaml import (  # type: ignore[import-not-found,unused-ignore]
@@ -262,11 +317,13 @@ def fast_load(text: str) -> Any:
         StreamStartEvent,
     )
 
-    parser: Any = CParser(io.BytesIO(text.encode("utf-8", "surrogatepass")))
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    parser: Any = CParser(io.BytesIO(raw))
     get_event = parser.get_event
     containers: list[Any] = []  # open mappings and sequences, innermost last
     pending: list[Any] = []  # for each open mapping: its key awaiting a value
     root: Any = None
+    entries: Any = None  # the top-level "entries" list, when ``entry`` is given
     documents = 0
     try:
         while True:
@@ -287,8 +344,10 @@ def fast_load(text: str) -> Any:
                     return _DEFER
                 value = {} if kind is MappingStartEvent else []
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                containers.pop()
+                done = containers.pop()
                 pending.pop()
+                if entries is not None and len(containers) == 2 and containers[1] is entries:
+                    entries[-1] = entry(done)  # type: ignore[misc]
                 continue
             elif kind is DocumentStartEvent:
                 documents += 1
@@ -314,8 +373,12 @@ def fast_load(text: str) -> Any:
                         return _DEFER  # duplicate: the full loader words the error
                     pending[-1] = value
                 else:
-                    parent[pending[-1]] = value
+                    key = pending[-1]
+                    parent[key] = value
                     pending[-1] = _NO_KEY
+                    top = len(containers) == 1 and type(value) is list
+                    if entry is not None and top and key == "entries":
+                        entries = value
             if type(value) is dict or type(value) is list:
                 containers.append(value)
                 pending.append(_NO_KEY)
@@ -324,14 +387,16 @@ def fast_load(text: str) -> Any:
     return root
 
 
-def load_yaml(text: str, path: str, error: type[DataError]) -> Any:
+def load_yaml(text: str | SourceText, path: str, error: type[DataError]) -> Any:
     """Parse ``text`` safely into plain Python data, or raise ``error``."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    data = fast_load(text)
+    data = fast_load(text.raw if isinstance(text, SourceText) else text)
     if data is not _DEFER:
         return data
+    if isinstance(text, SourceText):
+        text = text.text
     check_events(text, path, error)
     yaml = YAML(typ="safe")
     yaml.allow_duplicate_keys = False
@@ -347,13 +412,15 @@ def load_yaml(text: str, path: str, error: type[DataError]) -> Any:
         raise error(f"not valid YAML: a tagged value cannot be read ({exc})", path=path) from None
 
 
-def find_line(text: str, keys: tuple[str | int, ...]) -> int | None:
+def find_line(text: str | SourceText, keys: tuple[str | int, ...]) -> int | None:
     """The 1-based line of the node at ``keys`` (e.g. ("entries", 3, "kind")), if known.
 
     Used only on the error path: a round-trip parse keeps positions, the fast one does not.
     """
     from ruamel.yaml import YAML
 
+    if isinstance(text, SourceText):
+        text = text.text
     try:
         node: Any = YAML(typ="rt").load(text)
     except Exception:  # the fast parse already succeeded; positions are best effort

@@ -204,3 +204,53 @@ def test_fts_text_matches_the_template_substitution(text: str) -> None:
 @given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from("注意力한국ＡＢ 　"))))
 def test_fts_text_matches_the_template_substitution_on_any_text(text: str) -> None:
     assert fts_text(text) == old_fts_text(text)
+
+
+def test_each_entry_is_handed_over_as_soon_as_it_is_parsed() -> None:
+    text = (
+        "version: 2\n"
+        "entries:\n"
+        "  - {id: a, nested: {entries: [{x: 1}]}}\n"
+        "  - id: b\n"
+        "    links: [{label: l, url: u}]\n"
+        "sections: []\n"
+        "other: {entries: [{id: not-an-entry}]}\n"
+    )
+    seen: list[tuple[str, int]] = []
+    holder: dict[str, Any] = {}
+
+    def entry(item: dict[str, Any]) -> Any:
+        # called while the parse goes on: the later entries do not exist yet
+        seen.append((item["id"], len(holder.get("entries", []))))
+        return ("built", item["id"])
+
+    result = fast_load(text, entry)
+    holder.update(result)
+    assert seen == [("a", 0), ("b", 0)]
+    assert result["entries"] == [("built", "a"), ("built", "b")]
+    assert result["other"] == {"entries": [{"id": "not-an-entry"}]}  # only the top level
+    assert result["entries"] is not None and safe_load(text)["sections"] == result["sections"]
+    assert same(fast_load(text, lambda item: item), safe_load(text))
+
+
+def test_a_catalog_reads_the_same_entry_by_entry_and_reports_the_same_error(
+    tmp_path: Path,
+) -> None:
+    from canon_cli.catalog.load import load_catalogs
+
+    builtin = load_catalogs([ROOT / "data" / "canon.yaml"])
+    assert len(builtin.entries) == 96
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "version: 2\nsections:\n  - {slug: s, name: {en: S}}\nentries:\n"
+        "  - {id: a, title: A, url: 'https://a.example', section: s, kind: paper,"
+        " summary: {en: x}}\n"
+        "  - {id: b, title: B, url: 'https://b.example', section: s, kind: podcast,"
+        " summary: {en: x}, colour: red}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogError) as caught:
+        load_catalogs([bad])
+    message = str(caught.value)
+    assert "entry 'b', kind" in message and "(and 1 more problem)" in message, message
+    assert caught.value.line == 6

@@ -16,6 +16,7 @@ from typing import Any
 from canon_cli.errors import CatalogError
 from canon_cli.i18n import _
 from canon_cli.vocab import CATALOG_MAX_ENTRIES, CATALOG_MAX_SECTIONS, CATALOG_MAX_TAGS, TEXT_MAX
+from canon_cli.yamlio import SourceText
 
 # find_line parses the whole file again for positions: only worth it for a small file.
 _LINE_LOOKUP_MAX_CHARS = 1_000_000
@@ -28,10 +29,11 @@ def _split_hint() -> str:
     )
 
 
-def _top_line(text: str, key: str) -> int | None:
+def _top_line(text: str | SourceText, key: str) -> int | None:
     """The line of a top-level block key (``entries:``), found without a second parse."""
-    match = re.search(rf"^{key}\s*:", text, re.MULTILINE)
-    return None if match is None else text.count("\n", 0, match.start()) + 1
+    raw = text.raw if isinstance(text, SourceText) else text.encode("utf-8", "surrogatepass")
+    match = re.search(rb"^" + re.escape(key.encode()) + rb"\s*:", raw, re.MULTILINE)
+    return None if match is None else raw.count(b"\n", 0, match.start()) + 1
 
 
 def _count_sections(sections: Any, depth: int = 0) -> int:
@@ -55,7 +57,9 @@ def _over_count(what: str, count: int, limit: int, before: int) -> str:
     )
 
 
-def _check_counts(data: dict[str, Any], text: str, path: Path, before: tuple[int, int]) -> None:
+def _check_counts(
+    data: dict[str, Any], text: str | SourceText, path: Path, before: tuple[int, int]
+) -> None:
     counted = (
         ("entries", _("entries"), CATALOG_MAX_ENTRIES, before[0]),
         ("sections", _("sections"), CATALOG_MAX_SECTIONS, before[1]),
@@ -122,9 +126,33 @@ def _where(data: dict[str, Any], at: Where) -> str:
     return ", ".join(words) or _("the catalog")
 
 
-def _check_text_lengths(data: dict[str, Any], text: str, path: Path) -> None:
+def longest_string(node: Any) -> int:
+    """The length of the longest string in the data (keys too): the cheap walk that
+    every build makes; where that string is is looked up only when it is too long."""
+    longest = 0
+    stack = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            if len(item) > longest:
+                longest = len(item)
+        elif kind is dict:
+            for key, value in item.items():
+                if type(key) is str and len(key) > longest:
+                    longest = len(key)
+                push(value)
+        elif kind is list:
+            extend(item)
+    return longest
+
+
+def _check_text_lengths(data: dict[str, Any], text: str | SourceText, path: Path) -> None:
     from canon_cli.yamlio import find_line
 
+    if longest_string(data) <= TEXT_MAX:
+        return
     for at, value in _strings(data, ()):
         if len(value) > TEXT_MAX:
             line = find_line(text, at) if len(text) <= _LINE_LOOKUP_MAX_CHARS else None
@@ -142,7 +170,7 @@ def _check_text_lengths(data: dict[str, Any], text: str, path: Path) -> None:
 
 
 def check_catalog_cost(
-    data: dict[str, Any], text: str, path: Path, before: tuple[int, int] = (0, 0)
+    data: dict[str, Any], text: str | SourceText, path: Path, before: tuple[int, int] = (0, 0)
 ) -> None:
     """Refuse a parsed catalog that would cost more than canon reads at once: too many
     entries or sections (``before`` counts those of the catalogs merged before it), too

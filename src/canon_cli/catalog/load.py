@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from canon_cli.catalog.limits import check_catalog_cost
+from canon_cli.catalog.limits import check_catalog_cost, longest_string
 from canon_cli.catalog.urls import url_problem
 from canon_cli.errors import CatalogError
 from canon_cli.i18n import _
-from canon_cli.yamlio import find_line, load_yaml, read_text
+from canon_cli.vocab import TEXT_MAX
+from canon_cli.yamlio import DEFERRED, SourceText, fast_load, find_line, load_yaml, read_utf8
 
 
 @dataclass
@@ -70,15 +71,16 @@ def _location(loc: tuple[int | str, ...], data: Any) -> str:
     return ", ".join(parts)
 
 
-def parse_catalog_file(path: Path, before: tuple[int, int] = (0, 0)) -> tuple[Any, str]:
-    """Parse and validate one catalog file into a ``CatalogModel`` (and its text);
-    ``before`` counts the entries and sections of the catalogs merged before it."""
-    from pydantic import ValidationError
+def parse_catalog_file(path: Path, before: tuple[int, int] = (0, 0)) -> tuple[Any, SourceText]:
+    """Parse and validate one catalog file into a ``CatalogModel`` (and its text, decoded
+    only if an error needs a line); ``before`` counts the entries and sections of the
+    catalogs merged before it."""
+    from canon_cli.catalog.schema import CATALOG_VERSION
 
-    from canon_cli.catalog.schema import CATALOG_VERSION, CatalogModel
-
-    text = read_text(path, CatalogError)
-    data = load_yaml(text, str(path), CatalogError)
+    text = read_utf8(path, CatalogError)
+    data = _load_streaming(text)
+    if data is None:  # unusual YAML or an invalid entry: the full loader, then the report
+        data = load_yaml(text, str(path), CatalogError)
     if not isinstance(data, dict):
         raise CatalogError(
             "a catalog must be a mapping with 'version', 'sections' and 'entries'",
@@ -95,8 +97,74 @@ def parse_catalog_file(path: Path, before: tuple[int, int] = (0, 0)) -> tuple[An
             hint="Upgrade canon to read this catalog.",
         )
     check_catalog_cost(data, text, path, before)
+    model = _validate(data)
+    if model is None:  # invalid: validate the file whole again, for pydantic's full report
+        _report_invalid(load_yaml(text, str(path), CatalogError), text, path)
+    _check_version_1_fields(model, text, path)
+    return model, text
+
+
+def _load_streaming(text: SourceText) -> Any:
+    """The file's data with each entry already an ``EntryModel``, built as the parser
+    finishes it (so the parsed data of all entries is never held at once); None when
+    the fast parser defers, or an entry is too long or invalid (the caller then reads
+    the file the usual way, to report the problem with its full context)."""
+    from pydantic import ValidationError
+
+    from canon_cli.catalog.schema import EntryModel
+
+    failed = False
+
+    def build(item: dict[str, Any]) -> Any:
+        nonlocal failed
+        if failed or longest_string(item) > TEXT_MAX:
+            failed = True
+            return item
+        try:
+            return EntryModel.model_validate(item)
+        except ValidationError:
+            failed = True
+            return item
+
+    data = fast_load(text.raw, build)
+    return None if data is DEFERRED or failed else data
+
+
+def _validate(data: dict[str, Any]) -> Any:
+    """The ``CatalogModel`` of valid data, else None. Entries are validated one at a
+    time and each parsed entry is let go once its model is built, so a large catalog
+    never holds its parsed data and all its models at once (``data`` is consumed)."""
+    from pydantic import ValidationError
+
+    from canon_cli.catalog.schema import CatalogModel, EntryModel
+
+    entries = data.get("entries")
+    if not isinstance(entries, list):
+        try:
+            return CatalogModel.model_validate(data)
+        except ValidationError:
+            return None
+    data["entries"] = []
     try:
-        model = CatalogModel.model_validate(data)
+        header = CatalogModel.model_validate(data)
+        models = []
+        for index, item in enumerate(entries):
+            models.append(EntryModel.model_validate(item))
+            entries[index] = None
+    except ValidationError:
+        return None
+    return header.model_copy(update={"entries": models})
+
+
+def _report_invalid(data: Any, text: SourceText, path: Path) -> None:
+    """Raise the ``CatalogError`` for catalog data that does not validate: where the
+    first problem is, what it is, and how many more there are."""
+    from pydantic import ValidationError
+
+    from canon_cli.catalog.schema import CatalogModel
+
+    try:
+        CatalogModel.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
@@ -114,11 +182,10 @@ def parse_catalog_file(path: Path, before: tuple[int, int] = (0, 0)) -> tuple[An
             line=find_line(text, loc),
             hint=format_hint(),
         ) from None
-    _check_version_1_fields(model, text, path)
-    return model, text
+    raise AssertionError("valid in one piece but not entry by entry")  # pragma: no cover
 
 
-def _check_version_1_fields(model: Any, text: str, path: Path) -> None:
+def _check_version_1_fields(model: Any, text: SourceText, path: Path) -> None:
     """A version 1 file may not use the fields version 2 added: say which, and the fix."""
     from canon_cli.catalog.schema import VERSION_2_FIELDS
 
@@ -155,7 +222,7 @@ def load_catalogs(paths: list[Path]) -> LoadedCatalog:
     """Parse every source and merge them; a clash names both files. Tags and sections
     of every file come first, so an entry may use those of a later file."""
     merger = _Merger()
-    parsed: list[tuple[Any, str, str]] = []
+    parsed: list[tuple[Any, SourceText, str]] = []
     for path in paths:
         before = (sum(len(m.entries) for m, _, _ in parsed), len(merger.merged.sections))
         model, text = parse_catalog_file(path, before)
@@ -176,7 +243,7 @@ class _Merger:
         self.entry_origin: dict[str, str] = {}
         self.tag_origin: dict[str, str] = {}
 
-    def add_header(self, model: Any, text: str, source: str) -> None:
+    def add_header(self, model: Any, text: SourceText, source: str) -> None:
         """A file's title, source, tags and sections."""
         merged = self.merged
         if model.title is not None and not merged.title:
@@ -199,7 +266,7 @@ class _Merger:
         for index, top in enumerate(model.sections):
             self.add_section(top, index, text, source)
 
-    def add_section(self, top: Any, index: int, text: str, source: str) -> None:
+    def add_section(self, top: Any, index: int, text: SourceText, source: str) -> None:
         """A top-level section of a file and its subsections, in reading order: at the
         end, or after the last descendant of the ``parent`` it names."""
         sections = self.merged.sections
@@ -233,7 +300,7 @@ class _Merger:
             last = max(i for i, s in enumerate(sections) if top.parent in s.path)
             sections[last + 1 : last + 1] = rows
 
-    def add_entry(self, entry: Any, index: int, text: str, source: str) -> None:
+    def add_entry(self, entry: Any, index: int, text: SourceText, source: str) -> None:
         """An entry, once its ids are unique and its section and tags are known."""
         for ident in (entry.id, *entry.aliases):
             if ident in self.entry_origin:

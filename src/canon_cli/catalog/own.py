@@ -248,10 +248,7 @@ def read_user_catalog(path: Path) -> UserCatalog:
     not a valid catalog is refused, naming the file and line, and never rewritten."""
     from canon_cli.catalog.load import parse_catalog_file
 
-    if path.exists():
-        _, text = parse_catalog_file(path)
-    else:
-        text = NEW_CATALOG
+    text = parse_catalog_file(path)[1].text if path.exists() else NEW_CATALOG
     doc = _yaml(guess_indent(text)).load(text)
     return UserCatalog(path, text, doc)
 
