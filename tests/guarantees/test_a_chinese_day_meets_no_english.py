@@ -33,6 +33,7 @@ CANON_WORDS = {"canon", "ID", "start", "open", "h", "m", "arXiv", "DOI"}
 PIPE_WORDS = {*STATUSES, *KINDS, "started", "finished", "overall", "section", "streak", "week"}
 PIPE_WORDS |= {"title", "zh", "authors", "kind", "links", "minutes", "notes", "rating"}
 PIPE_WORDS |= {"status", "summary", "tags", "venue", "year", "aliases", "note", "arxiv"}
+PIPE_WORDS |= {"this", "device"}  # history's device column: its value, not a label
 
 
 def _data_words() -> set[str]:
@@ -90,6 +91,7 @@ DAY = [
     ("next", "-n", "3"),
     ("search", "注意力"),
     ("notes",),
+    ("history",),
     ("rate", "lora", "0"),
 ]
 

@@ -137,3 +137,17 @@ def test_the_status_column_is_there_before_anything_is_marked(cli: Cli) -> None:
     text = drawn(cli, "list", "-s", "agents", columns=100)
     assert "Status" in text.splitlines()[1] and "unread" in text
     assert "Status" in drawn(cli, "search", "agents", columns=100)
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_history_keeps_each_time_and_date_change_whole(cli: Cli, columns: int) -> None:
+    for args in (("done", "bert"), ("rate", "bert", "4")):
+        assert cli(*args).exit_code == 0
+    out = drawn(cli, "history", columns=columns)
+    lines = out.splitlines()
+    assert all(cell_width(line) <= columns for line in lines), out
+    finished = next(line for line in lines if " finished " in line)
+    assert re.search(r"- -> \d{4}-\d\d-\d\d \d\d:\d\d\s*$", finished), out
+    assert ("Device" in lines[0]) == (columns > 60), out  # the first column to go
+    chinese = drawn(cli, "--lang", "zh", "history", columns=columns)
+    assert "读完" in chinese and "- -> 已读" in chinese and "finished" not in chinese, chinese

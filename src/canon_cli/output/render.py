@@ -13,7 +13,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from canon_cli.errors import CanonIOError
@@ -416,10 +416,14 @@ def simple_table(
     rows: list[list[str]],
     styles: list[str] | None = None,
     whole: Collection[int] = (),
+    drop: Sequence[int] = (),
+    min_widths: Mapping[int, int] | None = None,
 ) -> None:
     """A table in canon's one style. The columns numbered in ``whole`` (times, ids) are
     never wrapped: the others wrap to make room for them; without ``whole``, the widest
-    column wraps and the others are kept whole."""
+    column wraps and the others are kept whole. ``drop``: columns a narrow terminal may
+    give up, first to go first (before a wrapping column is narrower than its
+    ``min_widths`` entry, 10 cells by default)."""
     con = console()
     cells = [[text(cell) for cell in row] for row in rows]
     if not whole:
@@ -430,8 +434,17 @@ def simple_table(
                 default=0,
             )
         }
+    rank = {column: n + 1 for n, column in enumerate(drop)}
     cols = [
-        Col(Column(header, wraps=i not in whole, min_width=10), styles[i] if styles else "")
+        Col(
+            Column(
+                header,
+                wraps=i not in whole,
+                min_width=(min_widths or {}).get(i, 10),
+                drop=rank.get(i, 0),
+            ),
+            styles[i] if styles else "",
+        )
         for i, header in enumerate(headers)
     ]
     con.print(fitted_table(cols, fit_widths(cols, cells, con.width), cells))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from canon_cli.i18n import _, ngettext
 from canon_cli.output import render
+from canon_cli.output.words import field_label, status_label
 from canon_cli.state.fold import local_minute
 from canon_cli.text import clean_line
 
@@ -94,13 +95,22 @@ def show_history(steps: list[Step], device: str | None, as_json: bool) -> None:
         ]
         for s in steps
     ]
-    if render.use_rich():
+    terminal = render.use_rich()
+    if terminal:  # a terminal names fields and statuses in the reader's language
+        for row, step in zip(rows, steps, strict=True):
+            row[3] = field_label(row[3])
+            if step.field == "status":
+                old, new = (status_label(str(v)) if v else "-" for v in (step.old, step.new))
+                row[4] = f"{old} -> {new}"
+    if terminal:
         if rows:
             render.simple_table(
                 [_("When"), _("Device"), _("ID"), _("Field"), _("Change")],
                 rows,
                 ["dim", "", "cyan", "", ""],
                 whole=(0, 2),
+                drop=(1,),  # the device goes before a change of date is wrapped
+                min_widths={4: len("- -> 2026-12-02 09:30")},
             )
         else:
             render.note(_("No changes yet. Try: canon start ID"))

@@ -23,6 +23,19 @@ def status_label(status: str) -> str:
     }.get(status, status)
 
 
+def field_label(field: str) -> str:
+    """A reading-state field (``status``, ``started``, ``note``...) in the run's language."""
+    if language() == "en":
+        return field
+    return {
+        "status": _("status"),
+        "started": _("started"),
+        "finished": _("finished"),
+        "rating": _("rating"),
+        "note": _("note"),
+    }.get(field, field)
+
+
 def link_label(label: str) -> str:
     """A link's label; ``main``, canon's name for an entry's own link, in the run's
     language (``open --link main`` takes the English word in any language)."""
