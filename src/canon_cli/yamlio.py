@@ -45,21 +45,7 @@ def max_bytes_limit() -> int:
 
 def read_text(path: Path, error: type[DataError], max_bytes: int | None = None) -> str:
     """Read a UTF-8 regular file, refusing one over the size cap before reading it whole."""
-    from canon_cli.fileio import read_data_file
-
-    if max_bytes is None:
-        max_bytes = max_bytes_limit()
-    data = read_data_file(
-        path,
-        error,
-        max_bytes,
-        too_large_hint="Split the file, or raise CANON_MAX_YAML_BYTES if it is trusted.",
-    )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise error("not valid UTF-8 text", path=str(path), line=line) from None
+    return read_utf8(path, error, max_bytes).text
 
 
 def read_utf8(path: Path, error: type[DataError], max_bytes: int | None = None) -> SourceText:
