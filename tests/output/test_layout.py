@@ -16,6 +16,16 @@ def test_chinese_wraps_between_characters_and_fills_each_line() -> None:
     assert not any(line.startswith(("，", "。")) for line in lines)
 
 
+@pytest.mark.parametrize("width", range(15, 40))  # 15: the widest piece, "（--archive）。"
+def test_an_opening_bracket_stays_with_what_follows(width: int) -> None:
+    text = "颜色：auto（在终端上着色）、always（管道中也着色）或 never（--archive）。"
+    lines = wrap(text, width)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(cell_width(line) <= width for line in lines)
+    assert not any(line.endswith("（") for line in lines), lines
+    assert not any(line.startswith(("）", "，", "。", "、")) for line in lines), lines
+
+
 def test_english_wraps_at_spaces_and_breaks_only_a_word_wider_than_the_line() -> None:
     assert wrap("attention is all you need", 10) == ["attention", "is all you", "need"]
     assert wrap("supercalifragilistic yes", 8) == ["supercal", "ifragili", "stic yes"]

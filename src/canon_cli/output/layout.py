@@ -39,6 +39,11 @@ def _is_wide(char: str) -> bool:
     return not char.isascii() and unicodedata.east_asian_width(char) in ("W", "F")
 
 
+def _is_opening(char: str) -> bool:
+    """A wide opening bracket (（, 「, 《...)."""
+    return _is_wide(char) and unicodedata.category(char) == "Ps"
+
+
 def _tokens(text: str) -> list[str]:
     """Pieces a line may break between: runs of spaces, words, and single wide
     characters (a CJK character is a break opportunity on both sides)."""
@@ -47,6 +52,12 @@ def _tokens(text: str) -> list[str]:
     for char in text:
         if char == " ":
             if current and not current.endswith(" "):
+                tokens.append(current)
+                current = ""
+            current += char
+        elif _is_opening(char):
+            # an opening bracket stays with what follows: no line ends with "（"
+            if current and not _is_opening(current[-1]):
                 tokens.append(current)
                 current = ""
             current += char
@@ -59,12 +70,14 @@ def _tokens(text: str) -> list[str]:
             else:
                 current = char
         elif _is_wide(char):
-            if current:
-                tokens.append(current)
-            tokens.append(char)
+            if current and _is_opening(current[-1]):
+                tokens.append(current + char)
+            else:
+                tokens += [current, char] if current else [char]
             current = ""
         else:
-            if current.endswith(" ") or (current and _is_wide(current[-1])):
+            after_wide = current and _is_wide(current[-1]) and not _is_opening(current[-1])
+            if current.endswith(" ") or after_wide:
                 tokens.append(current)
                 current = ""
             current += char
