@@ -28,11 +28,13 @@ def _typer_help(path: str, capsys: pytest.CaptureFixture[str]) -> str:
     return capsys.readouterr().out
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("columns", ["50", "64", "80", "200"])
 def test_the_texts_are_what_typer_prints(
-    columns: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    columns: str, lang: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setenv("CANON_LANG", lang)
     texts = help_texts()
     assert sorted(texts) == sorted(PATHS)
     for path in PATHS:
@@ -43,18 +45,25 @@ def test_the_texts_are_what_typer_prints(
 PURE_TYPER = "import sys; from canon_cli.cli.app import app; app(prog_name='canon')"
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("columns", ["55", "100"])
 @pytest.mark.parametrize("path", ["", "list", "config set"])
-def test_a_real_run_prints_what_typer_prints(path: str, columns: str, run_canon: Any) -> None:
-    env = {**os.environ, "COLUMNS": columns}
+def test_a_real_run_prints_what_typer_prints(
+    path: str, columns: str, lang: str, run_canon: Any
+) -> None:
+    settings = {"COLUMNS": columns, "CANON_LANG": lang}
     args = [*path.split(), "--help"]
     typer_says = subprocess.run(
-        [sys.executable, "-c", PURE_TYPER, *args], capture_output=True, text=True, env=env
+        [sys.executable, "-c", PURE_TYPER, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **settings},
     )
     assert typer_says.returncode == 0, typer_says.stderr
-    built = run_canon(*args, env={"COLUMNS": columns})  # typer, storing the texts
-    served = run_canon(*args, env={"COLUMNS": columns})  # the stored text
+    built = run_canon(*args, env=settings)  # typer, storing the texts
+    served = run_canon(*args, env=settings)  # the stored text
     assert built.stdout == served.stdout == typer_says.stdout
+    assert served.stdout.startswith("用法：" if lang == "zh" else "Usage: ")
 
 
 def _store() -> dict[str, str]:

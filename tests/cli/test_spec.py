@@ -116,6 +116,31 @@ def test_typer_parameters_match_the_spec(name: str) -> None:
         _check_argument(f"{name} {param.name}", param, arg)
 
 
+def _chinese() -> Any:
+    import gettext
+
+    from canon_cli.i18n import DOMAIN, LOCALE_DIR
+
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=["zh"])
+
+
+def test_every_help_text_has_its_chinese() -> None:
+    # help texts are message ids, translated when the help is shown: one without a
+    # translation would be English in the middle of a Chinese --help
+    chinese = _chinese()
+    items: list[spec.Opt | spec.Arg] = [*spec.GLOBALS, *spec.DASHBOARD.options]
+    for command in spec.COMMANDS.values():
+        items += [*command.options, *command.args]
+    for item in items:
+        if item.help is not None:
+            assert chinese.gettext(item.help) != item.help, item
+    for name, command in TYPER_COMMANDS.items():
+        for paragraph in (command.help or "").split("\n\n"):
+            plain = " ".join(paragraph.split())
+            if plain and not plain.startswith("Example: "):
+                assert chinese.gettext(plain) != plain, (name or "canon", plain)
+
+
 @pytest.mark.parametrize(
     "command",
     [spec.DASHBOARD, *(c for c in spec.COMMANDS.values() if c.action)],

@@ -1,5 +1,6 @@
-"""click's exceptions, as the installed typer raises them: typer 0.25 and later carry a
-trimmed copy of click (``typer._click``), older ones depend on click itself."""
+"""click's exceptions and help formatter, as the installed typer uses them: typer 0.25
+and later carry a trimmed copy of click (``typer._click``), older ones depend on click
+itself."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ from typer import Abort
 
 try:
     from typer._click.exceptions import ClickException, NoSuchOption, UsageError
+    from typer._click.formatting import HelpFormatter
 except ImportError:  # pragma: no cover - an older typer, built on click itself
     from click.exceptions import (  # type: ignore[assignment, no-redef, unused-ignore]
         ClickException,
         NoSuchOption,
         UsageError,
+    )
+    from click.formatting import (  # type: ignore[assignment, no-redef, unused-ignore]
+        HelpFormatter,
     )
 
 
@@ -27,4 +32,11 @@ def takes_one_value(param: Any) -> bool:
     )
 
 
-__all__ = ["Abort", "ClickException", "NoSuchOption", "UsageError", "takes_one_value"]
+__all__ = [
+    "Abort",
+    "ClickException",
+    "HelpFormatter",
+    "NoSuchOption",
+    "UsageError",
+    "takes_one_value",
+]

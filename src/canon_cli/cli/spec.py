@@ -6,13 +6,15 @@ parses with it without importing typer; ``tests/cli/test_spec.py`` derives typer
 side and fails on any difference, so the two cannot drift. ``hoist`` lets the global
 options stand before or after the command, on both paths.
 
-Plain data and no imports beyond the vocabulary: this module is on every start-up.
+Plain data and no imports beyond the vocabulary: this module is on every start-up. The
+help texts are message ids (``N_``), translated when the help is shown (``helptext``).
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+from canon_cli.i18n import N_
 from canon_cli.vocab import MAX_COUNT, RATING_MAX, RATING_MIN, SORT_KEYS
 
 
@@ -71,19 +73,19 @@ SECTIONS = Opt(
     "section",
     ("--section", "-s"),
     "text",
-    "Section slug at any level (e.g. agents, research); repeat for several.",
+    N_("Section slug at any level (e.g. agents, research); repeat for several."),
     many=True,
     show_default=False,
     complete="section",
 )
 YEAR = Opt(
-    "year", ("--year", "-y"), "text", "A year (2022) or a range: 2020..2022, 2021.., ..2019."
+    "year", ("--year", "-y"), "text", N_("A year (2022) or a range: 2020..2022, 2021.., ..2019.")
 )
 TAGS = Opt(
     "tag",
     ("--tag", "-t"),
     "text",
-    "Topic tag; repeat to require several.",
+    N_("Topic tag; repeat to require several."),
     many=True,
     show_default=False,
     complete="tag",
@@ -92,7 +94,7 @@ KINDS = Opt(
     "kind",
     ("--kind", "-k"),
     "text",
-    "Kind (paper, article, video, ...); repeat for any of several.",
+    N_("Kind (paper, article, video, ...); repeat for any of several."),
     many=True,
     show_default=False,
     complete="kind",
@@ -101,8 +103,10 @@ STATUSES = Opt(
     "status",
     ("--status",),
     "text",
-    "unread, reading, done or skipped (or read, finished, todo, started); "
-    "repeat for any of several.",
+    N_(
+        "unread, reading, done or skipped (or read, finished, todo, started); "
+        "repeat for any of several."
+    ),
     many=True,
     show_default=False,
     complete="status",
@@ -111,13 +115,13 @@ SEARCH = Opt(
     "search",
     ("--search", "-q"),
     "text",
-    "Words that must all match title, authors, tags or summaries.",
+    N_("Words that must all match title, authors, tags or summaries."),
 )
 RATING = Opt(
     "rating",
     ("--rating",),
     "int",
-    "Only entries you rated N or more (1-5).",
+    N_("Only entries you rated N or more (1-5)."),
     minimum=RATING_MIN,
     maximum=RATING_MAX,
     metavar="N",
@@ -127,42 +131,46 @@ SORT = Opt(
     "sort",
     ("--sort",),
     "choice",
-    "Order by year (oldest first), title, rating (best first) or finished (latest "
-    "first) instead of curriculum order.",
+    N_(
+        "Order by year (oldest first), title, rating (best first) or finished (latest "
+        "first) instead of curriculum order."
+    ),
     choices=SORT_KEYS,
     show_default=False,
 )
-JSON = Opt("as_json", ("--json",), "flag", "Print JSON and nothing else.", default=False)
+JSON = Opt("as_json", ("--json",), "flag", N_("Print JSON and nothing else."), default=False)
 LIMIT = Opt(
-    "limit", ("-n", "--limit"), "int", "Show at most N entries.", minimum=1, maximum=MAX_COUNT
+    "limit", ("-n", "--limit"), "int", N_("Show at most N entries."), minimum=1, maximum=MAX_COUNT
 )
-FORCE = Opt("force", ("--force",), "flag", "Overwrite FILE if it exists.", default=False)
+FORCE = Opt("force", ("--force",), "flag", N_("Overwrite FILE if it exists."), default=False)
 
 ONE_SECTION = Opt(
     "section",
     ("--section", "-s"),
     "text",
-    "Only this section (any level).",
+    N_("Only this section (any level)."),
     show_default=False,
     complete="section",
 )
-ENTRY_ID = Arg("entry_id", "ID", "Id, alias, id prefix or title.", complete="entry")
-ENTRY_IDS = Arg("ids", "ID...", "Ids, aliases, id prefixes or titles.", many=True, complete="entry")
+ENTRY_ID = Arg("entry_id", "ID", N_("Id, alias, id prefix or title."), complete="entry")
+ENTRY_IDS = Arg(
+    "ids", "ID...", N_("Ids, aliases, id prefixes or titles."), many=True, complete="entry"
+)
 STATE_FILE = Arg("file", "FILE", kind="file")
 ONE_ENTRY = Arg(
-    "entry_id", "[ID]", "Only this entry.", required=False, show_default=False, complete="entry"
+    "entry_id", "[ID]", N_("Only this entry."), required=False, show_default=False, complete="entry"
 )
 SHOWN_ENTRY_IDS = Arg(
     "ids",
     "[ID]...",
-    "Check these entries only (default: every entry).",
+    N_("Check these entries only (default: every entry)."),
     many=True,
     required=False,
     show_default=False,
     complete="entry",
 )
-SETTING = Arg("key", "KEY", "A setting's name.", complete="setting")
-CATALOG_FILE = Arg("path", "PATH", "A catalog file.")
+SETTING = Arg("key", "KEY", N_("A setting's name."), complete="setting")
+CATALOG_FILE = Arg("path", "PATH", N_("A catalog file."))
 
 # --- options before the command -----------------------------------------------
 
@@ -171,23 +179,27 @@ GLOBALS = (
         "catalog",
         ("--catalog",),
         "file",
-        "Read this catalog file instead of the built-in one.",
+        N_("Read this catalog file instead of the built-in one."),
         envvar="CANON_CATALOG",
     ),
     Opt(
         "lang",
         ("--lang",),
         "text",
-        "Language of canon's messages, summaries and names: en or zh (any case; "
-        "zh-CN and zh_CN too). Default: the language setting, else the locale.",
+        N_(
+            "Language of canon's messages, summaries and names: en or zh (any case; "
+            "zh-CN and zh_CN too). Default: the language setting, else the locale."
+        ),
         envvar="CANON_LANG",
     ),
     Opt(
         "color",
         ("--color",),
         "choice",
-        "Colour: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), "
-        "always (also in a pipe) or never (no escape codes at all).",
+        N_(
+            "Colour: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), "
+            "always (also in a pipe) or never (no escape codes at all)."
+        ),
         choices=("auto", "always", "never"),
         metavar="auto|always|never",
     ),
@@ -195,11 +207,13 @@ GLOBALS = (
         "no_pager",
         ("--no-pager",),
         "flag",
-        "Never page long output (else a terminal pages what is longer than the screen "
-        "through CANON_PAGER, else PAGER, else less -FRX).",
+        N_(
+            "Never page long output (else a terminal pages what is longer than the screen "
+            "through CANON_PAGER, else PAGER, else less -FRX)."
+        ),
         default=False,
     ),
-    Opt("version", ("--version",), "flag", "Show canon's version.", default=False),
+    Opt("version", ("--version",), "flag", N_("Show canon's version."), default=False),
 )
 # Global options that may also be written after the command (``hoist``)...
 AFTER_TOO = ("--catalog", "--lang", "--color", "--no-pager")
@@ -210,7 +224,7 @@ BEFORE_OR_AFTER = ("--json",)
 # ``canon`` with no command: the dashboard (its options stand with the global ones).
 DASHBOARD = Command(
     "",
-    (JSON._replace(help="With no command: print the dashboard as JSON."),),
+    (JSON._replace(help=N_("With no command: print the dashboard as JSON.")),),
     action="show_dashboard",
 )
 
@@ -242,7 +256,7 @@ COMMANDS: dict[str, Command] = {
                     "status",
                     ("--status",),
                     "text",
-                    "unread, reading, done or skipped (or read, finished, todo, started).",
+                    N_("unread, reading, done or skipped (or read, finished, todo, started)."),
                     required=True,
                     show_default=False,
                     complete="status",
@@ -258,7 +272,10 @@ COMMANDS: dict[str, Command] = {
                     "edit",
                     ("--edit",),
                     "int",
-                    "Replace the text of note N (1 is the oldest, as 'canon show' numbers them).",
+                    N_(
+                        "Replace the text of note N (1 is the oldest, as 'canon show' numbers "
+                        "them)."
+                    ),
                     minimum=1,
                     maximum=MAX_COUNT,
                     metavar="N",
@@ -268,7 +285,7 @@ COMMANDS: dict[str, Command] = {
                     "delete",
                     ("--delete",),
                     "int",
-                    "Delete note N (1 is the oldest, as 'canon show' numbers them).",
+                    N_("Delete note N (1 is the oldest, as 'canon show' numbers them)."),
                     minimum=1,
                     maximum=MAX_COUNT,
                     metavar="N",
@@ -280,7 +297,7 @@ COMMANDS: dict[str, Command] = {
                 Arg(
                     "text",
                     "[TEXT]...",
-                    "The note (with --edit: its new text).",
+                    N_("The note (with --edit: its new text)."),
                     many=True,
                     required=False,
                     show_default=False,
@@ -294,7 +311,7 @@ COMMANDS: dict[str, Command] = {
                 Arg(
                     "entry_id",
                     "[ID]",
-                    "Only this entry's notes.",
+                    N_("Only this entry's notes."),
                     required=False,
                     show_default=False,
                     complete="entry",
@@ -303,7 +320,8 @@ COMMANDS: dict[str, Command] = {
             action="show_notes",
         ),
         Command(
-            "rate", args=(ENTRY_ID, Arg("rating", "N", "1 to 5; 0 clears the rating.", kind="int"))
+            "rate",
+            args=(ENTRY_ID, Arg("rating", "N", N_("1 to 5; 0 clears the rating."), kind="int")),
         ),
         Command(
             "progress",
@@ -322,7 +340,7 @@ COMMANDS: dict[str, Command] = {
                     "count",
                     ("-n", "--count"),
                     "int",
-                    "How many entries.",
+                    N_("How many entries."),
                     minimum=1,
                     maximum=MAX_COUNT,
                     default=1,
@@ -333,7 +351,7 @@ COMMANDS: dict[str, Command] = {
         ),
         Command(
             "log",
-            (LIMIT._replace(help="Show at most N events."), JSON),
+            (LIMIT._replace(help=N_("Show at most N events.")), JSON),
             action="show_log",
         ),
         Command("stats", (JSON,), action="show_stats"),
@@ -344,7 +362,7 @@ COMMANDS: dict[str, Command] = {
                     "per_week",
                     ("--per-week",),
                     "text",
-                    "Reading time a week (5h, 90m, 1h30m). Default: your pace so far.",
+                    N_("Reading time a week (5h, 90m, 1h30m). Default: your pace so far."),
                     metavar="TIME",
                     show_default=False,
                 ),
@@ -359,32 +377,38 @@ COMMANDS: dict[str, Command] = {
                     "link",
                     ("--link", "-l"),
                     "text",
-                    "Open this link: a label (or its start) or a number as 'canon show' lists "
-                    "them; 0 is the main link.",
+                    N_(
+                        "Open this link: a label (or its start) or a number as 'canon show' lists "
+                        "them; 0 is the main link."
+                    ),
                     metavar="LABEL|N",
                     show_default=False,
                 ),
-                Opt("every", ("--all",), "flag", "Open every link of the entry.", default=False),
+                Opt(
+                    "every", ("--all",), "flag", N_("Open every link of the entry."), default=False
+                ),
                 Opt(
                     "print_only",
                     ("--print",),
                     "flag",
-                    "Print the URLs, one a line, instead of opening them.",
+                    N_("Print the URLs, one a line, instead of opening them."),
                     default=False,
                 ),
                 Opt(
                     "no_mark",
                     ("--no-mark",),
                     "flag",
-                    "Leave the entry's status as it is.",
+                    N_("Leave the entry's status as it is."),
                     default=False,
                 ),
                 Opt(
                     "archive",
                     ("--archive",),
                     "flag",
-                    "Open the archived copy instead: the entry's archive link, else the "
-                    "Internet Archive's (web.archive.org).",
+                    N_(
+                        "Open the archived copy instead: the entry's archive link, else the "
+                        "Internet Archive's (web.archive.org)."
+                    ),
                     default=False,
                 ),
             ),
@@ -392,7 +416,7 @@ COMMANDS: dict[str, Command] = {
                 Arg(
                     "entry_id",
                     "[ID]",
-                    "Id, alias, id prefix or title. Default: the entry 'canon next' shows.",
+                    N_("Id, alias, id prefix or title. Default: the entry 'canon next' shows."),
                     required=False,
                     show_default=False,
                     complete="entry",
@@ -403,34 +427,36 @@ COMMANDS: dict[str, Command] = {
         Command(
             "search",
             (SECTIONS, TAGS, KINDS, YEAR, STATUSES, LIMIT, JSON),
-            (Arg("query", "QUERY...", "Words that must all match.", many=True),),
+            (Arg("query", "QUERY...", N_("Words that must all match."), many=True),),
             action="search",
         ),
         Command(
             "add",
             (
-                Opt("title", ("--title",), "text", "The title, as written.", required=True),
+                Opt("title", ("--title",), "text", N_("The title, as written."), required=True),
                 Opt(
                     "section",
                     ("--section", "-s"),
                     "text",
-                    "Section slug it belongs in.",
+                    N_("Section slug it belongs in."),
                     required=True,
                     complete="section",
                 ),
-                Opt("year", ("--year", "-y"), "int", "Year published."),
+                Opt("year", ("--year", "-y"), "int", N_("Year published.")),
                 Opt(
                     "kind",
                     ("--kind", "-k"),
                     "text",
-                    "paper, article, video, ... (default: paper for arXiv links, else article).",
+                    N_(
+                        "paper, article, video, ... (default: paper for arXiv links, else article)."
+                    ),
                     complete="any_kind",
                 ),
                 Opt(
                     "tag",
                     ("--tag", "-t"),
                     "text",
-                    "Topic tag; repeat for several.",
+                    N_("Topic tag; repeat for several."),
                     many=True,
                     complete="tag",
                 ),
@@ -438,20 +464,30 @@ COMMANDS: dict[str, Command] = {
                     "author",
                     ("--author", "-a"),
                     "text",
-                    "An author; repeat for several.",
+                    N_("An author; repeat for several."),
                     many=True,
                 ),
-                Opt("summary", ("--summary",), "text", "A short summary."),
-                Opt("summary_zh", ("--summary-zh",), "text", "The summary in Chinese."),
-                Opt("title_zh", ("--title-zh",), "text", "The title in Chinese."),
-                Opt("entry_id", ("--id",), "text", "Choose the id (default: made from the title)."),
+                Opt("summary", ("--summary",), "text", N_("A short summary.")),
+                Opt("summary_zh", ("--summary-zh",), "text", N_("The summary in Chinese.")),
+                Opt("title_zh", ("--title-zh",), "text", N_("The title in Chinese.")),
+                Opt(
+                    "entry_id",
+                    ("--id",),
+                    "text",
+                    N_("Choose the id (default: made from the title)."),
+                ),
             ),
-            (Arg("url", "URL", "The http(s) link to the work."),),
+            (Arg("url", "URL", N_("The http(s) link to the work.")),),
         ),
         Command(
             "remove",
             args=(
-                Arg("entry_id", "ID", "The exact id of an entry you added.", complete="user_entry"),
+                Arg(
+                    "entry_id",
+                    "ID",
+                    N_("The exact id of an entry you added."),
+                    complete="user_entry",
+                ),
             ),
         ),
         Command(
@@ -461,7 +497,7 @@ COMMANDS: dict[str, Command] = {
                     "fmt",
                     ("--format", "-f"),
                     "choice",
-                    "md, json, csv or bibtex (default: from the -o suffix, else md).",
+                    N_("md, json, csv or bibtex (default: from the -o suffix, else md)."),
                     choices=("md", "json", "csv", "bibtex"),
                     show_default=False,
                 ),
@@ -470,7 +506,7 @@ COMMANDS: dict[str, Command] = {
                 TAGS,
                 KINDS,
                 YEAR,
-                Opt("output", ("--output", "-o"), "file", "Write to FILE instead of stdout."),
+                Opt("output", ("--output", "-o"), "file", N_("Write to FILE instead of stdout.")),
                 FORCE,
             ),
             action="export",
@@ -483,7 +519,7 @@ COMMANDS: dict[str, Command] = {
                     "fmt",
                     ("--format", "-f"),
                     "choice",
-                    "yaml (readable) or journal (every change).",
+                    N_("yaml (readable) or journal (every change)."),
                     choices=("yaml", "journal"),
                     default="yaml",
                 ),
@@ -502,7 +538,7 @@ COMMANDS: dict[str, Command] = {
                     "limit",
                     ("-n", "--limit"),
                     "int",
-                    "Show the newest N changes.",
+                    N_("Show the newest N changes."),
                     minimum=1,
                     maximum=MAX_COUNT,
                 ),
@@ -521,7 +557,10 @@ COMMANDS: dict[str, Command] = {
                     "catalog",
                     ("--catalog",),
                     "file",
-                    "Only the entries of this catalog file (one canon reads: see 'canon paths').",
+                    N_(
+                        "Only the entries of this catalog file (one canon reads: see "
+                        "'canon paths')."
+                    ),
                     show_default=False,
                     dir_okay=False,
                 ),
@@ -529,7 +568,7 @@ COMMANDS: dict[str, Command] = {
                     "timeout",
                     ("--timeout",),
                     "float",
-                    "Seconds to wait for each request.",
+                    N_("Seconds to wait for each request."),
                     minimum=0.1,
                     maximum=300,
                     default=10.0,
@@ -538,7 +577,7 @@ COMMANDS: dict[str, Command] = {
                     "max_age",
                     ("--max-age",),
                     "text",
-                    "Re-check only links last checked longer ago than AGE (30m, 12h, 3d, 2w).",
+                    N_("Re-check only links last checked longer ago than AGE (30m, 12h, 3d, 2w)."),
                     metavar="AGE",
                     show_default=False,
                 ),
@@ -555,7 +594,7 @@ COMMANDS: dict[str, Command] = {
                 Arg(
                     "value",
                     "VALUE",
-                    "en/zh, true/false, or comma-separated catalog files.",
+                    N_("en/zh, true/false, or comma-separated catalog files."),
                     complete="setting_value",
                 ),
             ),

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from canon_cli.cli import actions
+from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import (
     EntryIdArg,
     JsonOpt,
@@ -20,6 +21,7 @@ from canon_cli.cli.options import (
     YearOpt,
     option,
 )
+from canon_cli.i18n import N_
 from canon_cli.vocab import SORT_KEYS
 
 app = typer.Typer()
@@ -29,7 +31,13 @@ app = typer.Typer()
 SortKey = StrEnum("SortKey", [(key, key) for key in SORT_KEYS])  # type: ignore[misc]
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=command_help(
+        N_("List entries in reading order, grouped by section. Filters combine."),
+        example="canon list --section agents --year 2023..",
+    ),
+)
 def list_entries(
     ctx: typer.Context,
     section: SectionOpt = None,
@@ -43,10 +51,6 @@ def list_entries(
     limit: LimitOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List entries in reading order, grouped by section. Filters combine.
-
-    Example: canon list --section agents --year 2023..
-    """
     actions.list_entries(
         ctx.obj,
         section,
@@ -62,37 +66,41 @@ def list_entries(
     )
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Show everything about one entry: summaries, numbered links, section, tags, progress."),
+        example="canon show attention",
+    )
+)
 def show(ctx: typer.Context, entry_id: EntryIdArg, as_json: JsonOpt = False) -> None:
-    """Show everything about one entry: summaries, numbered links, section, tags, progress.
-
-    Example: canon show attention
-    """
     actions.show_entry(ctx.obj, entry_id, as_json)
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Show the section tree with entry counts."), example="canon --lang zh sections"
+    )
+)
 def sections(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Show the section tree with entry counts.
-
-    Example: canon --lang zh sections
-    """
     actions.show_sections(ctx.obj, as_json)
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Show the topic tags (the values --tag accepts) with entry counts."),
+        example="canon tags",
+    )
+)
 def tags(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Show the topic tags (the values --tag accepts) with entry counts.
-
-    Example: canon tags
-    """
     actions.show_tags(ctx.obj, as_json)
 
 
-@app.command("paths")
+@app.command(
+    "paths",
+    help=command_help(
+        N_("Show where canon's catalog, state, config and cache live."),
+        example="canon paths --json",
+    ),
+)
 def show_paths(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Show where canon's catalog, state, config and cache live.
-
-    Example: canon paths --json
-    """
     actions.show_paths(ctx.obj, as_json)

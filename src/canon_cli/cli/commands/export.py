@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from canon_cli.cli import actions
+from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import (
     ForceOpt,
     KindOpt,
@@ -17,12 +18,22 @@ from canon_cli.cli.options import (
     YearOpt,
     option,
 )
+from canon_cli.i18n import N_
 from canon_cli.output.export import ExportFormat
 
 app = typer.Typer()
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Export the reading list: a Markdown checklist, JSON, CSV or BibTeX."),
+        N_(
+            "JSON and CSV carry your status, start and finish dates and rating. CSV is UTF-8 with "
+            "a byte-order mark, so spreadsheet programs read Chinese text correctly."
+        ),
+        example="canon export --format bibtex --section research -o canon.bib",
+    )
+)
 def export(
     ctx: typer.Context,
     fmt: Annotated[ExportFormat | None, option("export", "fmt")] = None,
@@ -34,12 +45,5 @@ def export(
     output: Annotated[Path | None, option("export", "output")] = None,
     force: ForceOpt = False,
 ) -> None:
-    """Export the reading list: a Markdown checklist, JSON, CSV or BibTeX.
-
-    JSON and CSV carry your status, start and finish dates and rating. CSV is UTF-8
-    with a byte-order mark, so spreadsheet programs read Chinese text correctly.
-
-    Example: canon export --format bibtex --section research -o canon.bib
-    """
     chosen = None if fmt is None else fmt.value
     actions.export(ctx.obj, chosen, section, status, tag, kind, year, output, force)

@@ -9,9 +9,11 @@ from typing import Annotated
 
 import typer
 
+from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import JsonOpt, SectionOpt, argument, option
 from canon_cli.cli.session import Session
 from canon_cli.errors import ExitCode
+from canon_cli.i18n import N_
 
 app = typer.Typer()
 links_app = typer.Typer()
@@ -29,16 +31,19 @@ def _max_age(value: str | None) -> timedelta | None:
         raise typer.BadParameter(str(exc)) from None
 
 
-@links_app.callback(invoke_without_command=True)
+@links_app.callback(
+    invoke_without_command=True,
+    help=command_help(
+        N_("Show what the last link checks found; nothing is fetched."),
+        N_(
+            "On a terminal: the links that moved, broke or could not be reached, and the counts; "
+            "in a pipe: one tab-separated line per link (result, status, id, url, final_url, "
+            "detail, checked_at). Check again with 'canon links check'."
+        ),
+        example="canon links --json",
+    ),
+)
 def links_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Show what the last link checks found; nothing is fetched.
-
-    On a terminal: the links that moved, broke or could not be reached, and the counts;
-    in a pipe: one tab-separated line per link (result, status, id, url, final_url,
-    detail, checked_at). Check again with 'canon links check'.
-
-    Example: canon links --json
-    """
     if ctx.invoked_subcommand is not None:
         return
     from canon_cli.linkcheck.store import load_results
@@ -49,7 +54,20 @@ def links_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     show_remembered(remembered(session.catalog(), load_results()), as_json)
 
 
-@links_app.command("check")
+@links_app.command(
+    "check",
+    help=command_help(
+        N_("Check every main and extra link over HTTP and remember what was found."),
+        N_(
+            "Many links are checked at once (at most 6 at a time per host), HEAD first and GET "
+            "when a server refuses HEAD; redirects are followed and 429/503 answers retried after "
+            "the wait the server asks for. Each link is ok, redirected (with the final URL), "
+            "broken (the status code) or unreachable (DNS, TLS, refused, timeout, redirect loop). "
+            "Exit code 1 when any link is broken or unreachable, 0 otherwise."
+        ),
+        example="canon links check --section agents --max-age 3d",
+    ),
+)
 def links_check(
     ctx: typer.Context,
     ids: Annotated[list[str] | None, argument("links check", "ids")] = None,
@@ -59,16 +77,6 @@ def links_check(
     max_age: Annotated[str | None, option("links check", "max_age")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check every main and extra link over HTTP and remember what was found.
-
-    Many links are checked at once (at most 6 at a time per host), HEAD first and GET
-    when a server refuses HEAD; redirects are followed and 429/503 answers retried
-    after the wait the server asks for. Each link is ok, redirected (with the final
-    URL), broken (the status code) or unreachable (DNS, TLS, refused, timeout, redirect
-    loop). Exit code 1 when any link is broken or unreachable, 0 otherwise.
-
-    Example: canon links check --section agents --max-age 3d
-    """
     from canon_cli.linkcheck.model import CheckSettings
     from canon_cli.output.links import check_display, show_check
     from canon_cli.reading import links

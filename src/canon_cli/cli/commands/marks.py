@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 
 from canon_cli.cli import actions
+from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import EntryIdArg, EntryIdsArg, JsonOpt, argument, option
 from canon_cli.cli.session import Session
-from canon_cli.i18n import _
+from canon_cli.i18n import N_, _
 from canon_cli.output import views
 
 app = typer.Typer()
@@ -22,56 +23,62 @@ def _mark(ctx: typer.Context, ids: list[str], status: str) -> None:
     actions.mark(ctx.obj, ids, status)
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Mark entries as being read (records when you started)."),
+        example="canon start attention-is-all-you-need",
+    )
+)
 def start(ctx: typer.Context, ids: IdsArg) -> None:
-    """Mark entries as being read (records when you started).
-
-    Example: canon start attention-is-all-you-need
-    """
     _mark(ctx, ids, "reading")
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Mark entries as read (records when you finished, and started if unset)."),
+        example="canon done attention bert",
+    )
+)
 def done(ctx: typer.Context, ids: IdsArg) -> None:
-    """Mark entries as read (records when you finished, and started if unset).
-
-    Example: canon done attention bert
-    """
     _mark(ctx, ids, "done")
 
 
-@app.command()
+@app.command(
+    help=command_help(N_("Mark entries as skipped."), example="canon skip state-of-ai-report")
+)
 def skip(ctx: typer.Context, ids: IdsArg) -> None:
-    """Mark entries as skipped.
-
-    Example: canon skip state-of-ai-report
-    """
     _mark(ctx, ids, "skipped")
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Mark entries as unread again (clears dates; keeps notes and rating)."),
+        example="canon reset bert",
+    )
+)
 def reset(ctx: typer.Context, ids: IdsArg) -> None:
-    """Mark entries as unread again (clears dates; keeps notes and rating).
-
-    Example: canon reset bert
-    """
     _mark(ctx, ids, "unread")
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Set the status of entries."), example="canon mark lora flashattention --status reading"
+    )
+)
 def mark(
     ctx: typer.Context,
     ids: IdsArg,
     status: Annotated[str, option("mark", "status")],
 ) -> None:
-    """Set the status of entries.
-
-    Example: canon mark lora flashattention --status reading
-    """
     actions.set_status(ctx.obj, ids, status)
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Add a dated note to an entry, or edit or delete one by its number."),
+        example='canon note attention "re-read section 3.2 on multi-head attention"',
+    )
+)
 def note(
     ctx: typer.Context,
     entry_id: IdArg,
@@ -79,36 +86,33 @@ def note(
     edit: Annotated[int | None, option("note", "edit")] = None,
     delete: Annotated[int | None, option("note", "delete")] = None,
 ) -> None:
-    """Add a dated note to an entry, or edit or delete one by its number.
-
-    Example: canon note attention "re-read section 3.2 on multi-head attention"
-    """
     actions.note(ctx.obj, entry_id, text, edit, delete)
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("List your notes, newest first: entry, number, local time and text."),
+        example="canon notes bert",
+    )
+)
 def notes(
     ctx: typer.Context,
     entry_id: Annotated[str | None, argument("notes", "entry_id")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List your notes, newest first: entry, number, local time and text.
-
-    Example: canon notes bert
-    """
     actions.show_notes(ctx.obj, entry_id, as_json)
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Rate an entry from 1 to 5 (0 clears it)."), example="canon rate attention 5"
+    )
+)
 def rate(
     ctx: typer.Context,
     entry_id: IdArg,
     rating: Annotated[int, argument("rate", "rating")],
 ) -> None:
-    """Rate an entry from 1 to 5 (0 clears it).
-
-    Example: canon rate attention 5
-    """
     from canon_cli.reading.marks import rate_entry
     from canon_cli.state.fold import now_ms
 

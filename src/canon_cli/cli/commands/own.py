@@ -7,14 +7,28 @@ from typing import Annotated
 import typer
 
 from canon_cli import paths
+from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import argument, option
 from canon_cli.cli.session import Session
+from canon_cli.i18n import N_
 from canon_cli.output import render
 
 app = typer.Typer()
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Add an entry to your own catalog, merged after the built-in one."),
+        N_(
+            "Everything is checked first (link, section, tags, kind, a free id), so a refused add "
+            "writes nothing. Prints the new id."
+        ),
+        example=(
+            'canon add https://arxiv.org/abs/2305.10601 --title "Tree of thoughts" '
+            '--section agents --year 2023 --tag reasoning --author "Shunyu Yao"'
+        ),
+    )
+)
 def add(
     ctx: typer.Context,
     url: Annotated[str, argument("add", "url")],
@@ -29,14 +43,6 @@ def add(
     title_zh: Annotated[str | None, option("add", "title_zh")] = None,
     entry_id: Annotated[str | None, option("add", "entry_id")] = None,
 ) -> None:
-    """Add an entry to your own catalog, merged after the built-in one.
-
-    Everything is checked first (link, section, tags, kind, a free id), so a refused
-    add writes nothing. Prints the new id.
-
-    Example: canon add https://arxiv.org/abs/2305.10601 --title "Tree of thoughts"
-    --section agents --year 2023 --tag reasoning --author "Shunyu Yao"
-    """
     from canon_cli.catalog.own import NewEntry, add_entry, default_kind
     from canon_cli.config import add_catalog, stored_path
 
@@ -63,17 +69,17 @@ def add(
     render.out(data["id"])
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Remove an entry you added with 'canon add' (built-in entries are never removed)."),
+        N_("Your reading progress for it is kept in the state file."),
+        example="canon remove tree-of-thoughts",
+    )
+)
 def remove(
     ctx: typer.Context,
     entry_id: Annotated[str, argument("remove", "entry_id")],
 ) -> None:
-    """Remove an entry you added with 'canon add' (built-in entries are never removed).
-
-    Your reading progress for it is kept in the state file.
-
-    Example: canon remove tree-of-thoughts
-    """
     from canon_cli.catalog.own import remove_entry
 
     session: Session = ctx.obj

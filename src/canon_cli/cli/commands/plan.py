@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 
+from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import JsonOpt, option
 from canon_cli.cli.session import Session
+from canon_cli.i18n import N_
 
 app = typer.Typer()
 
@@ -18,20 +20,22 @@ def today() -> date:
     return date.today()
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Plan what to read each week, in curriculum order, and when each section is done."),
+        N_(
+            "Without --per-week the pace is measured: the reading time of what you finished, over "
+            "the days since your first finish."
+        ),
+        example="canon plan --per-week 5h",
+    )
+)
 def plan(
     ctx: typer.Context,
     per_week: Annotated[str | None, option("plan", "per_week")] = None,
     section: Annotated[str | None, option("plan", "section")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Plan what to read each week, in curriculum order, and when each section is done.
-
-    Without --per-week the pace is measured: the reading time of what you finished,
-    over the days since your first finish.
-
-    Example: canon plan --per-week 5h
-    """
     from canon_cli.catalog.query import Filters, check_filters
     from canon_cli.errors import FailureError
     from canon_cli.i18n import _

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from canon_cli.cli import actions
+from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import (
     JsonOpt,
     KindOpt,
@@ -17,11 +18,21 @@ from canon_cli.cli.options import (
     YearOpt,
     argument,
 )
+from canon_cli.i18n import N_
 
 app = typer.Typer()
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Search titles, authors, tags and summaries (English and Chinese), best first."),
+        N_(
+            "Every word must match. Title, author and tag matches rank above matches found only "
+            "in a summary; a mistyped word also matches close spellings."
+        ),
+        example='canon search "retrieval language" --section research -n 5',
+    )
+)
 def search(
     ctx: typer.Context,
     query: Annotated[list[str], argument("search", "query")],
@@ -33,11 +44,4 @@ def search(
     limit: LimitOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Search titles, authors, tags and summaries (English and Chinese), best first.
-
-    Every word must match. Title, author and tag matches rank above matches found only
-    in a summary; a mistyped word also matches close spellings.
-
-    Example: canon search "retrieval language" --section research -n 5
-    """
     actions.search(ctx.obj, query, section, tag, kind, year, status, limit, as_json)

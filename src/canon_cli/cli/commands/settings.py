@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from canon_cli import paths
+from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import JsonOpt, argument
 from canon_cli.cli.session import Session
+from canon_cli.i18n import N_
 from canon_cli.output import render
 from canon_cli.text import clean_line
 
@@ -28,15 +30,18 @@ KeyArg = Annotated[str, argument("config get", "key")]
 CatalogArg = Annotated[str, argument("config add-catalog", "path")]
 
 
-@config_app.callback(invoke_without_command=True)
+@config_app.callback(
+    invoke_without_command=True,
+    help=command_help(
+        N_("Show canon's settings, or change them with a subcommand."),
+        N_(
+            "With no subcommand: every setting, its value, and whether it comes from the config "
+            "file (a TOML file, see 'canon paths') or is the default."
+        ),
+        example="canon config set language zh",
+    ),
+)
 def config_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Show canon's settings, or change them with a subcommand.
-
-    With no subcommand: every setting, its value, and whether it comes from the config
-    file (a TOML file, see 'canon paths') or is the default.
-
-    Example: canon config set language zh
-    """
     if ctx.invoked_subcommand is not None:
         return
     session: Session = ctx.obj
@@ -68,12 +73,14 @@ def _show_config(config: Config, path: Path, as_json: bool) -> None:
     render.simple_table(["Setting", "Value", "From", "Meaning"], rows, ["cyan", "", "dim", ""])
 
 
-@config_app.command("get")
+@config_app.command(
+    "get",
+    help=command_help(
+        N_("Print one setting's value (a list prints one item per line)."),
+        example="canon config get language",
+    ),
+)
 def config_get(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
-    """Print one setting's value (a list prints one item per line).
-
-    Example: canon config get language
-    """
     from canon_cli.config import KEYS, format_setting, unknown_setting
 
     if key not in KEYS:
@@ -98,16 +105,18 @@ def _catalog_check(session: Session) -> Callable[[Config], None]:
     return check
 
 
-@config_app.command("set")
+@config_app.command(
+    "set",
+    help=command_help(
+        N_("Change a setting; the value is checked before the file is written."),
+        example="canon config set catalogs ~/reading/extra.yaml,more.yaml",
+    ),
+)
 def config_set(
     ctx: typer.Context,
     key: KeyArg,
     value: Annotated[str, argument("config set", "value")],
 ) -> None:
-    """Change a setting; the value is checked before the file is written.
-
-    Example: canon config set catalogs ~/reading/extra.yaml,more.yaml
-    """
     from canon_cli.config import change_settings, format_setting, parse_setting
 
     session: Session = ctx.obj
@@ -117,12 +126,14 @@ def config_set(
     render.note(f"{key} = {format_setting(parsed)} (in {paths.config_path()})")
 
 
-@config_app.command("unset")
+@config_app.command(
+    "unset",
+    help=command_help(
+        N_("Remove a setting from the file, so its default applies again."),
+        example="canon config unset language",
+    ),
+)
 def config_unset(ctx: typer.Context, key: KeyArg) -> None:
-    """Remove a setting from the file, so its default applies again.
-
-    Example: canon config unset language
-    """
     from canon_cli.config import KEYS, Config, change_settings, format_setting, unknown_setting
 
     if key not in KEYS:
@@ -136,12 +147,14 @@ def config_unset(ctx: typer.Context, key: KeyArg) -> None:
     render.note(f"{key} is back to its default: {default}")
 
 
-@config_app.command("add-catalog")
+@config_app.command(
+    "add-catalog",
+    help=command_help(
+        N_("Merge another catalog file after the built-in one (checked before it is added)."),
+        example="canon config add-catalog ~/reading/team-list.yaml",
+    ),
+)
 def config_add_catalog(ctx: typer.Context, path: CatalogArg) -> None:
-    """Merge another catalog file after the built-in one (checked before it is added).
-
-    Example: canon config add-catalog ~/reading/team-list.yaml
-    """
     from canon_cli.config import add_catalog, catalog_setting
 
     session: Session = ctx.obj
@@ -150,12 +163,14 @@ def config_add_catalog(ctx: typer.Context, path: CatalogArg) -> None:
     render.note(f"Added catalog {stored}" if added else f"{stored} is already listed")
 
 
-@config_app.command("remove-catalog")
+@config_app.command(
+    "remove-catalog",
+    help=command_help(
+        N_("Stop merging a catalog file (the file itself is left alone)."),
+        example="canon config remove-catalog ~/reading/team-list.yaml",
+    ),
+)
 def config_remove_catalog(ctx: typer.Context, path: CatalogArg) -> None:
-    """Stop merging a catalog file (the file itself is left alone).
-
-    Example: canon config remove-catalog ~/reading/team-list.yaml
-    """
     from canon_cli.config import remove_catalog
 
     remove_catalog(paths.config_path(), path)

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from canon_cli import paths
+from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import ForceOpt, JsonOpt, argument, option
 from canon_cli.cli.session import Session
-from canon_cli.i18n import _, ngettext
+from canon_cli.i18n import N_, _, ngettext
 from canon_cli.output import stateview, views
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from canon_cli.state.store import FieldSet
 
 app = typer.Typer()
-state_app = typer.Typer(help="Copy, restore and merge the reading state between machines.")
+state_app = typer.Typer(help=N_("Copy, restore and merge the reading state between machines."))
 app.add_typer(state_app, name="state")
 
 FileArg = Annotated[Path, argument("state export", "file")]
@@ -40,17 +41,19 @@ class StateFormat(StrEnum):
     journal = "journal"
 
 
-@state_app.command("export")
+@state_app.command(
+    "export",
+    help=command_help(
+        N_("Write your reading state to FILE (to copy it to another machine)."),
+        example="canon state export ~/canon-state.yaml",
+    ),
+)
 def state_export(
     ctx: typer.Context,
     file: FileArg,
     fmt: Annotated[StateFormat, option("state export", "fmt")] = StateFormat.yaml,
     force: ForceOpt = False,
 ) -> None:
-    """Write your reading state to FILE (to copy it to another machine).
-
-    Example: canon state export ~/canon-state.yaml
-    """
     from canon_cli.output.export import check_output, write_output
     from canon_cli.state import exchange
     from canon_cli.state.fold import now_ms
@@ -72,15 +75,18 @@ def state_export(
     )
 
 
-@state_app.command("import")
+@state_app.command(
+    "import",
+    help=command_help(
+        N_("Replace your reading state with FILE (the old one is kept as state.db.bak)."),
+        N_(
+            "FILE is a 'canon state export' file (YAML or journal) or a canon state.yaml. 'canon "
+            "undo' takes the import back."
+        ),
+        example="canon state import ~/canon-state.yaml",
+    ),
+)
 def state_import(ctx: typer.Context, file: FileArg) -> None:
-    """Replace your reading state with FILE (the old one is kept as state.db.bak).
-
-    FILE is a 'canon state export' file (YAML or journal) or a canon state.yaml.
-    'canon undo' takes the import back.
-
-    Example: canon state import ~/canon-state.yaml
-    """
     from canon_cli.state.exchange import replace_with_file
     from canon_cli.state.fold import now_ms
 
@@ -98,15 +104,18 @@ def state_import(ctx: typer.Context, file: FileArg) -> None:
     )
 
 
-@state_app.command("merge")
+@state_app.command(
+    "merge",
+    help=command_help(
+        N_("Merge FILE into your reading state, field by field: the newest value of each wins."),
+        N_(
+            "FILE is a 'canon state export' file (YAML or journal) or a canon state.yaml. Merging "
+            "the same file twice changes nothing."
+        ),
+        example="canon state merge laptop-state.yaml",
+    ),
+)
 def state_merge(ctx: typer.Context, file: FileArg) -> None:
-    """Merge FILE into your reading state, field by field: the newest value of each wins.
-
-    FILE is a 'canon state export' file (YAML or journal) or a canon state.yaml.
-    Merging the same file twice changes nothing.
-
-    Example: canon state merge laptop-state.yaml
-    """
     from canon_cli.state.exchange import merge_file
     from canon_cli.state.fold import now_ms
 
@@ -116,16 +125,18 @@ def state_merge(ctx: typer.Context, file: FileArg) -> None:
     stateview.show_merge(report, path)
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Take back the last command run on this machine (run it again to go further back)."),
+        N_(
+            "Marks, ratings, notes, edits, imports and merges made here can be taken back; "
+            "changes taken in from other machines are not. A field changed again since keeps its "
+            "newer value."
+        ),
+        example="canon undo",
+    )
+)
 def undo(ctx: typer.Context) -> None:
-    """Take back the last command run on this machine (run it again to go further back).
-
-    Marks, ratings, notes, edits, imports and merges made here can be taken back;
-    changes taken in from other machines are not. A field changed again since keeps
-    its newer value.
-
-    Example: canon undo
-    """
     from canon_cli.errors import FailureError
     from canon_cli.state.fold import now_ms
     from canon_cli.state.history import undo_last
@@ -138,17 +149,18 @@ def undo(ctx: typer.Context) -> None:
     stateview.show_undo(result)
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Show the changes to your reading state: when, on which device, old -> new."),
+        example="canon history lora",
+    )
+)
 def history(
     ctx: typer.Context,
     entry_id: Annotated[str | None, argument("history", "entry_id")] = None,
     limit: Annotated[int | None, option("history", "limit")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show the changes to your reading state: when, on which device, old -> new.
-
-    Example: canon history lora
-    """
     from canon_cli.catalog.query import resolve_entry
     from canon_cli.state.history import history as steps_of
 
@@ -164,19 +176,21 @@ def history(
     stateview.show_history(steps, None if store is None else store.device, as_json)
 
 
-@app.command()
+@app.command(
+    help=command_help(
+        N_("Edit your reading state (or one entry) as YAML in $VISUAL or $EDITOR."),
+        N_(
+            "What you change becomes changes in the journal (so 'canon undo' takes an edit back). "
+            "A file that does not check is reopened with the error on top; save an empty file to "
+            "discard. Nothing is applied from a file that does not check whole."
+        ),
+        example="canon edit lora",
+    )
+)
 def edit(
     ctx: typer.Context,
     entry_id: Annotated[str | None, argument("edit", "entry_id")] = None,
 ) -> None:
-    """Edit your reading state (or one entry) as YAML in $VISUAL or $EDITOR.
-
-    What you change becomes changes in the journal (so 'canon undo' takes an edit back).
-    A file that does not check is reopened with the error on top; save an empty file
-    to discard. Nothing is applied from a file that does not check whole.
-
-    Example: canon edit lora
-    """
     from canon_cli.catalog.query import resolve_entry
     from canon_cli.reading.status import record_of, records
     from canon_cli.state.fold import instant, now_ms
