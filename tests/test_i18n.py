@@ -204,6 +204,7 @@ def test_the_english_path_does_not_import_gettext(tmp_path: Path) -> None:
     ("args", "words"),
     [
         (("lisst",), "没有这个命令 'lisst'；你是不是想输入"),
+        (("state",), "缺少子命令"),
         (("list", "--frob"), "没有这个选项：--frob"),
         (("show",), "缺少参数 'ID'"),
         (("export", "-f", "foo"), "的值无效：'foo' 不是"),

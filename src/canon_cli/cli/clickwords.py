@@ -63,6 +63,7 @@ _SHAPES: list[tuple[str, _Words]] = [
             else _("no such command {name}").format(name=repr(m["name"]))
         ),
     ),
+    (r"Missing command\.", lambda m: _("missing command")),
     (
         r"Missing argument (?P<name>.+?)\.",
         lambda m: _("missing argument {name}").format(**m.groupdict()),
