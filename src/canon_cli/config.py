@@ -17,15 +17,17 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from canon_cli.errors import ConfigError, UsageError
-from canon_cli.i18n import _
+from canon_cli.i18n import N_, _
 from canon_cli.vocab import CONFIG_MAX_BYTES, LANGUAGES
 
 KEYS = {
-    "language": "Language of canon's messages, summaries and names: en or zh.",
-    "catalogs": "Extra catalog files merged after the built-in one (a list of paths).",
-    "open_marks_reading": "Whether 'canon open' marks an unread entry as reading (true/false).",
-    "sync_folder": "A folder your machines share (Dropbox, Syncthing, a git work tree); "
-    "canon syncs the reading state through it.",
+    "language": N_("Language of canon's messages, summaries and names: en or zh."),
+    "catalogs": N_("Extra catalog files merged after the built-in one (a list of paths)."),
+    "open_marks_reading": N_("Whether 'canon open' marks an unread entry as reading (true/false)."),
+    "sync_folder": N_(
+        "A folder your machines share (Dropbox, Syncthing, a git work tree); "
+        "canon syncs the reading state through it."
+    ),
 }
 
 

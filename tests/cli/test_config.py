@@ -79,12 +79,18 @@ def test_config_shows_defaults_before_a_file_exists(cli: Cli, canon_home: Path) 
 
 
 def test_config_in_a_terminal_is_a_table_with_the_file(cli: Cli, canon_home: Path) -> None:
-    assert cli("config", "set", "language", "zh").exit_code == 0
+    assert cli("config", "set", "open_marks_reading", "false").exit_code == 0
     result = cli("config", env={"FORCE_COLOR": "1"})
     assert result.exit_code == 0
     assert f"Config file: {config_file(canon_home)}" in result.stdout
     assert "Setting" in result.stdout and "Meaning" in result.stdout
     assert "file" in result.stdout and "default" in result.stdout
+    assert cli("config", "set", "language", "zh").exit_code == 0
+    chinese = cli("config", env={"FORCE_COLOR": "1"}).stdout  # now in the reader's language
+    assert f"配置文件：{config_file(canon_home)}" in chinese
+    assert (
+        "设置" in chinese and "含义" in chinese and "默认" in chinese and "Meaning" not in chinese
+    )
 
 
 def test_set_writes_the_value_and_canon_uses_it(cli: Cli, canon_home: Path) -> None:
@@ -129,7 +135,8 @@ def test_unset_removes_the_line_and_the_default_applies(cli: Cli, canon_home: Pa
     assert cli("config", "set", "open_marks_reading", "false").exit_code == 0
     result = cli("config", "unset", "language")
     assert result.exit_code == 0
-    assert "back to its default: en" in result.stderr
+    # said in the language this run started in
+    assert "language 已恢复默认值：en" in result.stderr
     text = config_file(canon_home).read_text(encoding="utf-8")
     assert "language" not in tomllib.loads(text)
     assert "open_marks_reading = false" in text

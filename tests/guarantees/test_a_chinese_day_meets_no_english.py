@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from canon_cli.catalog.load import load_catalogs
+from canon_cli.config import KEYS
 from canon_cli.vocab import KINDS, STATUSES
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "canon.yaml"
@@ -27,6 +28,9 @@ TERMINAL = {"TTY_COMPATIBLE": "1", "NO_COLOR": "1", "COLUMNS": "100"}
 # a word: Latin letters not glued to a number ("1h45" is a duration, not a word)
 WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z](?:[A-Za-z0-9'-]*[A-Za-z0-9])?")
 CANON_WORDS = {"canon", "ID", "start", "open", "h", "m", "arXiv", "DOI"}
+# settings are typed as named (open_marks_reading), with their values, and products
+CANON_WORDS |= {part for key in KEYS for part in key.split("_")}
+CANON_WORDS |= {"true", "false", "en", "zh", "Dropbox", "Syncthing", "git"}
 # a pipe's field names and values are for scripts, the same in every language (README,
 # "In Chinese"): the statuses and kinds --status and --kind take, the log's events, and
 # the keys of `show` and of the dashboard's lines
@@ -56,6 +60,7 @@ def _data_words() -> set[str]:
 
 def _english(text: str, allowed: set[str]) -> list[str]:
     text = re.sub(r"https?://\S+", "", text)
+    text = re.sub(r"[^\s（]*/[^\s）]*", "", text)  # file paths are the reader's
     return [w for w in WORD.findall(text) if w not in allowed]
 
 
@@ -92,6 +97,9 @@ DAY = [
     ("search", "注意力"),
     ("notes",),
     ("history",),
+    ("config",),
+    ("config", "set", "open_marks_reading", "true"),
+    ("config", "unset", "open_marks_reading"),
     ("rate", "lora", "0"),
 ]
 

@@ -10,7 +10,7 @@ from canon_cli import paths
 from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import argument, option
 from canon_cli.cli.session import Session
-from canon_cli.i18n import N_
+from canon_cli.i18n import N_, _
 from canon_cli.output import render
 
 app = typer.Typer()
@@ -62,10 +62,18 @@ def add(
     )
     target = paths.user_catalog_path()
     data = add_entry(session.catalog(), target, new)
-    _, listed = add_catalog(paths.config_path(), stored_path(target, paths.config_path()))
-    render.note(f"Added {data['title']!r} as {data['id']} to {target}")
+    listed = add_catalog(paths.config_path(), stored_path(target, paths.config_path()))[1]
+    render.note(
+        _("Added {title!r} as {id} to {path}").format(
+            title=data["title"], id=data["id"], path=target
+        )
+    )
     if listed:
-        render.note(f"Your catalog is now merged after the built-in one ({paths.config_path()}).")
+        render.note(
+            _("Your catalog is now merged after the built-in one ({path}).").format(
+                path=paths.config_path()
+            )
+        )
     render.out(data["id"])
 
 
@@ -85,5 +93,7 @@ def remove(
     session: Session = ctx.obj
     target = paths.user_catalog_path()
     title = remove_entry(session.catalog(), target, entry_id)
-    render.note(f"Removed {title!r} ({entry_id}) from {target}")
+    render.note(
+        _("Removed {title!r} ({id}) from {path}").format(title=title, id=entry_id, path=target)
+    )
     render.out(entry_id.strip())

@@ -12,7 +12,7 @@ from canon_cli import paths
 from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import JsonOpt, argument
 from canon_cli.cli.session import Session
-from canon_cli.i18n import N_
+from canon_cli.i18n import N_, _
 from canon_cli.output import render
 from canon_cli.text import clean_line
 
@@ -55,22 +55,26 @@ def _show_config(config: Config, path: Path, as_json: bool) -> None:
     if as_json:
         render.print_json({"path": str(path), "exists": path.is_file(), "settings": values})
         return
-    where = str(path) if path.is_file() else f"{path} (not created yet: defaults apply)"
+    if path.is_file():
+        where = str(path)
+    else:
+        where = _("{path} (not created yet: defaults apply)").format(path=path)
     if not render.use_rich():
-        render.note(f"config file: {where}")
+        render.note(_("config file: {path}").format(path=where))
         render.plain_rows([key, format_setting(value)] for key, value in values.items())
         return
-    render.out(f"Config file: {clean_line(where)}")
+    render.out(_("Config file: {path}").format(path=clean_line(where)))
     rows = [
         [
             key,
             format_setting(value),
-            "file" if key in config.set_keys else "default",
-            KEYS[key],
+            _("file") if key in config.set_keys else _("default"),
+            _(KEYS[key]),
         ]
         for key, value in values.items()
     ]
-    render.simple_table(["Setting", "Value", "From", "Meaning"], rows, ["cyan", "", "dim", ""])
+    headers = [_("Setting"), _("Value"), _("From"), _("Meaning")]
+    render.simple_table(headers, rows, ["cyan", "", "dim", ""])
 
 
 @config_app.command(
@@ -122,8 +126,12 @@ def config_set(
     session: Session = ctx.obj
     parsed = parse_setting(key, value, Path.cwd())
     check = _catalog_check(session) if key == "catalogs" else None
-    change_settings(paths.config_path(), lambda _: {key: parsed}, check)
-    render.note(f"{key} = {format_setting(parsed)} (in {paths.config_path()})")
+    change_settings(paths.config_path(), lambda _current: {key: parsed}, check)
+    render.note(
+        _("{key} = {value} (in {path})").format(
+            key=key, value=format_setting(parsed), path=paths.config_path()
+        )
+    )
 
 
 @config_app.command(
@@ -143,8 +151,8 @@ def config_unset(ctx: typer.Context, key: KeyArg) -> None:
     change_settings(
         paths.config_path(), lambda current: {key: None} if key in current else {}, check
     )
-    default = format_setting(Config().as_dict()[key]) or "(empty)"
-    render.note(f"{key} is back to its default: {default}")
+    default = format_setting(Config().as_dict()[key]) or _("(empty)")
+    render.note(_("{key} is back to its default: {value}").format(key=key, value=default))
 
 
 @config_app.command(
@@ -159,8 +167,11 @@ def config_add_catalog(ctx: typer.Context, path: CatalogArg) -> None:
 
     session: Session = ctx.obj
     stored = catalog_setting(path, Path.cwd())
-    _, added = add_catalog(paths.config_path(), stored, _catalog_check(session))
-    render.note(f"Added catalog {stored}" if added else f"{stored} is already listed")
+    added = add_catalog(paths.config_path(), stored, _catalog_check(session))[1]
+    if added:
+        render.note(_("Added catalog {path}").format(path=stored))
+    else:
+        render.note(_("{path} is already listed").format(path=stored))
 
 
 @config_app.command(
@@ -174,4 +185,4 @@ def config_remove_catalog(ctx: typer.Context, path: CatalogArg) -> None:
     from canon_cli.config import remove_catalog
 
     remove_catalog(paths.config_path(), path)
-    render.note(f"Removed catalog {path} from the settings")
+    render.note(_("Removed catalog {path} from the settings").format(path=path))
