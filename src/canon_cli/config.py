@@ -214,7 +214,8 @@ def catalog_setting(text: str, cwd: Path) -> str:
     expanded = Path(raw).expanduser()
     stored = raw if raw.startswith("~") else stored_path(cwd / expanded, paths.config_path())
     full = expanded if expanded.is_absolute() else cwd / expanded
-    from canon_cli.fileio import check_input_file, file_kind
+    from canon_cli.fileio import file_kind
+    from canon_cli.userfiles import check_input_file
 
     check_input_file(full)
     try:
@@ -424,7 +425,8 @@ def change_settings(
     ``check`` (if given) may refuse the new settings, before anything is written; the
     write is atomic and holds a lock, so two canons changing settings do not lose one.
     """
-    from canon_cli.fileio import atomic_write_bytes, exclusive_lock
+    from canon_cli.fileio import atomic_write_bytes
+    from canon_cli.locks import exclusive_lock
 
     with exclusive_lock(path.with_name(path.name + ".lock")):
         text = _read_config_text(path)

@@ -1,12 +1,13 @@
-"""Safe file reading and writing for all of canon: regular files only, bounded reads,
-atomic replacement and an exclusive lock.
+"""Safe file reading and writing for all of canon: regular files only, bounded reads
+and atomic replacement.
 
 Every file canon reads goes through ``read_regular``: a FIFO, device, socket or folder
 at the path is refused without being opened for real (so nothing ever blocks on open),
 and the read stops at a size cap. A reader never sees a half-written file: data goes
 to a fresh temp file in the same folder, is flushed to disk, and is renamed over the
 target in one step. Any failure leaves the original as it was and becomes a
-``CanonIOError`` that names the file.
+``CanonIOError`` that names the file. Locks are in ``locks.py``; the files a user names
+on the command line (``export -o``) in ``userfiles.py``.
 """
 
 from __future__ import annotations
@@ -16,34 +17,16 @@ import errno
 import os
 import re
 import stat
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-from canon_cli.errors import BusyError, CanonIOError, ConfigError, DataError, UsageError
+from canon_cli.errors import CanonIOError, DataError
 from canon_cli.i18n import _
 
-DEFAULT_LOCK_TIMEOUT = 10.0
-LOCK_TIMEOUT_ENV = "CANON_LOCK_TIMEOUT"
-_POLL_FIRST = 0.005
-_POLL_MAX = 0.1
 _TEMP_ATTEMPTS = 100
 
 
-def check_input_file(path: Path) -> None:
-    """A file named on the command line (or in CANON_CATALOG) must exist and be a file.
-
-    One rule for every such file: a missing one, or a directory, is a usage error
-    (exit code 2) that names it; a file that exists but cannot be read is an I/O
-    error later (exit code 5).
-    """
-    if path.is_dir():
-        raise UsageError(_("{path} is a directory, not a file").format(path=path))
-    if not path.exists():
-        raise UsageError(_("no such file: {path}").format(path=path))
-
-
-def _reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
+    """The system's words for a failed call, for a message."""
     return exc.strerror or str(exc)
 
 
@@ -145,15 +128,15 @@ def read_data_file(
         raise error(_("file not found"), path=str(path)) from None
     except NotRegularFileError as exc:
         raise error(
-            _reason(exc),
+            os_reason(exc),
             path=str(path),
             hint=_("canon reads only regular files; give the path of a file."),
         ) from None
     except FileTooLargeError as exc:
-        raise error(_reason(exc), path=str(path), hint=too_large_hint) from None
+        raise error(os_reason(exc), path=str(path), hint=too_large_hint) from None
     except OSError as exc:
         raise CanonIOError(
-            _("cannot read {path}: {reason}").format(path=path, reason=_reason(exc))
+            _("cannot read {path}: {reason}").format(path=path, reason=os_reason(exc))
         ) from None
 
 
@@ -243,7 +226,7 @@ def sweep_temps(directory: Path, prefix: str = "") -> int:
     )
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
@@ -304,7 +287,7 @@ def atomic_write_bytes(
         sweep_temps(target.parent, "" if sweep_folder else target.name + ".")
         fd, temp = create_temp(target, 0o600)
         os.fchmod(fd, mode)
-        _write_all(fd, data)
+        write_all(fd, data)
         if durable:
             os.fsync(fd)
         os.replace(temp, target)
@@ -316,7 +299,7 @@ def atomic_write_bytes(
         ) from exc
     except OSError as exc:
         raise CanonIOError(
-            _("cannot write {path}: {reason}").format(path=path, reason=_reason(exc))
+            _("cannot write {path}: {reason}").format(path=path, reason=os_reason(exc))
         ) from exc
     finally:
         # Runs for errors and for interrupts (Ctrl-C, SIGTERM) alike: no temp is left.
@@ -328,188 +311,3 @@ def atomic_write_bytes(
                 os.close(fd)
     if durable:
         _fsync_dir(target.parent)
-
-
-# --- files the user names (export -o, state export) -------------------------
-
-
-def _writes_through(path: Path, force: bool) -> bool:
-    """Whether ``path`` is a FIFO or character device to write into (nothing is
-    replaced, so no --force is needed); refuses what must not be written or replaced."""
-    from canon_cli.errors import UsageError
-
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        if os.path.islink(path) and not force:  # a dangling link: its target would appear
-            raise UsageError(
-                _("{path} already exists").format(path=path),
-                hint=_("Pass --force to overwrite it."),
-            ) from None
-        return False
-    except OSError as exc:
-        raise CanonIOError(
-            _("cannot write {path}: {reason}").format(path=path, reason=_reason(exc))
-        ) from None
-    if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
-        return True
-    if stat.S_ISDIR(st.st_mode):
-        raise UsageError(_("{path} is a directory").format(path=path), hint=_("Give a file name."))
-    if not stat.S_ISREG(st.st_mode):
-        raise UsageError(
-            _(
-                "{path} is {kind}; canon writes only to files, named pipes and character devices"
-            ).format(path=path, kind=file_kind(st.st_mode))
-        )
-    if not force:
-        raise UsageError(
-            _("{path} already exists").format(path=path), hint=_("Pass --force to overwrite it.")
-        )
-    return False
-
-
-def check_output_path(path: Path, force: bool) -> None:
-    """Refuse an output path before any work: a folder, a block device or socket, or an
-    existing file without ``force``."""
-    _writes_through(path, force)
-
-
-def _write_through(path: Path, data: bytes) -> None:
-    import fcntl
-
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        if exc.errno == errno.ENXIO:  # a FIFO nobody reads: opening it would wait forever
-            raise CanonIOError(
-                _("cannot write {path}: no program is reading from this named pipe").format(
-                    path=path
-                ),
-                hint=_("Start the program that reads it first."),
-            ) from None
-        raise CanonIOError(
-            _("cannot write {path}: {reason}").format(path=path, reason=_reason(exc))
-        ) from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
-            raise CanonIOError(_("{path} changed while canon opened it").format(path=path))
-        # The reader is there: from now on wait for it like a shell redirection does.
-        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
-        _write_all(fd, data)
-    except OSError as exc:
-        raise CanonIOError(
-            _("cannot write {path}: {reason}").format(path=path, reason=_reason(exc))
-        ) from None
-    finally:
-        os.close(fd)
-
-
-def write_output_file(path: Path, data: bytes, force: bool) -> None:
-    """Write a file the user named: a regular file atomically (a reader sees the old
-    file or the new one; an existing one only with ``force``), a named pipe or a
-    character device (``/dev/stdout``, ``/dev/null``) by writing into it; anything else
-    is refused. Never replaces what is not a regular file."""
-    if _writes_through(path, force):
-        _write_through(path, data)
-    else:
-        atomic_write_bytes(path, data, new_file_mode=0o644, sweep_folder=False)
-
-
-def lock_timeout() -> float:
-    """The lock wait limit in seconds: ``CANON_LOCK_TIMEOUT`` if set, else 10."""
-    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_LOCK_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value >= 0 or value == float("inf"):
-        raise ConfigError(
-            _("{variable} must be a number of seconds (0 or more), got {value!r}").format(
-                variable=LOCK_TIMEOUT_ENV, value=raw
-            )
-        )
-    return value
-
-
-def _open_lock_file(lock_path: Path) -> int:
-    symlink_error = CanonIOError(
-        f"refusing to use the lock file {lock_path}: it is a symbolic link",
-        hint=f"Remove it (rm {lock_path}); canon creates a plain file there.",
-    )
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        if os.path.islink(lock_path):
-            raise symlink_error
-        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-        # O_NONBLOCK: a FIFO planted at the lock path must not hang the open.
-        fd = os.open(lock_path, flags | os.O_NONBLOCK, 0o600)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise symlink_error from exc
-        raise CanonIOError(
-            _("cannot open the lock file {path}: {reason}").format(
-                path=lock_path, reason=_reason(exc)
-            ),
-            hint=_(
-                "canon keeps your progress in {folder}: make it writable, or set "
-                "CANON_HOME to a folder that is."
-            ).format(folder=lock_path.parent),
-        ) from exc
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise CanonIOError(
-            _("refusing to use the lock file {path}: it is not a regular file").format(
-                path=lock_path
-            ),
-            hint=_("Remove it; canon creates a plain file at {path}.").format(path=lock_path),
-        )
-    return fd
-
-
-@contextlib.contextmanager
-def exclusive_lock(lock_path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold an exclusive lock on ``lock_path`` for the ``with`` block.
-
-    Waits up to ``timeout`` seconds (default: ``lock_timeout()``), then raises
-    ``BusyError``. The lock is tied to the open file, so the system releases it when the
-    holder exits, even if it is killed. Not re-entrant: do not nest it in one process.
-    """
-    import fcntl
-
-    limit = lock_timeout() if timeout is None else timeout
-    fd = _open_lock_file(lock_path)
-    try:
-        deadline = time.monotonic() + limit
-        pause = _POLL_FIRST
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    target = lock_path.name.removesuffix(".lock")
-                    raise BusyError(
-                        f"another canon process is writing {target}: {lock_path} "
-                        f"stayed locked for {limit:g} s",
-                        hint=(
-                            "Wait for the other canon command to finish and try again. "
-                            "The lock is freed when that process exits; to wait longer, "
-                            f"set {LOCK_TIMEOUT_ENV} (seconds)."
-                        ),
-                    ) from None
-                time.sleep(min(pause, remaining))
-                pause = min(pause * 2, _POLL_MAX)
-            except OSError as exc:
-                raise CanonIOError(
-                    _("cannot lock {path}: {reason}").format(path=lock_path, reason=_reason(exc))
-                ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)

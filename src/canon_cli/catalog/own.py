@@ -369,7 +369,7 @@ def _validated(user: UserCatalog, data: bytes) -> bytes:
 
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    from canon_cli.fileio import exclusive_lock
+    from canon_cli.locks import exclusive_lock
 
     with exclusive_lock(path.with_name(path.name + ".lock")):
         yield

@@ -95,7 +95,7 @@ class Session:
     def _check_catalog_option(self) -> None:
         chosen = self.catalog_option or paths.catalog_override()
         if chosen is not None:
-            from canon_cli.fileio import check_input_file
+            from canon_cli.userfiles import check_input_file
 
             check_input_file(chosen)
 

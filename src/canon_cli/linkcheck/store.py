@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from canon_cli import paths
-from canon_cli.fileio import atomic_write_bytes, exclusive_lock, read_regular
+from canon_cli.fileio import atomic_write_bytes, read_regular
 from canon_cli.linkcheck.model import LinkResult, LinkStatus, format_time, parse_time
+from canon_cli.locks import exclusive_lock
 
 FORMAT = 1
 MAX_BYTES = 64 << 20  # about 250,000 remembered links

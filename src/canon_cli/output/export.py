@@ -104,7 +104,7 @@ def format_for(output: Path | None) -> ExportFormat:
 def check_output(path: Path, force: bool) -> None:
     """Refuse an output path before any work: a directory, a block device or socket, or
     an existing file without ``force`` (a FIFO or a character device is written into)."""
-    from canon_cli.fileio import check_output_path
+    from canon_cli.userfiles import check_output_path
 
     check_output_path(path, force)
 
@@ -112,7 +112,7 @@ def check_output(path: Path, force: bool) -> None:
 def write_output(path: Path, data: bytes, force: bool) -> None:
     """Write an export: a file atomically (a reader sees the old file or the new one,
     never half), a named pipe or character device by writing into it."""
-    from canon_cli.fileio import write_output_file
+    from canon_cli.userfiles import write_output_file
 
     write_output_file(path, data, force)
 

@@ -223,7 +223,7 @@ class StateReads:
 
 def translate(exc: sqlite3.Error, path: Path) -> Exception:
     """canon's error for a SQLite error on the state database ``path``."""
-    from canon_cli.fileio import LOCK_TIMEOUT_ENV, lock_timeout
+    from canon_cli.locks import LOCK_TIMEOUT_ENV, lock_timeout
 
     text = str(exc)
     code = getattr(exc, "sqlite_errorcode", None)

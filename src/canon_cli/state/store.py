@@ -302,7 +302,7 @@ _HOME_HINT = "Set CANON_HOME to a folder you can write, or fix that folder's per
 
 def _connect(path: Path) -> sqlite3.Connection:
     """The connection (a seam for tests that inject faults)."""
-    from canon_cli.fileio import lock_timeout
+    from canon_cli.locks import lock_timeout
 
     return sqlite3.connect(path, timeout=lock_timeout(), isolation_level=None)
 
@@ -315,7 +315,7 @@ def begin_immediate(db: sqlite3.Connection) -> None:
     between its own steps); after the timeout the busy error reaches ``translate``."""
     import time
 
-    from canon_cli.fileio import lock_timeout
+    from canon_cli.locks import lock_timeout
 
     limit = lock_timeout()
     deadline = time.monotonic() + limit
