@@ -1,10 +1,9 @@
-"""The user's settings: a small TOML file in the config dir.
+"""The user's settings: which keys there are, what values they take, and changing them.
 
-TOML because it is pleasant to edit by hand and the standard library reads it
-quickly, so every run can honour it without a cache. The standard library does not
-write TOML, and a rewritten file would lose the user's comments, so ``canon config
-set`` edits the one statement it changes in place (or appends it) and keeps every
-other line as it was.
+The settings live in a small TOML file in the config dir: pleasant to edit by hand,
+and read quickly by the standard library, so every run can honour it without a cache.
+``configfile.py`` reads that file and edits its statements in place, keeping the
+user's comments; this module decides what the settings mean.
 """
 
 from __future__ import annotations
@@ -16,9 +15,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from canon_cli.configfile import (
+    edit_settings_text,
+    parse_config_text,
+    read_config_text,
+    toml_value,
+)
 from canon_cli.errors import ConfigError, UsageError
 from canon_cli.i18n import N_, _
-from canon_cli.vocab import CONFIG_MAX_BYTES, LANGUAGES
+from canon_cli.vocab import LANGUAGES
 
 KEYS = {
     "language": N_("Language of canon's messages, summaries and names: en or zh."),
@@ -105,30 +110,10 @@ def validate(data: dict[str, Any], path: Path, text: str = "") -> Config:
     )
 
 
-def _read_config_text(path: Path) -> str:
-    """The config file's text ("" when it does not exist): a regular file of at most
-    ``CONFIG_MAX_BYTES``, in UTF-8."""
-    from canon_cli.fileio import read_data_file
-
-    raw = read_data_file(
-        path,
-        ConfigError,
-        CONFIG_MAX_BYTES,
-        too_large_hint=_("A config file holds a few settings; check what {path} is.").format(
-            path=path
-        ),
-        missing=b"",
-    )
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError("not valid UTF-8 text", path=str(path)) from None
-
-
 def load_config(path: Path) -> Config:
     """The settings in ``path``; defaults when the file does not exist."""
-    text = _read_config_text(path)
-    return validate(_parse_text(text, path), path, text)
+    text = read_config_text(path)
+    return validate(parse_config_text(text, path), path, text)
 
 
 def catalog_paths(config: Config) -> list[Path]:
@@ -154,19 +139,6 @@ NEW_FILE_HEADER = (
 )
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_STATEMENT = re.compile(
-    r"""[ \t]*(?:"(?P<quoted>[^"\\]*)"|'(?P<literal>[^']*)'|(?P<bare>[A-Za-z0-9_-]+))[ \t]*="""
-)
-_TOML_ESCAPES = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\b": "\\b",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\f": "\\f",
-    "\r": "\\r",
-}
 
 
 def unknown_setting(key: str) -> UsageError:
@@ -288,131 +260,6 @@ def parse_setting(key: str, text: str, cwd: Path) -> Any:
     return catalogs
 
 
-def toml_value(value: Any) -> str:
-    """A string, boolean or list of strings as a TOML value."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        body = "".join(
-            _TOML_ESCAPES.get(ch)
-            or (f"\\u{ord(ch):04x}" if ord(ch) < 0x20 or ord(ch) == 0x7F else ch)
-            for ch in value
-        )
-        return f'"{body}"'
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    raise TypeError(_("cannot write {kind} to the config").format(kind=type(value).__name__))
-
-
-def _statement_key(line: str) -> str | None:
-    match = _STATEMENT.match(line)
-    if match is None:
-        return None
-    for group in ("quoted", "literal", "bare"):
-        if match.group(group) is not None:
-            return match.group(group)
-    return None
-
-
-def _statement_end(lines: list[str], start: int) -> int:
-    """The line after the statement that starts at ``start`` (arrays and strings may
-    span lines: the statement ends where its first lines parse as TOML on their own)."""
-    import tomllib
-
-    for end in range(start + 1, len(lines) + 1):
-        try:
-            tomllib.loads("\n".join(lines[start:end]))
-        except (tomllib.TOMLDecodeError, RecursionError):
-            continue
-        return end
-    return start + 1
-
-
-def _trailing_comment(line: str) -> str:
-    """The ``# ...`` comment at the end of a one-line statement, with its spacing."""
-    import tomllib
-
-    whole = tomllib.loads(line)
-    for match in re.finditer("#", line):
-        try:
-            if tomllib.loads(line[: match.start()]) == whole:
-                code = line[: match.start()]
-                return line[len(code.rstrip()) :]
-        except tomllib.TOMLDecodeError:
-            continue
-    return ""
-
-
-def edit_settings_text(text: str, changes: Mapping[str, Any]) -> str:
-    """``text`` with each changed key's statement replaced in place, appended when the
-    file lacks it, or removed when the new value is None. Every other line (comments,
-    blank lines, other settings) stays as it was."""
-    lines = text.splitlines()
-    found: dict[str, tuple[int, int]] = {}
-    i = 0
-    while i < len(lines):
-        stripped = lines[i].strip()
-        if stripped.startswith("["):
-            break  # a table: the settings canon knows are all above any table
-        key = _statement_key(lines[i]) if stripped and not stripped.startswith("#") else None
-        if key is None:
-            i += 1
-            continue
-        end = _statement_end(lines, i)
-        found.setdefault(key, (i, end))
-        i = end
-    replacements: dict[int, tuple[int, list[str]]] = {}
-    appended: list[str] = []
-    for key, value in changes.items():
-        name = key if _BARE_KEY.fullmatch(key) else toml_value(key)
-        if key in found:
-            start, end = found[key]
-            new: list[str] = []
-            if value is not None:
-                first = lines[start]
-                indent = first[: len(first) - len(first.lstrip())]
-                comment = _trailing_comment(first) if end == start + 1 else ""
-                new = [f"{indent}{name} = {toml_value(value)}{comment}"]
-            replacements[start] = (end, new)
-        elif value is not None:
-            appended.append(f"{name} = {toml_value(value)}")
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        if i in replacements:
-            end, new = replacements[i]
-            out.extend(new)
-            i = end
-            continue
-        out.append(lines[i])
-        i += 1
-    out.extend(appended)
-    return "\n".join(out) + "\n" if out else ""
-
-
-def _parse_text(text: str, path: Path) -> dict[str, Any]:
-    if not text:  # no config file: not worth importing tomllib (3 ms) to read nothing
-        return {}
-    import tomllib
-
-    try:
-        return tomllib.loads(text)
-    except RecursionError:
-        raise ConfigError(
-            _("invalid TOML: values are nested too deeply to read"),
-            path=str(path),
-            hint=_("Settings are plain values and lists; fix the file by hand."),
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(
-            _("invalid TOML: {reason}").format(reason=exc),
-            path=str(path),
-            line=int(match.group(1)) if match else None,
-            hint=_("Fix the file by hand; canon changes it only when it parses."),
-        ) from None
-
-
 def change_settings(
     path: Path,
     compute: Callable[[dict[str, Any]], Mapping[str, Any]],
@@ -429,13 +276,13 @@ def change_settings(
     from canon_cli.locks import exclusive_lock
 
     with exclusive_lock(path.with_name(path.name + ".lock")):
-        text = _read_config_text(path)
-        current = _parse_text(text, path)
+        text = read_config_text(path)
+        current = parse_config_text(text, path)
         changes = dict(compute(dict(current)))
         if not changes:
             return validate(current, path, text)
         new_text = edit_settings_text(text or NEW_FILE_HEADER, changes)
-        new_data = _parse_text(new_text, path)
+        new_data = parse_config_text(new_text, path)
         config = validate(new_data, path, new_text)
         for key, value in changes.items():
             if new_data.get(key) != value:  # the edit did not land as meant: never write it

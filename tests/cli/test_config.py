@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from canon_cli import paths
-from canon_cli.config import edit_settings_text, toml_value
+from canon_cli.configfile import edit_settings_text, toml_value
 
 Cli = Any
 
