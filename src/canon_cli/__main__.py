@@ -48,14 +48,14 @@ def _stored_help(argv: list[str]) -> int | None:
     except OSError as exc:  # what the wrapped streams of a normal run report
         import contextlib
 
-        from canon_cli.output import render
+        from canon_cli.output import streams
 
         if isinstance(exc, BrokenPipeError):  # the reader went away: quietly done
-            render.point_at_devnull(1)
+            streams.point_at_devnull(1)
             return 0
-        failure = render.stdout_failed(exc)
+        failure = streams.stdout_failed(exc)
         with contextlib.suppress(OSError):
-            render.error(str(failure))
+            streams.error(str(failure))
         return int(failure.exit_code)
     return code
 
@@ -77,9 +77,9 @@ def main() -> None:
         reader_went_away()
         code = 0
     except KeyboardInterrupt:  # before or after a command's own handling (start-up)
-        from canon_cli.output import render
+        from canon_cli.output import streams
 
-        render.error("interrupted")
+        streams.error("interrupted")
         code = ExitCode.INTERRUPTED
     except Terminated:
         code = ExitCode.TERMINATED

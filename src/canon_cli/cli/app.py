@@ -25,7 +25,7 @@ from canon_cli.cli.options import option
 from canon_cli.cli.session import Session
 from canon_cli.errors import CanonError, ExitCode
 from canon_cli.i18n import N_, _
-from canon_cli.output import render
+from canon_cli.output import streams
 
 
 class OneValueOptions:
@@ -95,11 +95,11 @@ class CanonGroup(LocalHelp, OneValueOptions, TyperGroup):
         except click.ClickException as exc:
             code = report_click_error(exc)
         except click.Abort:
-            render.error(_("aborted"))
+            streams.error(_("aborted"))
             code = int(ExitCode.FAILURE)
         except OSError as exc:
             # Only typer's own --install-completion writes files outside a command.
-            render.error(
+            streams.error(
                 _("cannot install shell completion: {reason}").format(reason=os_reason(exc)),
             )
             code = int(ExitCode.IO)
@@ -163,7 +163,7 @@ def report_click_error(exc: click.ClickException) -> int:
     hint = None
     if isinstance(exc, click.UsageError) and ctx is not None:
         hint = _("Try '{command} --help' for help.").format(command=ctx.command_path)
-    render.error(message if hint is None else f"{message}\n{hint}")
+    streams.error(message if hint is None else f"{message}\n{hint}")
     return int(exc.exit_code)
 
 
@@ -188,7 +188,7 @@ class ColorChoice(enum.StrEnum):
 
 def _version(value: bool) -> None:
     if value:
-        render.out(f"canon {__version__}")
+        streams.out(f"canon {__version__}")
         raise typer.Exit()
 
 
@@ -388,7 +388,7 @@ def _serve_help(path: str) -> None:
         stream.write(texts[path])
         stream.flush()
     except CanonError as exc:  # stdout refused the text (a full disk): exit 5, no traceback
-        render.error(str(exc))
+        streams.error(str(exc))
         sys.exit(int(exc.exit_code))
     sys.exit(0)
 

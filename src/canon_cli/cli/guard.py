@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from canon_cli.errors import CanonError, ExitCode, Terminated
 from canon_cli.i18n import _
-from canon_cli.output import render
+from canon_cli.output import streams
 
 _SURROGATES = range(0xD800, 0xE000)
 
@@ -33,17 +33,17 @@ def run_guarded(action: Callable[[], None], cleanup: Callable[[], None] | None =
 
 def _guarded(action: Callable[[], None]) -> int:
     try:
-        with render.paged():
+        with streams.paged():
             action()
         sys.stdout.flush()
     except BrokenPipeError:
         reader_went_away()
         return 0
     except CanonError as exc:
-        render.error(str(exc))
+        streams.error(str(exc))
         return int(exc.exit_code)
     except KeyboardInterrupt:
-        render.error(_("interrupted"))
+        streams.error(_("interrupted"))
         return int(ExitCode.INTERRUPTED)
     except Terminated:  # SIGTERM: every cleanup on the way here has run; exit quietly
         return int(ExitCode.TERMINATED)
@@ -53,7 +53,7 @@ def _guarded(action: Callable[[], None]) -> int:
         # surrogates); anything else is a bug and keeps its traceback.
         if not (isinstance(exc.object, str) and any(ord(c) in _SURROGATES for c in exc.object)):
             raise
-        render.error(
+        streams.error(
             _("an argument holds bytes that are not UTF-8 text: {text}").format(
                 text=repr(exc.object)
             )

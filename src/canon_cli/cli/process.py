@@ -21,7 +21,7 @@ import sys
 from typing import Any
 
 from canon_cli.errors import CanonIOError, Terminated
-from canon_cli.output import render
+from canon_cli.output import streams
 
 
 class _Output(io.TextIOWrapper):
@@ -33,7 +33,7 @@ class _Output(io.TextIOWrapper):
         except BrokenPipeError:
             raise
         except OSError as exc:
-            raise render.stdout_failed(exc) from None
+            raise streams.stdout_failed(exc) from None
 
     def flush(self) -> None:
         try:
@@ -41,7 +41,7 @@ class _Output(io.TextIOWrapper):
         except BrokenPipeError:
             raise
         except OSError as exc:
-            raise render.stdout_failed(exc) from None
+            raise streams.stdout_failed(exc) from None
 
 
 class _Diagnostics(io.TextIOWrapper):
@@ -51,19 +51,19 @@ class _Diagnostics(io.TextIOWrapper):
         try:
             return super().write(text)
         except OSError:
-            render.point_at_devnull(self.fileno())
+            streams.point_at_devnull(self.fileno())
             return len(text)
 
     def flush(self) -> None:
         try:
             super().flush()
         except OSError:
-            render.point_at_devnull(self.fileno())
+            streams.point_at_devnull(self.fileno())
 
 
 def _rewrap(stream: Any, fd: int, cls: type[io.TextIOWrapper]) -> io.TextIOWrapper:
     if stream is None:  # closed when canon started: /dev/null stands in for it
-        render.point_at_devnull(fd)
+        streams.point_at_devnull(fd)
         return cls(open(fd, "wb", closefd=False), encoding="utf-8", errors="backslashreplace")
     return cls(
         stream.buffer,
@@ -81,7 +81,7 @@ def prepare() -> None:
     """Set up the standard streams and the SIGTERM handler (the ``canon`` command only;
     in-process callers such as tests keep their own streams)."""
     if sys.stdin is None:
-        render.point_at_devnull(0)
+        streams.point_at_devnull(0)
         sys.stdin = open(0, closefd=False)  # noqa: SIM115 - lives as long as the process
     for name, fd, cls in (("stdout", 1, _Output), ("stderr", 2, _Diagnostics)):
         stream = getattr(sys, name)
@@ -99,8 +99,8 @@ def finish(code: int) -> int:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        render.point_at_devnull(1)
+        streams.point_at_devnull(1)
     except CanonIOError as exc:
-        render.error(str(exc))
+        streams.error(str(exc))
         return int(exc.exit_code)
     return code

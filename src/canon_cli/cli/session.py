@@ -72,7 +72,7 @@ class Session:
 
     def activate_output(self) -> None:
         """The run's ``--color`` and ``--no-pager`` choices, before anything is drawn."""
-        from canon_cli.output.render import set_output
+        from canon_cli.output.streams import set_output
 
         set_output(color=self.color_option or "auto", pager=not self.no_pager_option)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.i18n import _, ngettext
-from canon_cli.output import render
+from canon_cli.output import render, streams
 from canon_cli.reading.dashboard import Dashboard
 from canon_cli.reading.progress import Counts
 
@@ -53,11 +53,11 @@ def dashboard_json(board: Dashboard, catalog: Catalog, lang: str) -> dict[str, A
 
 def show_dashboard(board: Dashboard, catalog: Catalog, lang: str, as_json: bool) -> None:
     if as_json:
-        render.print_json(dashboard_json(board, catalog, lang))
-    elif render.use_rich():
+        streams.print_json(dashboard_json(board, catalog, lang))
+    elif streams.use_rich():
         render.lines(_view_lines(board, catalog, lang))
     else:
-        render.plain_rows(_plain_rows(board, lang))
+        streams.plain_rows(_plain_rows(board, lang))
 
 
 def _plain_rows(board: Dashboard, lang: str) -> list[list[object]]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from canon_cli.i18n import _, ngettext
 from canon_cli.linkcheck.model import LinkResult, LinkStatus, format_time
 from canon_cli.linkcheck.store import to_json
-from canon_cli.output import render
+from canon_cli.output import render, streams
 
 if TYPE_CHECKING:
     from canon_cli.reading.opener import NumberedLink
@@ -102,11 +102,11 @@ def check_display(total: int, as_json: bool) -> Iterator[Callable[[LinkResult], 
     per link as it is found in a pipe, nothing with --json (the array comes at the end)."""
     if as_json or total == 0:
         yield lambda record: None
-    elif render.use_rich():
+    elif streams.use_rich():
         with render.progress_bar(_("Checking links"), total) as step:
             yield lambda record: step()
     else:
-        yield lambda record: render.plain_rows([plain_row(record)])
+        yield lambda record: streams.plain_rows([plain_row(record)])
 
 
 def _counts_line(results: Sequence[LinkResult]) -> str:
@@ -142,7 +142,7 @@ def _json(results: Sequence[LinkResult], rechecked: Collection[tuple[str, str]] 
         if rechecked is not None:
             item["cached"] = record.key not in rechecked
         items.append(item)
-    render.print_json(items)
+    streams.print_json(items)
 
 
 def show_check(
@@ -154,17 +154,17 @@ def show_check(
         _json(results, rechecked)
         return
     remembered = [r for r in results if r.key not in rechecked]
-    if not render.use_rich():
-        render.plain_rows(plain_row(r) for r in remembered)
-        render.note(_counts_line(results) if results else _("no links to check"))
+    if not streams.use_rich():
+        streams.plain_rows(plain_row(r) for r in remembered)
+        streams.note(_counts_line(results) if results else _("no links to check"))
         return
     if not results:
-        render.note(_("no links to check"))
+        streams.note(_("no links to check"))
         return
     _problem_table(results, with_date=bool(remembered))
     render.lines([("bold", _counts_line(results))])
     if remembered:
-        render.note(
+        streams.note(
             ngettext(
                 "{n} link was checked recently and not again (see --max-age).",
                 "{n} links were checked recently and not again (see --max-age).",
@@ -179,10 +179,10 @@ def show_remembered(results: Sequence[LinkResult], as_json: bool) -> None:
         _json(results, None)
         return
     if not results:
-        render.note(_("No links checked yet. Check them with: canon links check"))
+        streams.note(_("No links checked yet. Check them with: canon links check"))
         return
-    if not render.use_rich():
-        render.plain_rows(plain_row(r) for r in results)
+    if not streams.use_rich():
+        streams.plain_rows(plain_row(r) for r in results)
         return
     _problem_table(results, with_date=True)
     oldest = min(r.checked_at for r in results)
@@ -206,7 +206,7 @@ def show_dead_links(entry_id: str, dead: Sequence[tuple[NumberedLink, LinkResult
         command = f"canon open {entry_id} --archive"
         if link.number:
             command += f" --link {link.number}"
-        render.note(
+        streams.note(
             _("canon: {link} was {verdict}; its archived copy: {command}").format(
                 link=link.describe(), verdict=verdict(record), command=command
             )

@@ -7,7 +7,7 @@ In a pipe each note is one line: entry id, its number (1 is the entry's oldest, 
 from __future__ import annotations
 
 from canon_cli.i18n import _
-from canon_cli.output import render
+from canon_cli.output import render, streams
 from canon_cli.output.words import when
 from canon_cli.reading.notes import NoteChange, NumberedNote
 from canon_cli.state.fold import local_text
@@ -15,7 +15,7 @@ from canon_cli.state.fold import local_text
 
 def show_notes(notes: list[NumberedNote], as_json: bool, entry_id: str | None = None) -> None:
     if as_json:
-        render.print_json(
+        streams.print_json(
             [
                 {
                     "id": n.entry,
@@ -29,12 +29,12 @@ def show_notes(notes: list[NumberedNote], as_json: bool, entry_id: str | None = 
         )
         return
     rows = [[n.entry, str(n.number), when(n.note.at), n.note.text] for n in notes]
-    if not render.use_rich():
-        render.plain_rows(rows)
+    if not streams.use_rich():
+        streams.plain_rows(rows)
         return
     if not rows:
         example = entry_id or "ID"
-        render.note(_("No notes yet. Add one: canon note {id} TEXT").format(id=example))
+        streams.note(_("No notes yet. Add one: canon note {id} TEXT").format(id=example))
         return
     render.simple_table([_("ID"), "#", _("When"), _("Note")], rows, ["cyan", "dim", "dim", ""])
 
@@ -43,8 +43,8 @@ def show_note_change(change: NoteChange, deleted: bool) -> None:
     """What ``note --edit`` or ``note --delete`` did, on stderr."""
     where = {"id": change.entry.id, "number": change.number}
     if deleted:
-        render.note(_("deleted note {number} of {id}").format(**where))
+        streams.note(_("deleted note {number} of {id}").format(**where))
     elif change.changed:
-        render.note(_("edited note {number} of {id}").format(**where))
+        streams.note(_("edited note {number} of {id}").format(**where))
     else:
-        render.note(_("unchanged: note {number} of {id} already says that").format(**where))
+        streams.note(_("unchanged: note {number} of {id} already says that").format(**where))

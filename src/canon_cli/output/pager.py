@@ -55,7 +55,7 @@ def show(drawn: str, rows: int) -> bool:
         if not any(var in os.environ for var in ("CANON_PAGER", "PAGER")):
             return False  # no less on this system: the text as it is
         from canon_cli.i18n import _
-        from canon_cli.output.render import warning
+        from canon_cli.output.streams import warning
 
         warning(
             _("the pager {pager} was not found; printing instead").format(pager=command[0])

@@ -6,7 +6,7 @@ from typing import Any
 
 from canon_cli.catalog.store import Catalog
 from canon_cli.i18n import _, ngettext
-from canon_cli.output import render
+from canon_cli.output import render, streams
 from canon_cli.output.views import duration, short_duration
 from canon_cli.reading.plan import Pace, Plan
 from canon_cli.text import clean_line
@@ -128,11 +128,11 @@ def plan_lines(catalog: Catalog, plan: Plan, lang: str) -> list[tuple[str, str]]
 
 def show_plan(catalog: Catalog, plan: Plan, lang: str, as_json: bool) -> None:
     if as_json:
-        render.print_json(plan_json(plan))
+        streams.print_json(plan_json(plan))
         return
     lines = plan_lines(catalog, plan, lang)
-    if render.use_rich():
+    if streams.use_rich():
         render.lines(lines)
         return
     for _style, line in lines:
-        render.out(line)
+        streams.out(line)

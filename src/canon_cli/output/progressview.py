@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from canon_cli.i18n import _, ngettext
-from canon_cli.output import render
+from canon_cli.output import render, streams
 from canon_cli.output.views import duration, short_duration
 from canon_cli.output.words import when
 from canon_cli.state.fold import local_text
@@ -30,11 +30,11 @@ def progress_json(summary: Progress) -> dict[str, Any]:
 
 def show_progress(catalog: Catalog, summary: Progress, lang: str, as_json: bool) -> None:
     if as_json:
-        render.print_json(progress_json(summary))
+        streams.print_json(progress_json(summary))
         return
     titles = catalog.titles(summary.reading_now, lang)
     reading = [(entry_id, titles.get(entry_id, "")) for entry_id in summary.reading_now]
-    if render.use_rich():
+    if streams.use_rich():
         render.progress_view(
             summary.overall.as_dict(),
             [
@@ -55,9 +55,9 @@ def show_progress(catalog: Catalog, summary: Progress, lang: str, as_json: bool)
     def plain(counts: Counts) -> list[int]:
         return [counts.total, *(getattr(counts, s) for s in STATUSES), counts.minutes_left]
 
-    render.plain_rows([["all", *plain(summary.overall)]])
-    render.plain_rows(["/".join(s.path), *plain(s.counts)] for s in summary.sections)
-    render.plain_rows(["reading", entry_id, title] for entry_id, title in reading)
+    streams.plain_rows([["all", *plain(summary.overall)]])
+    streams.plain_rows(["/".join(s.path), *plain(s.counts)] for s in summary.sections)
+    streams.plain_rows(["reading", entry_id, title] for entry_id, title in reading)
 
 
 def time_left(counts: Counts) -> str:
@@ -76,18 +76,18 @@ def time_left(counts: Counts) -> str:
 
 def show_log(events: list[LogEvent], as_json: bool) -> None:
     if as_json:
-        render.print_json(
+        streams.print_json(
             [
                 {"at": local_text(e.at), "event": e.event, "id": e.id, "title": e.title}
                 for e in events
             ]
         )
         return
-    if not render.use_rich():
-        render.plain_rows([when(e.at), e.event, e.id, e.title] for e in events)
+    if not streams.use_rich():
+        streams.plain_rows([when(e.at), e.event, e.id, e.title] for e in events)
         return
     if not events:
-        render.note(_("Nothing started or finished yet. Try: canon start ID"))
+        streams.note(_("Nothing started or finished yet. Try: canon start ID"))
         return
     event_words = {"started": _("started"), "finished": _("finished")}
     rows = [[when(e.at), event_words.get(e.event, e.event), e.id, e.title] for e in events]
@@ -107,7 +107,7 @@ def stats_json(summary: Stats) -> dict[str, Any]:
 
 def show_stats(summary: Stats, as_json: bool) -> None:
     if as_json:
-        render.print_json(stats_json(summary))
+        streams.print_json(stats_json(summary))
         return
     peak = max((m.finished for m in summary.months), default=0)
     lines = [("bold", _("Finished: {count}").format(count=summary.finished_total))]
@@ -125,8 +125,8 @@ def show_stats(summary: Stats, as_json: bool) -> None:
             + ngettext("longest: {days} day", "longest: {days} days", longest).format(days=longest),
         )
     )
-    if render.use_rich():
+    if streams.use_rich():
         render.lines(lines)
     else:
         for _style, line in lines:
-            render.out(line)
+            streams.out(line)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from canon_cli.i18n import _, ngettext
-from canon_cli.output import render
+from canon_cli.output import render, streams
 from canon_cli.output.words import field_label, status_label
 from canon_cli.state.fold import local_minute
 from canon_cli.text import clean_line
@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
 def show_merge(report: Report, source: Path) -> None:
     """What a merge or import changed: one line per entry on stdout, a summary on stderr."""
-    render.plain_rows([line] for line in report.lines)
+    streams.plain_rows([line] for line in report.lines)
     count = len(report.lines)
-    render.note(
+    streams.note(
         ngettext(
             "merged {file}: {n} entry changed", "merged {file}: {n} entries changed", count
         ).format(file=source, n=count)
@@ -45,8 +45,8 @@ def _field_name(field: str) -> str:
 
 def show_undo(result: Undo) -> None:
     """What ``undo`` took back: one line per field restored, on stdout."""
-    render.note(_("took back: canon {command}").format(command=clean_line(result.label)))
-    render.plain_rows(
+    streams.note(_("took back: canon {command}").format(command=clean_line(result.label)))
+    streams.plain_rows(
         [
             r.entry,
             _field_name(r.field),
@@ -55,7 +55,7 @@ def show_undo(result: Undo) -> None:
         for r in result.restored
     )
     for entry, field in result.kept:
-        render.note(
+        streams.note(
             _("kept {entry} {field}: changed again since").format(
                 entry=entry, field=_field_name(field)
             )
@@ -69,7 +69,7 @@ def show_history(steps: list[Step], device: str | None, as_json: bool) -> None:
         return datetime.fromtimestamp(ms / 1000, UTC).astimezone()
 
     if as_json:
-        render.print_json(
+        streams.print_json(
             [
                 {
                     "at": when(s.wall_ms).isoformat(timespec="seconds"),
@@ -95,7 +95,7 @@ def show_history(steps: list[Step], device: str | None, as_json: bool) -> None:
         ]
         for s in steps
     ]
-    terminal = render.use_rich()
+    terminal = streams.use_rich()
     if terminal:  # a terminal names fields and statuses in the reader's language
         for row, step in zip(rows, steps, strict=True):
             row[3] = field_label(row[3])
@@ -113,6 +113,6 @@ def show_history(steps: list[Step], device: str | None, as_json: bool) -> None:
                 min_widths={4: len("- -> 2026-12-02 09:30")},
             )
         else:
-            render.note(_("No changes yet. Try: canon start ID"))
+            streams.note(_("No changes yet. Try: canon start ID"))
         return
-    render.plain_rows(rows)
+    streams.plain_rows(rows)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from canon_cli.errors import CanonError
 from canon_cli.i18n import _, ngettext
-from canon_cli.output import render
+from canon_cli.output import render, streams
 
 if TYPE_CHECKING:  # only 'canon sync' makes a report; the warnings come with every command
     from canon_cli.state.changes import Clock
@@ -28,9 +28,9 @@ def show_warnings(warnings: Iterable[SyncWarning], problems: Iterable[CanonError
     """What the sync folder held that could not be taken in, and what could not be done
     (an append refused, the database busy): warnings, as the command itself succeeded."""
     for warning in dict.fromkeys(warnings):
-        render.warning(_("sync folder: {problem}").format(problem=warning.text()))
+        streams.warning(_("sync folder: {problem}").format(problem=warning.text()))
     for problem in problems:
-        render.warning(str(problem))
+        streams.warning(str(problem))
 
 
 def _json(report: SyncReport) -> dict[str, Any]:
@@ -71,7 +71,7 @@ def _json(report: SyncReport) -> dict[str, Any]:
 
 def show_sync(report: SyncReport, as_json: bool) -> None:
     if as_json:
-        render.print_json(_json(report))
+        streams.print_json(_json(report))
         return
     rows = [
         [
@@ -82,17 +82,17 @@ def show_sync(report: SyncReport, as_json: bool) -> None:
         ]
         for d in report.devices
     ]
-    if render.use_rich():
-        render.out(_("Sync folder: {folder}").format(folder=report.folder))
+    if streams.use_rich():
+        streams.out(_("Sync folder: {folder}").format(folder=report.folder))
         if rows:
             headers = [_("Device"), _("Changes"), _("Last change"), _("Files")]
             render.simple_table(headers, rows, ["cyan", "", "", "dim"])
     else:
-        render.plain_rows(rows)
+        streams.plain_rows(rows)
     if not rows:
-        render.note(_("No changes in {folder} yet.").format(folder=report.folder))
+        streams.note(_("No changes in {folder} yet.").format(folder=report.folder))
     if report.taken_in or report.appended:
-        render.note(
+        streams.note(
             _("Took in {new}, appended {appended}.").format(
                 new=ngettext("{n} change", "{n} changes", report.taken_in).format(
                     n=report.taken_in
@@ -106,7 +106,7 @@ def show_sync(report: SyncReport, as_json: bool) -> None:
     if git is not None:
         received = ngettext("{n} commit", "{n} commits", git.received).format(n=git.received)
         pushed = ngettext("{n} commit", "{n} commits", git.pushed).format(n=git.pushed)
-        render.note(
+        streams.note(
             _("git: {remote}/{branch}: received {received}, pushed {pushed}").format(
                 remote=git.remote, branch=git.branch, received=received, pushed=pushed
             )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.i18n import _, language, ngettext
-from canon_cli.output import render
+from canon_cli.output import render, streams
 from canon_cli.output.words import kind_label, link_label, stars, status_label, when
 from canon_cli.reading.status import entry_status
 from canon_cli.state.fold import local_text
@@ -112,7 +112,7 @@ def show_list(
     on stderr when there are none (nothing on stdout, but JSON's ``[]``)."""
     count = _show_list(catalog, entries, statuses, lang, as_json, dead, ratings or {}, sorted_by)
     if count == 0 and empty and not as_json:
-        render.note(empty)
+        streams.note(empty)
     return count
 
 
@@ -135,9 +135,9 @@ def _show_list(
             }
             for e in entries
         ]
-        render.print_json(items)
+        streams.print_json(items)
         return len(items)
-    if not render.use_rich():
+    if not streams.use_rich():
         count = 0
 
         def rows() -> Iterable[list[object]]:
@@ -154,7 +154,7 @@ def _show_list(
                     e.title_in(lang) + flag,
                 ]
 
-        render.plain_rows(rows())
+        streams.plain_rows(rows())
         return count
     groups: list[tuple[str, list[dict[str, Any]]]] = []
     current = None
@@ -231,9 +231,9 @@ def show_entry(
             from canon_cli.output.links import checks_json
 
             data["link_checks"] = checks_json(checks)
-        render.print_json(data)
+        streams.print_json(data)
         return
-    if not render.use_rich():
+    if not streams.use_rich():
         _show_entry_plain(catalog, entry, lang, record, status, checks)
         return
     pairs: list[tuple[str, str]] = []
@@ -314,10 +314,10 @@ def _show_entry_plain(
         ("rating", str(record.rating or "")),
         ("aliases", ", ".join(entry.aliases)),
     ]
-    render.out(clean_line(entry.title))
+    streams.out(clean_line(entry.title))
     for key, value in pairs:
         if value:
-            render.out(f"{key}:\t{clean_line(value)}")
+            streams.out(f"{key}:\t{clean_line(value)}")
     blocks = []
     if lang in (None, "en"):
         blocks.append(("summary", entry.summary_en))
@@ -338,10 +338,10 @@ def _show_entry_plain(
     if record.notes:
         blocks.append(("notes", numbered_notes(record.notes)))
     for heading, body in blocks:
-        render.out("")
-        render.out(heading + ":")
+        streams.out("")
+        streams.out(heading + ":")
         for line in body.split("\n"):
-            render.out("  " + clean(line))
+            streams.out("  " + clean(line))
 
 
 def show_sections(catalog: Catalog, lang: str, as_json: bool) -> None:
@@ -350,7 +350,7 @@ def show_sections(catalog: Catalog, lang: str, as_json: bool) -> None:
         s.slug: sum(direct.get(sub, 0) for sub in catalog.subtree(s.slug)) for s in catalog.sections
     }
     if as_json:
-        render.print_json(
+        streams.print_json(
             [
                 {
                     "slug": s.slug,
@@ -364,34 +364,34 @@ def show_sections(catalog: Catalog, lang: str, as_json: bool) -> None:
             ]
         )
         return
-    if render.use_rich():
+    if streams.use_rich():
         nodes = [
             (len(s.path) - 1, s.slug, f"{s.name(lang)} ({totals[s.slug]})")
             for s in catalog.sections
         ]
         render.tree(f"{catalog.title or 'Catalog'} ({len(catalog)})", nodes)
         return
-    render.plain_rows(
+    streams.plain_rows(
         ["  " * (len(s.path) - 1) + s.slug, totals[s.slug], s.name(lang)] for s in catalog.sections
     )
 
 
 def show_paths(found: dict[str, str], extra_catalogs: list[str], as_json: bool) -> None:
     if as_json:
-        render.print_json({**found, "extra_catalogs": extra_catalogs})
+        streams.print_json({**found, "extra_catalogs": extra_catalogs})
         return
     rows = [[key, value] for key, value in found.items()]
     rows += [["extra catalog", path] for path in extra_catalogs]
-    render.plain_rows(rows)
+    streams.plain_rows(rows)
 
 
 def confirm(message: str) -> None:
-    render.note(message)
+    streams.note(message)
 
 
 def show_bytes(data: bytes) -> None:
     """An export on stdout, byte for byte."""
-    render.write_bytes(data)
+    streams.write_bytes(data)
 
 
 def match_kind(hit: Hit) -> str:
@@ -406,7 +406,7 @@ def show_hits(
 ) -> None:
     """``search``: hits best first (JSON, plain rows or a table); a note when none."""
     if as_json:
-        render.print_json(
+        streams.print_json(
             [
                 {
                     **entry_json(h.entry, lang, entry_status(h.entry, statuses)),
@@ -416,8 +416,8 @@ def show_hits(
             ]
         )
         return
-    if not render.use_rich():
-        render.plain_rows(
+    if not streams.use_rich():
+        streams.plain_rows(
             [
                 h.entry.id,
                 h.entry.year or "",
@@ -444,12 +444,12 @@ def show_hits(
         ]
         render.hit_table(rows)
     if not hits:
-        render.note(_("No entries match {query}.").format(query=repr(query)))
+        streams.note(_("No entries match {query}.").format(query=repr(query)))
 
 
 def mark_not_saved(entry: Entry, problem: Exception) -> None:
     """The entry is opened (or printed) anyway; say that its mark was lost and why."""
-    render.warning(
+    streams.warning(
         _("{id} was not marked as reading: {problem}").format(id=entry.id, problem=problem)
     )
 
@@ -464,9 +464,9 @@ def show_marks(changes: list[tuple[Entry, bool]], status: str) -> None:
     }[status]
     for entry, changed in changes:
         if changed:
-            render.note(verb.format(id=entry.id, title=entry.title_in(language())))
+            streams.note(verb.format(id=entry.id, title=entry.title_in(language())))
         else:
-            render.note(
+            streams.note(
                 _("unchanged (already {status}): {id}").format(
                     status=status_label(status), id=entry.id
                 )
@@ -475,7 +475,7 @@ def show_marks(changes: list[tuple[Entry, bool]], status: str) -> None:
 
 def show_urls(urls: list[str]) -> None:
     """URLs on stdout, one a line, and nothing else (for scripts, ssh and xargs)."""
-    render.plain_rows([url] for url in urls)
+    streams.plain_rows([url] for url in urls)
 
 
 def show_launch(
@@ -483,10 +483,10 @@ def show_launch(
 ) -> None:
     """``open``: each (link, url) sent to the browser on stderr; the rest printed to stdout."""
     for link, url in opened:
-        render.note(_("opened {id} {link}: {url}").format(id=entry.id, link=link, url=url))
+        streams.note(_("opened {id} {link}: {url}").format(id=entry.id, link=link, url=url))
     if unopened:
         why = problem or _("no browser opened it")
-        render.note(
+        streams.note(
             ngettext(
                 "canon: {problem}; printing the link instead.",
                 "canon: {problem}; printing the links instead.",
@@ -500,7 +500,7 @@ def show_tags(catalog: Catalog, lang: str, as_json: bool) -> None:
     """``tags``: the controlled vocabulary, with how many entries carry each tag."""
     counts = catalog.tag_counts()
     if as_json:
-        render.print_json(
+        streams.print_json(
             [
                 {
                     "tag": tag,
@@ -513,7 +513,7 @@ def show_tags(catalog: Catalog, lang: str, as_json: bool) -> None:
         )
         return
     rows = [[tag, str(count), catalog.tag_description(tag, lang)] for tag, count in counts.items()]
-    if render.use_rich():
+    if streams.use_rich():
         render.simple_table([_("Tag"), _("Entries"), _("Description")], rows, ["cyan", "", ""])
         return
-    render.plain_rows(rows)
+    streams.plain_rows(rows)

@@ -11,7 +11,7 @@ from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import argument, option
 from canon_cli.cli.session import Session
 from canon_cli.i18n import N_, _
-from canon_cli.output import render
+from canon_cli.output import streams
 
 app = typer.Typer()
 
@@ -63,18 +63,18 @@ def add(
     target = paths.user_catalog_path()
     data = add_entry(session.catalog(), target, new)
     listed = add_catalog(paths.config_path(), stored_path(target, paths.config_path()))[1]
-    render.note(
+    streams.note(
         _("Added {title!r} as {id} to {path}").format(
             title=data["title"], id=data["id"], path=target
         )
     )
     if listed:
-        render.note(
+        streams.note(
             _("Your catalog is now merged after the built-in one ({path}).").format(
                 path=paths.config_path()
             )
         )
-    render.out(data["id"])
+    streams.out(data["id"])
 
 
 @app.command(
@@ -93,7 +93,7 @@ def remove(
     session: Session = ctx.obj
     target = paths.user_catalog_path()
     title = remove_entry(session.catalog(), target, entry_id)
-    render.note(
+    streams.note(
         _("Removed {title!r} ({id}) from {path}").format(title=title, id=entry_id, path=target)
     )
-    render.out(entry_id.strip())
+    streams.out(entry_id.strip())

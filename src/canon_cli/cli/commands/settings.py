@@ -13,7 +13,7 @@ from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import JsonOpt, argument
 from canon_cli.cli.session import Session
 from canon_cli.i18n import N_, _
-from canon_cli.output import render
+from canon_cli.output import render, streams
 from canon_cli.text import clean_line
 
 if TYPE_CHECKING:
@@ -53,17 +53,17 @@ def _show_config(config: Config, path: Path, as_json: bool) -> None:
 
     values = config.as_dict()
     if as_json:
-        render.print_json({"path": str(path), "exists": path.is_file(), "settings": values})
+        streams.print_json({"path": str(path), "exists": path.is_file(), "settings": values})
         return
     if path.is_file():
         where = str(path)
     else:
         where = _("{path} (not created yet: defaults apply)").format(path=path)
-    if not render.use_rich():
-        render.note(_("config file: {path}").format(path=where))
-        render.plain_rows([key, format_setting(value)] for key, value in values.items())
+    if not streams.use_rich():
+        streams.note(_("config file: {path}").format(path=where))
+        streams.plain_rows([key, format_setting(value)] for key, value in values.items())
         return
-    render.out(_("Config file: {path}").format(path=clean_line(where)))
+    streams.out(_("Config file: {path}").format(path=clean_line(where)))
     rows = [
         [
             key,
@@ -92,12 +92,12 @@ def config_get(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> Non
     session: Session = ctx.obj
     value = session.config().as_dict()[key]
     if as_json:
-        render.print_json(value)
+        streams.print_json(value)
     elif isinstance(value, list):
         for item in value:
-            render.out(clean_line(item))
+            streams.out(clean_line(item))
     else:
-        render.out(format_setting(value))
+        streams.out(format_setting(value))
 
 
 def _catalog_check(session: Session) -> Callable[[Config], None]:
@@ -127,7 +127,7 @@ def config_set(
     parsed = parse_setting(key, value, Path.cwd())
     check = _catalog_check(session) if key == "catalogs" else None
     change_settings(paths.config_path(), lambda _current: {key: parsed}, check)
-    render.note(
+    streams.note(
         _("{key} = {value} (in {path})").format(
             key=key, value=format_setting(parsed), path=paths.config_path()
         )
@@ -152,7 +152,7 @@ def config_unset(ctx: typer.Context, key: KeyArg) -> None:
         paths.config_path(), lambda current: {key: None} if key in current else {}, check
     )
     default = format_setting(Config().as_dict()[key]) or _("(empty)")
-    render.note(_("{key} is back to its default: {value}").format(key=key, value=default))
+    streams.note(_("{key} is back to its default: {value}").format(key=key, value=default))
 
 
 @config_app.command(
@@ -169,9 +169,9 @@ def config_add_catalog(ctx: typer.Context, path: CatalogArg) -> None:
     stored = catalog_setting(path, Path.cwd())
     added = add_catalog(paths.config_path(), stored, _catalog_check(session))[1]
     if added:
-        render.note(_("Added catalog {path}").format(path=stored))
+        streams.note(_("Added catalog {path}").format(path=stored))
     else:
-        render.note(_("{path} is already listed").format(path=stored))
+        streams.note(_("{path} is already listed").format(path=stored))
 
 
 @config_app.command(
@@ -185,4 +185,4 @@ def config_remove_catalog(ctx: typer.Context, path: CatalogArg) -> None:
     from canon_cli.config import remove_catalog
 
     remove_catalog(paths.config_path(), path)
-    render.note(_("Removed catalog {path} from the settings").format(path=path))
+    streams.note(_("Removed catalog {path} from the settings").format(path=path))

@@ -28,7 +28,7 @@ app = typer.Typer()
 )
 def sync(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from canon_cli.config import sync_folder_path
-    from canon_cli.output import render
+    from canon_cli.output import streams
     from canon_cli.output.syncview import show_sync
     from canon_cli.state.sync import sync_now
 
@@ -42,6 +42,6 @@ def sync(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     report = sync_now(session.state(sync=False), folder)
     show_sync(report, as_json)
     for later in report.errors[1:]:
-        render.warning(str(later))
+        streams.warning(str(later))
     if report.errors:
         raise report.errors[0]
