@@ -17,7 +17,7 @@ from canon_cli import paths
 from canon_cli.catalog.query import Filters, parse_years
 from canon_cli.cli.session import Session
 from canon_cli.i18n import _
-from canon_cli.output import views
+from canon_cli.output import catalogview, markview, searchview, streams, views
 
 if TYPE_CHECKING:
     from canon_cli.catalog.store import Entry
@@ -142,7 +142,7 @@ def search(
     filters = make_filters(section, year, tag, kind, None, status)
     found = search_entries(catalog, text, filters, statuses, _noted(session, text))
     hits = list(islice(found, limit))
-    views.show_hits(hits, statuses, session.lang(), text, as_json)
+    searchview.show_hits(hits, statuses, session.lang(), text, as_json)
 
 
 def show_progress(session: Session, section: str | None = None, as_json: bool = False) -> None:
@@ -178,11 +178,11 @@ def show_next(
 
 
 def show_sections(session: Session, as_json: bool = False) -> None:
-    views.show_sections(session.catalog(), session.lang(), as_json)
+    catalogview.show_sections(session.catalog(), session.lang(), as_json)
 
 
 def show_tags(session: Session, as_json: bool = False) -> None:
-    views.show_tags(session.catalog(), session.lang(), as_json)
+    catalogview.show_tags(session.catalog(), session.lang(), as_json)
 
 
 def show_paths(session: Session, as_json: bool = False) -> None:
@@ -193,7 +193,7 @@ def show_paths(session: Session, as_json: bool = False) -> None:
         "cache": str(paths.cache_dir()),
         "catalog_format": str(paths.catalog_format_doc()),
     }
-    views.show_paths(found, [str(p) for p in session.catalog_sources()[1:]], as_json)
+    catalogview.show_paths(found, [str(p) for p in session.catalog_sources()[1:]], as_json)
 
 
 def open_entry(
@@ -220,10 +220,10 @@ def open_entry(
     if opener.marks_reading(entry, statuses, no_mark, session.config):
         _mark_reading(session, entry)
     if print_only:
-        views.show_urls([item.url for item in links])
+        markview.show_urls([item.url for item in links])
         return
     done = opener.launch(links)
-    views.show_launch(
+    markview.show_launch(
         entry,
         [(i.describe(), i.url) for i in done.opened],
         [i.url for i in done.unopened],
@@ -241,9 +241,9 @@ def _mark_reading(session: Session, entry: Entry) -> None:
     try:
         changes = mark_entries(session.catalog(), session.state, [entry.id], "reading", now_ms())
     except CanonIOError as exc:
-        views.mark_not_saved(entry, exc)
+        markview.mark_not_saved(entry, exc)
         return
-    views.show_marks(changes, "reading")
+    markview.show_marks(changes, "reading")
 
 
 def export(
@@ -269,10 +269,10 @@ def export(
     items = exporters.select_items(catalog, filters, session.statuses(), records(state, catalog))
     data = exporters.encode(chosen, exporters.export_text(chosen, catalog, items, session.lang()))
     if output is None:
-        views.show_bytes(data)
+        streams.write_bytes(data)
         return
     exporters.write_output(output, data, force)
-    views.confirm(f"Wrote {len(items)} entries to {output} ({chosen.value})")
+    markview.confirm(f"Wrote {len(items)} entries to {output} ({chosen.value})")
 
 
 def mark(session: Session, ids: list[str], status: str) -> None:
@@ -281,7 +281,7 @@ def mark(session: Session, ids: list[str], status: str) -> None:
 
     catalog = session.catalog()
     changes = mark_entries(catalog, session.state, ids, status, now_ms())
-    views.show_marks(changes, status)
+    markview.show_marks(changes, status)
 
 
 def set_status(session: Session, ids: list[str], status: str) -> None:
@@ -414,7 +414,7 @@ def note(
         from canon_cli.reading.marks import note_entry
 
         entry = note_entry(catalog, session.state, entry_id, words, now_ms())
-        views.confirm(_("noted on {id}").format(id=entry.id))
+        markview.confirm(_("noted on {id}").format(id=entry.id))
         return
     from canon_cli.output.notesview import show_note_change
     from canon_cli.reading.notes import change_note

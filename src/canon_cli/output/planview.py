@@ -7,7 +7,7 @@ from typing import Any
 from canon_cli.catalog.store import Catalog
 from canon_cli.i18n import _, ngettext
 from canon_cli.output import render, streams
-from canon_cli.output.views import duration, short_duration
+from canon_cli.output.words import duration, short_duration
 from canon_cli.reading.plan import Pace, Plan
 from canon_cli.text import clean_line
 

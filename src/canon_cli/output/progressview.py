@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from canon_cli.i18n import _, ngettext
 from canon_cli.output import render, streams
-from canon_cli.output.views import duration, short_duration
-from canon_cli.output.words import when
+from canon_cli.output.words import duration, short_duration, when
 from canon_cli.state.fold import local_text
 from canon_cli.vocab import STATUSES
 

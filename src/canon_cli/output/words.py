@@ -1,4 +1,4 @@
-"""canon's vocabulary and times as a person reads them, in the run's language.
+"""canon's vocabulary, times and reading times as a person reads them, in the run's language.
 
 Statuses and kinds are canon's own words: JSON and tab-separated output keep them as
 the values ``--status`` and ``--kind`` take (so scripts work in any language); a
@@ -72,3 +72,28 @@ def when(stamp: str | None) -> str:
 def stars(rating: int | None) -> str:
     """A rating of 1 to 5 as stars (empty when unrated)."""
     return "★" * rating if rating else ""
+
+
+def duration(minutes: int) -> str:
+    """A reading time as people say it: "45 min", "1 h 55 min", "27 h" (from ten hours up,
+    whole hours: the figures are estimates, and a total of many adds up their error)."""
+    if minutes >= 600:
+        minutes = round(minutes / 60) * 60
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _("{minutes} min").format(minutes=rest)
+    if not rest:
+        return _("{hours} h").format(hours=hours)
+    return _("{hours} h {minutes} min").format(hours=hours, minutes=rest)
+
+
+def short_duration(minutes: int | None) -> str:
+    """A reading time for a table column: "45m", "1h55", "27h" ("" when unknown)."""
+    if not minutes:
+        return ""
+    if minutes >= 600:
+        minutes = round(minutes / 60) * 60
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}m"
+    return f"{hours}h{rest:02d}" if rest and hours < 10 else f"{hours}h"

@@ -11,7 +11,7 @@ from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import EntryIdArg, EntryIdsArg, JsonOpt, argument, option
 from canon_cli.cli.session import Session
 from canon_cli.i18n import N_, _
-from canon_cli.output import views
+from canon_cli.output import markview
 
 app = typer.Typer()
 
@@ -120,6 +120,6 @@ def rate(
     catalog = session.catalog()
     entry = rate_entry(catalog, session.state, entry_id, rating, now_ms())
     if rating:
-        views.confirm(_("rated {id}: {rating}").format(id=entry.id, rating=rating))
+        markview.confirm(_("rated {id}: {rating}").format(id=entry.id, rating=rating))
     else:
-        views.confirm(_("cleared the rating of {id}").format(id=entry.id))
+        markview.confirm(_("cleared the rating of {id}").format(id=entry.id))

@@ -14,7 +14,7 @@ from canon_cli.cli.helptext import command_help
 from canon_cli.cli.options import ForceOpt, JsonOpt, argument, option
 from canon_cli.cli.session import Session
 from canon_cli.i18n import N_, _, ngettext
-from canon_cli.output import stateview, views
+from canon_cli.output import markview, stateview
 
 if TYPE_CHECKING:
     from canon_cli.state.fold import EntryState
@@ -68,7 +68,7 @@ def state_export(
         text = exchange.export_yaml(store, now_ms())
     write_output(path, text.encode("utf-8"), force)
     count = len(store.entry_ids())
-    views.confirm(
+    markview.confirm(
         ngettext(
             "exported {count} entry to {file}", "exported {count} entries to {file}", count
         ).format(count=count, file=path)
@@ -95,7 +95,7 @@ def state_import(ctx: typer.Context, file: FileArg) -> None:
     path = _path(file)
     report = replace_with_file(session.state, path, backup, now_ms())
     stateview.show_merge(report, path)
-    views.confirm(
+    markview.confirm(
         ngettext(
             "imported {count} entry from {file} (previous state kept in {backup})",
             "imported {count} entries from {file} (previous state kept in {backup})",
@@ -217,11 +217,11 @@ def edit(
 
     sets = _edited(original, known, instant(now_ms()))
     if sets is None:
-        views.confirm(_("nothing changed"))
+        markview.confirm(_("nothing changed"))
         return
     changes = store.record(new_op(label), sets, now_ms())
     count = len({c.entry for c in changes})
-    views.confirm(
+    markview.confirm(
         _("edited: {changes} to {entries}").format(
             changes=ngettext("{n} change", "{n} changes", len(changes)).format(n=len(changes)),
             entries=ngettext("{n} entry", "{n} entries", count).format(n=count),
