@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from canon_cli import paths
-from canon_cli.catalog.own import slugify
+from canon_cli.catalog.newentry import slugify
 
 Cli = Any
 

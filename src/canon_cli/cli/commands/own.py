@@ -43,7 +43,8 @@ def add(
     title_zh: Annotated[str | None, option("add", "title_zh")] = None,
     entry_id: Annotated[str | None, option("add", "entry_id")] = None,
 ) -> None:
-    from canon_cli.catalog.own import NewEntry, add_entry, default_kind
+    from canon_cli.catalog.newentry import NewEntry, default_kind
+    from canon_cli.catalog.own import add_entry
     from canon_cli.config import add_catalog, stored_path
 
     session: Session = ctx.obj
