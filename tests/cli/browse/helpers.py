@@ -21,7 +21,8 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from canon_cli.cli.browse.app import BrowseApp
-from canon_cli.cli.browse.data import Library, LinkCheck
+from canon_cli.cli.browse.data import Library
+from canon_cli.cli.browse.records import LinkCheck
 from canon_cli.cli.browse.widgets import DetailsView
 from canon_cli.cli.session import Session
 

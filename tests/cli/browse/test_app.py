@@ -20,7 +20,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from canon_cli.cli.browse.app import BrowseApp
-from canon_cli.cli.browse.data import SectionRow
+from canon_cli.cli.browse.records import SectionRow
 from canon_cli.cli.browse.widgets import EntryList, HelpScreen, NoteScreen, SectionTree
 from tests.cli.browse.helpers import (
     CATALOG,

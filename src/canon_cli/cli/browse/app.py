@@ -17,7 +17,8 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Input, OptionList, Static, Tree
 
-from canon_cli.cli.browse.data import BrowseError, Library, Overview, SectionRow, _
+from canon_cli.cli.browse.data import Library, _
+from canon_cli.cli.browse.records import BrowseError, Overview, SectionRow
 from canon_cli.cli.browse.widgets import (
     DetailsView,
     EntryList,

@@ -8,19 +8,30 @@ overwritten. ``changed()`` tells the app cheaply when to re-read.
 
 Catalog and state text is sanitised here, once (control and bidi characters become
 visible escapes); the widgets then draw it as plain text, never as markup. This is the
-only module of the app that imports canon's internals, and it imports no Textual.
+only module of the app that imports canon's internals, and it imports no Textual; the
+records it hands out are in ``records.py``.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from canon_cli import paths
+from canon_cli.cli.browse.records import (
+    BrowseError,
+    Details,
+    EntryRow,
+    LinkCheck,
+    LinkRow,
+    NoteRow,
+    OpenPlan,
+    Overview,
+    SectionRow,
+)
 from canon_cli.errors import CanonError
 from canon_cli.i18n import _
 from canon_cli.text import clean, clean_line
@@ -29,107 +40,12 @@ from canon_cli.vocab import STATUSES
 if TYPE_CHECKING:
     from canon_cli.catalog.store import Catalog, Entry
     from canon_cli.cli.session import Session
-    from canon_cli.reading.opener import NumberedLink
     from canon_cli.state.fold import EntryState
     from canon_cli.state.store import StateStore
 
-__all__ = ["STATUSES", "BrowseError", "Details", "EntryRow", "Library", "SectionRow", "_"]
+__all__ = ["STATUSES", "Library", "_"]
 
 SEARCH_LIMIT = 200  # hits shown for a query; a larger catalog is narrowed by typing more
-
-
-class BrowseError(Exception):
-    """Something canon refused or could not do, as one message for the status line."""
-
-
-@dataclass(frozen=True)
-class SectionRow:
-    """One node of the section tree with its progress (done or skipped, of all below it)."""
-
-    slug: str
-    name: str
-    depth: int  # 0 for a top-level section
-    done: int
-    total: int
-
-
-@dataclass(frozen=True)
-class Overview:
-    """The whole catalog: its title and progress, counted as ``canon progress`` does."""
-
-    title: str
-    done: int
-    total: int
-
-
-@dataclass(frozen=True)
-class EntryRow:
-    """One line of the entry list."""
-
-    id: str
-    title: str
-    year: int | None
-    kind: str
-    minutes: int | None  # the catalog's time estimate, when it has one
-    status: str
-    refused: bool  # a link of the entry is one canon will not open
-
-
-@dataclass(frozen=True)
-class LinkRow:
-    number: int  # as ``canon show`` numbers them: 0 is the main link
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
-class NoteRow:
-    at: str
-    text: str
-
-
-@dataclass(frozen=True)
-class LinkCheck:
-    """The last link check of the entry's main link."""
-
-    result: str  # ok, redirected, broken, unreachable
-    status: int | None
-    final_url: str | None
-    checked_at: str
-    age: str  # "3 days ago", from the library's clock
-
-
-@dataclass(frozen=True)
-class Details:
-    """Everything the details pane shows about one entry."""
-
-    id: str
-    title: str
-    other_title: str | None  # the title in the other language, when it differs
-    section: str  # names from the top level down, "Research › Agents"
-    kind: str
-    year: int | None
-    minutes: int | None
-    authors: tuple[str, ...]
-    tags: tuple[str, ...]
-    summary: str
-    links: tuple[LinkRow, ...]
-    refused: str | None  # why canon refuses a link of this entry
-    status: str
-    started: str | None
-    finished: str | None
-    rating: int | None
-    notes: tuple[NoteRow, ...]
-    link_check: LinkCheck | None
-
-
-@dataclass(frozen=True)
-class OpenPlan:
-    """Links checked and the mark written: what is left is handing them to a browser."""
-
-    entry_id: str
-    links: tuple[NumberedLink, ...]
-    marked: bool  # the entry was unread and is now marked reading
 
 
 def _now() -> datetime:

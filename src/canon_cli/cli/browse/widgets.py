@@ -21,7 +21,8 @@ from textual.widgets import Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
-from canon_cli.cli.browse.data import Details, EntryRow, Overview, SectionRow, _
+from canon_cli.cli.browse.data import _
+from canon_cli.cli.browse.records import Details, EntryRow, Overview, SectionRow
 
 MARKS = {"unread": " ", "reading": "~", "done": "✓", "skipped": "-"}
 STATUS_STYLE = {"unread": "", "reading": "$warning", "done": "$success", "skipped": "$text-muted"}
