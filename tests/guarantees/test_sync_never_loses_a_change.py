@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from canon_cli.state.changes import NOTE_PREFIX, Change, Clock, JournalLineError, from_line, to_line
 from canon_cli.state.store import open_store
-from canon_cli.state.syncdir import MAX_LINE_BYTES, device_file, scan
+from canon_cli.state.syncdir import MAX_LINE_BYTES, device_file
+from canon_cli.state.syncscan import scan
 from canon_cli.state.syncstore import FolderSync
 from tests.statedb import integrity
 

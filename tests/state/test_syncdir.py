@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from canon_cli.errors import CanonIOError, ExitCode
-from canon_cli.state import syncdir
+from canon_cli.state import syncdir, syncscan
 from canon_cli.state.changes import Change, Clock, from_line, to_line
-from canon_cli.state.syncdir import FileOffset, append, device_file, scan
+from canon_cli.state.syncdir import FileOffset, append, device_file
+from canon_cli.state.syncscan import scan
 
 A = "a1a1a1a1a1a1a1a1"
 B = "b2b2b2b2b2b2b2b2"
@@ -31,7 +32,7 @@ def write_lines(path: Path, items: list[Change], tail: bytes = b"") -> None:
         out.write("".join(to_line(c) + "\n" for c in items).encode() + tail)
 
 
-def kinds(result: syncdir.ScanResult) -> list[str]:
+def kinds(result: syncscan.ScanResult) -> list[str]:
     return [w.kind for w in result.warnings]
 
 

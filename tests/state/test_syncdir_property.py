@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from canon_cli.state.changes import Change, Clock, JournalLineError, from_line, to_line
-from canon_cli.state.syncdir import FileOffset, append, scan
+from canon_cli.state.syncdir import FileOffset, append
+from canon_cli.state.syncscan import scan
 
 DEVICES = ("a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2", "c3c3c3c3c3c3c3c3")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from canon_cli.errors import BusyError, CanonIOError
-from canon_cli.state import syncdir
+from canon_cli.state import syncscan
 from canon_cli.state.changes import Change, Clock, from_line, to_line
 from canon_cli.state.store import StateStore, open_store
 from canon_cli.state.syncdir import append, device_file
@@ -133,7 +133,7 @@ def test_a_missing_folder_is_a_warning_and_the_write_is_kept(db: Path, folder: P
     shutil.rmtree(folder)
     store, hook = opened(db, folder)
     mark(store, "lora")
-    assert [w.kind for w in hook.warnings] == [syncdir.FOLDER_MISSING]
+    assert [w.kind for w in hook.warnings] == [syncscan.FOLDER_MISSING]
     assert isinstance(hook.problems[0], CanonIOError)
     store.close()
     folder.mkdir()

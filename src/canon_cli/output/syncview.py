@@ -13,7 +13,7 @@ from canon_cli.output import render, streams
 if TYPE_CHECKING:  # only 'canon sync' makes a report; the warnings come with every command
     from canon_cli.state.changes import Clock
     from canon_cli.state.sync import SyncReport
-    from canon_cli.state.syncdir import SyncWarning
+    from canon_cli.state.syncscan import SyncWarning
 
 
 def _instant(clock: Clock) -> datetime:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from canon_cli.errors import CanonError, CanonIOError, FailureError
 from canon_cli.i18n import _
-from canon_cli.state import gitsync, syncdir
+from canon_cli.state import gitsync, syncdir, syncscan
 from canon_cli.state.store import StateStore
 from canon_cli.state.syncstore import publish, take_in
 
@@ -24,9 +24,9 @@ from canon_cli.state.syncstore import publish, take_in
 class SyncReport(NamedTuple):
     folder: Path
     own_device: str
-    devices: list[syncdir.DeviceSeen]  # newest change first
+    devices: list[syncscan.DeviceSeen]  # newest change first
     files: list[str]  # the journal files read
-    warnings: list[syncdir.SyncWarning]
+    warnings: list[syncscan.SyncWarning]
     taken_in: int  # changes new to this device
     appended: int  # changes of this device written to the folder
     git: gitsync.GitReport | None  # None: the folder is not a git work tree (or git failed)

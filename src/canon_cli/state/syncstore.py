@@ -16,10 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from canon_cli.errors import BusyError, CanonError, CanonIOError
-from canon_cli.state import syncdir
+from canon_cli.state import syncdir, syncscan
 from canon_cli.state.changes import Change
 from canon_cli.state.store import StateStore
-from canon_cli.state.syncdir import FileOffset, ScanResult
+from canon_cli.state.syncdir import FileOffset
+from canon_cli.state.syncscan import ScanResult
 
 PUBLISHED_KEY = "sync_folder"  # meta: the folder this device's changes are written to
 
@@ -29,7 +30,7 @@ class FolderSync:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.warnings: list[syncdir.SyncWarning] = []
+        self.warnings: list[syncscan.SyncWarning] = []
         self.problems: list[CanonError] = []
         self.taken_in = 0
         self.appended = 0
@@ -84,7 +85,7 @@ def _own_file_lost(
         return True
     own = str(syncdir.device_file(folder, store.device))
     known, now = before.get(own), result.offsets.get(own)
-    if known is None or any(w.path == own and w.kind != syncdir.GONE for w in result.warnings):
+    if known is None or any(w.path == own and w.kind != syncscan.GONE for w in result.warnings):
         return False  # never written, or there but unreadable: nothing to conclude
     return now is None or now.size < known.size
 
@@ -93,7 +94,7 @@ def take_in(store: StateStore, folder: Path, *, full: bool = False) -> tuple[Sca
     """Read what changed in the folder into the store; the scan and how many changes
     were new. Nothing is written to the database when nothing changed."""
     before = ingested(store)
-    result = syncdir.scan(folder, before, full=full)
+    result = syncscan.scan(folder, before, full=full)
     lost = _own_file_lost(store, folder, before, result)
     if not result.changes and result.offsets == before and not lost:
         return result, 0
