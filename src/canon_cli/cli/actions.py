@@ -17,7 +17,7 @@ from canon_cli import paths
 from canon_cli.catalog.query import Filters, parse_years
 from canon_cli.cli.session import Session
 from canon_cli.i18n import _
-from canon_cli.output import catalogview, markview, searchview, streams, views
+from canon_cli.output import markview, streams, views
 
 if TYPE_CHECKING:
     from canon_cli.catalog.store import Entry
@@ -134,6 +134,7 @@ def search(
 ) -> None:
     from itertools import islice
 
+    from canon_cli.output import searchview
     from canon_cli.reading.status import search_entries
 
     catalog = session.catalog()
@@ -178,14 +179,20 @@ def show_next(
 
 
 def show_sections(session: Session, as_json: bool = False) -> None:
+    from canon_cli.output import catalogview
+
     catalogview.show_sections(session.catalog(), session.lang(), as_json)
 
 
 def show_tags(session: Session, as_json: bool = False) -> None:
+    from canon_cli.output import catalogview
+
     catalogview.show_tags(session.catalog(), session.lang(), as_json)
 
 
 def show_paths(session: Session, as_json: bool = False) -> None:
+    from canon_cli.output import catalogview
+
     found = {
         "catalog": str(session.main_catalog_path()),
         "state": str(paths.state_db_path()),
