@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from canon_cli.cli import spec
+from canon_cli.cli import spec, specmodel
 from canon_cli.cli.app import help_texts
 from canon_cli.config import KEYS
 from canon_cli.output.layout import cell_width
@@ -33,7 +33,7 @@ VALUES = {
     *(word for command in spec.COMMANDS for word in command.split()),
     *(
         c
-        for o in (*spec.GLOBALS, *(o for c in spec.COMMANDS.values() for o in c.options))
+        for o in (*specmodel.GLOBALS, *(o for c in spec.COMMANDS.values() for o in c.options))
         for c in o.choices
     ),
 }

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from canon_cli import paths
-from canon_cli.cli import fastpath, helpcache, spec
+from canon_cli.cli import fastpath, helpcache, spec, specmodel
 from canon_cli.cli.app import _help_sources, app, help_texts
 
 PATHS = ["", *spec.COMMANDS]
@@ -180,7 +180,7 @@ def test_canon_alone_is_the_dashboard_even_with_a_stored_help(
 
 
 def test_the_help_variables_are_the_global_options_variables() -> None:
-    assert set(helpcache.OPTION_VARIABLES) == {o.envvar for o in spec.GLOBALS if o.envvar}
+    assert set(helpcache.OPTION_VARIABLES) == {o.envvar for o in specmodel.GLOBALS if o.envvar}
 
 
 @pytest.mark.parametrize(

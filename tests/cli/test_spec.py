@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import typer.main
 
-from canon_cli.cli import actions, spec
+from canon_cli.cli import actions, cmdline, spec, specmodel
 from canon_cli.cli.app import app
 from canon_cli.cli.options import COMPLETERS
 
@@ -56,11 +56,11 @@ def _type_of(param: Any) -> tuple[object, ...]:
     return {"StringParamType": ("text",), "IntParamType": ("int", None, None)}[kind]
 
 
-def _expected_type(kind: str, item: spec.Opt | spec.Arg) -> tuple[object, ...]:
+def _expected_type(kind: str, item: specmodel.Opt | specmodel.Arg) -> tuple[object, ...]:
     if kind in ("int", "float"):
         return (kind, getattr(item, "minimum", None), getattr(item, "maximum", None))
     if kind == "choice":
-        assert isinstance(item, spec.Opt)
+        assert isinstance(item, specmodel.Opt)
         return ("choice", item.choices, False)
     if kind == "file":
         return ("file", item.dir_okay)
@@ -73,7 +73,7 @@ def test_every_typer_command_is_in_the_spec_and_back() -> None:
         assert command.group == hasattr(TYPER_COMMANDS[name], "commands"), name
 
 
-def _check_option(where: str, param: Any, opt: spec.Opt) -> None:
+def _check_option(where: str, param: Any, opt: specmodel.Opt) -> None:
     assert param.opts == list(opt.names), where
     assert param.help == opt.help, where
     assert bool(param.is_flag) == (opt.kind == "flag"), where
@@ -89,7 +89,7 @@ def _check_option(where: str, param: Any, opt: spec.Opt) -> None:
     assert _completer(param) is expected, where
 
 
-def _check_argument(where: str, param: Any, arg: spec.Arg) -> None:
+def _check_argument(where: str, param: Any, arg: specmodel.Arg) -> None:
     assert param.metavar == arg.metavar, where
     assert param.help == arg.help, where
     assert param.nargs == (-1 if arg.many else 1), where
@@ -104,7 +104,9 @@ def _check_argument(where: str, param: Any, arg: spec.Arg) -> None:
 def test_typer_parameters_match_the_spec(name: str) -> None:
     params = [p for p in TYPER_COMMANDS[name].params if p.name not in TYPER_ONLY]
     declared = spec.COMMANDS[name] if name else None
-    options = (*spec.GLOBALS, *spec.DASHBOARD.options) if declared is None else declared.options
+    options = (
+        (*specmodel.GLOBALS, *specmodel.DASHBOARD.options) if declared is None else declared.options
+    )
     arguments = () if declared is None else declared.args
     typer_options = [p for p in params if type(p).__name__ == "TyperOption"]
     typer_arguments = [p for p in params if type(p).__name__ == "TyperArgument"]
@@ -128,7 +130,7 @@ def test_every_help_text_has_its_chinese() -> None:
     # help texts are message ids, translated when the help is shown: one without a
     # translation would be English in the middle of a Chinese --help
     chinese = _chinese()
-    items: list[spec.Opt | spec.Arg] = [*spec.GLOBALS, *spec.DASHBOARD.options]
+    items: list[specmodel.Opt | specmodel.Arg] = [*specmodel.GLOBALS, *specmodel.DASHBOARD.options]
     for command in spec.COMMANDS.values():
         items += [*command.options, *command.args]
     for item in items:
@@ -143,10 +145,10 @@ def test_every_help_text_has_its_chinese() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [spec.DASHBOARD, *(c for c in spec.COMMANDS.values() if c.action)],
+    [specmodel.DASHBOARD, *(c for c in spec.COMMANDS.values() if c.action)],
     ids=lambda c: c.name or "canon",
 )
-def test_each_fast_action_takes_exactly_the_declared_parameters(command: spec.Command) -> None:
+def test_each_fast_action_takes_exactly_the_declared_parameters(command: specmodel.Command) -> None:
     action = getattr(actions, str(command.action))
     names = list(inspect.signature(action).parameters)[1:]  # after the session
     declared = [o.param for o in command.options] + [a.param for a in command.args]
@@ -178,4 +180,4 @@ def test_each_fast_action_takes_exactly_the_declared_parameters(command: spec.Co
     ],
 )
 def test_hoist(argv: list[str], expected: list[str]) -> None:
-    assert spec.hoist(argv) == expected
+    assert cmdline.hoist(argv) == expected

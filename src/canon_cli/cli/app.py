@@ -18,7 +18,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from canon_cli import __version__
 from canon_cli.cli import clicklib as click
-from canon_cli.cli import spec
+from canon_cli.cli import cmdline, spec, specmodel
 from canon_cli.cli.guard import run_guarded
 from canon_cli.cli.helptext import LocalHelp, adopt_typer_words
 from canon_cli.cli.options import option
@@ -72,11 +72,11 @@ class CanonSubgroup(LocalHelp, OneValueOptions, TyperGroup):
 class CanonGroup(LocalHelp, OneValueOptions, TyperGroup):
     """Turns canon's own errors into a clean message and a documented exit code, and
     click's usage errors into the same ``canon: error:`` style (exit code 2). Takes the
-    global options after the command as well as before it (``spec.hoist``)."""
+    global options after the command as well as before it (``cmdline.hoist``)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if ctx.parent is None:
-            args = spec.hoist(args)
+            args = cmdline.hoist(args)
         result: list[str] = super().parse_args(ctx, args)
         return result
 
@@ -179,7 +179,7 @@ _app = typer.Typer(
 
 
 class ColorChoice(enum.StrEnum):
-    """``--color``'s values (spec.py declares them)."""
+    """``--color``'s values (specmodel.py declares them)."""
 
     auto = "auto"
     always = "always"
@@ -324,7 +324,7 @@ def invoked_command(argv: list[str]) -> str | None:
     """The subcommand named on a command line, skipping the global options."""
     index = 0
     while index < len(argv):
-        opt, value = spec.find_option(spec.GLOBALS, argv[index])
+        opt, value = cmdline.find_option(specmodel.GLOBALS, argv[index])
         if opt is not None:
             index += 2 if opt.takes_value and value is None else 1
         elif argv[index].startswith("-"):
@@ -404,6 +404,6 @@ def run() -> None:
     asked = None if completing else request(sys.argv[1:])
     if asked is not None:
         _serve_help(asked)
-    register(None if completing else invoked_command(spec.hoist(sys.argv[1:])))
+    register(None if completing else invoked_command(cmdline.hoist(sys.argv[1:])))
     _registered = True
     _app(prog_name="canon")

@@ -17,16 +17,9 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from canon_cli.cli.spec import (
-    COMMANDS,
-    DASHBOARD,
-    GLOBALS,
-    Command,
-    Opt,
-    command_path,
-    find_option,
-    hoist,
-)
+from canon_cli.cli.cmdline import command_path, find_option, hoist
+from canon_cli.cli.spec import COMMANDS
+from canon_cli.cli.specmodel import DASHBOARD, GLOBALS, Command, Opt
 
 
 class Parsed(NamedTuple):

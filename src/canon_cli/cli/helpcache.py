@@ -28,7 +28,7 @@ FORMAT = "canon-help 1"
 HELP_NAMES = ("--help", "-h")
 MAX_BYTES = 1 << 20
 # What the text may depend on besides the terminal's width: the language and colour
-# settings, and the variables of the global options (spec.GLOBALS; a test keeps the two
+# settings, and the variables of the global options (specmodel.GLOBALS; a test keeps the two
 # lists equal, so serving need not import the spec).
 ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "NO_COLOR", "FORCE_COLOR", "TERM")
 OPTION_VARIABLES = ("CANON_CATALOG", "CANON_LANG")

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from canon_cli.cli import spec
+from canon_cli.cli import spec, specmodel
 from canon_cli.cli.completion import (
     complete_any_kind,
     complete_entry_id,
@@ -38,7 +38,7 @@ COMPLETERS: dict[str, Callable[[typer.Context, str], list[tuple[str, str]]]] = {
 }
 
 
-def typer_option(opt: spec.Opt, **extra: Any) -> Any:
+def typer_option(opt: specmodel.Opt, **extra: Any) -> Any:
     """``typer.Option`` for ``opt`` (``extra``: what only typer knows, e.g. a callback)."""
     kwargs: dict[str, Any] = {"help": opt.help, "show_default": opt.show_default, **extra}
     if opt.minimum is not None or opt.maximum is not None:
@@ -56,7 +56,7 @@ def typer_option(opt: spec.Opt, **extra: Any) -> Any:
     return typer.Option(*opt.names, **kwargs)
 
 
-def typer_argument(arg: spec.Arg) -> Any:
+def typer_argument(arg: specmodel.Arg) -> Any:
     kwargs: dict[str, Any] = {"metavar": arg.metavar, "show_default": arg.show_default}
     if arg.help is not None:
         kwargs["help"] = arg.help
@@ -67,14 +67,14 @@ def typer_argument(arg: spec.Arg) -> Any:
     return typer.Argument(**kwargs)
 
 
-def _command(name: str) -> spec.Command:
+def _command(name: str) -> specmodel.Command:
     return spec.COMMANDS[name]
 
 
 def option(command: str, param: str, **extra: Any) -> Any:
     """The typer option for ``param`` of ``command`` ("" for the global options)."""
     if command == "":
-        options = (*spec.GLOBALS, *spec.DASHBOARD.options)
+        options = (*specmodel.GLOBALS, *specmodel.DASHBOARD.options)
     else:
         options = _command(command).options
     for found in options:
@@ -90,16 +90,16 @@ def argument(command: str, param: str) -> Any:
     raise LookupError(f"spec.py declares no argument {param!r} for {command!r}")
 
 
-SectionOpt = Annotated[list[str] | None, typer_option(spec.SECTIONS)]
-YearOpt = Annotated[str | None, typer_option(spec.YEAR)]
-TagOpt = Annotated[list[str] | None, typer_option(spec.TAGS)]
-KindOpt = Annotated[list[str] | None, typer_option(spec.KINDS)]
-StatusOpt = Annotated[list[str] | None, typer_option(spec.STATUSES)]
-SearchOpt = Annotated[str | None, typer_option(spec.SEARCH)]
-JsonOpt = Annotated[bool, typer_option(spec.JSON)]
-LimitOpt = Annotated[int | None, typer_option(spec.LIMIT)]
-ForceOpt = Annotated[bool, typer_option(spec.FORCE)]
+SectionOpt = Annotated[list[str] | None, typer_option(specmodel.SECTIONS)]
+YearOpt = Annotated[str | None, typer_option(specmodel.YEAR)]
+TagOpt = Annotated[list[str] | None, typer_option(specmodel.TAGS)]
+KindOpt = Annotated[list[str] | None, typer_option(specmodel.KINDS)]
+StatusOpt = Annotated[list[str] | None, typer_option(specmodel.STATUSES)]
+SearchOpt = Annotated[str | None, typer_option(specmodel.SEARCH)]
+JsonOpt = Annotated[bool, typer_option(specmodel.JSON)]
+LimitOpt = Annotated[int | None, typer_option(specmodel.LIMIT)]
+ForceOpt = Annotated[bool, typer_option(specmodel.FORCE)]
 
 # Entry-id arguments, with the ids completed by the shell.
-EntryIdArg = Annotated[str, typer_argument(spec.ENTRY_ID)]
-EntryIdsArg = Annotated[list[str], typer_argument(spec.ENTRY_IDS)]
+EntryIdArg = Annotated[str, typer_argument(specmodel.ENTRY_ID)]
+EntryIdsArg = Annotated[list[str], typer_argument(specmodel.ENTRY_IDS)]
