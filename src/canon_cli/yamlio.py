@@ -291,86 +291,71 @@ def fast_load(text: str | bytes, entry: Callable[[dict[str, Any]], Any] | None =
         )
     except ImportError:  # pragma: no cover - pure-Python ruamel only
         return _DEFER
-    from ruamel.yaml.events import (
-        DocumentEndEvent,
-        DocumentStartEvent,
-        MappingEndEvent,
-        MappingStartEvent,
-        ScalarEvent,
-        SequenceEndEvent,
-        SequenceStartEvent,
-        StreamEndEvent,
-        StreamStartEvent,
-    )
-
     raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     parser: Any = CParser(io.BytesIO(raw))
-    get_event = parser.get_event
-    containers: list[Any] = []  # open mappings and sequences, innermost last
-    pending: list[Any] = []  # for each open mapping: its key awaiting a value
-    root: Any = None
-    entries: Any = None  # the top-level "entries" list, when ``entry`` is given
-    documents = 0
     try:
-        while True:
-            event = get_event()
-            if event is None:
-                break
-            kind = type(event)
-            if kind is ScalarEvent:
-                if event.anchor is not None or event.tag is not None:
-                    return _DEFER
-                value: Any = _resolve_plain(event.value) if event.implicit[0] else event.value
-                if value is _DEFER:
-                    return _DEFER
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                if event.anchor is not None or event.tag is not None:
-                    return _DEFER
-                if len(containers) >= MAX_DEPTH:
-                    return _DEFER
-                value = {} if kind is MappingStartEvent else []
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                done = containers.pop()
-                pending.pop()
-                if entries is not None and len(containers) == 2 and containers[1] is entries:
-                    entries[-1] = entry(done)  # type: ignore[misc]
-                continue
-            elif kind is DocumentStartEvent:
-                documents += 1
-                if documents > 1 or event.version is not None or event.tags:
-                    return _DEFER
-                continue
-            elif kind is StreamStartEvent or kind is DocumentEndEvent:
-                continue
-            elif kind is StreamEndEvent:
-                break
-            else:  # AliasEvent, or anything unknown
-                return _DEFER
-            if not containers:
-                root = value
-            else:
-                parent = containers[-1]
-                if type(parent) is list:
-                    parent.append(value)
-                elif pending[-1] is _NO_KEY:
-                    if type(value) not in (str, int, bool) and value is not None:
-                        return _DEFER  # a collection or float as a key
-                    if value in parent:
-                        return _DEFER  # duplicate: the full loader words the error
-                    pending[-1] = value
-                else:
-                    key = pending[-1]
-                    parent[key] = value
-                    pending[-1] = _NO_KEY
-                    top = len(containers) == 1 and type(value) is list
-                    if entry is not None and top and key == "entries":
-                        entries = value
-            if type(value) is dict or type(value) is list:
-                containers.append(value)
-                pending.append(_NO_KEY)
+        return _build(parser.get_event, entry)
     except Exception:  # a parse error: the full loader reports it with its message
         return _DEFER
-    return root
+
+
+def _build(get_event: Callable[[], Any], entry: Callable[[dict[str, Any]], Any] | None) -> Any:
+    """``fast_load``'s loop: one value per scalar or collection event, put where it goes
+    (a hot loop: written inline, as a call per event would cost a sixth of the time)."""
+    from ruamel.yaml import events as ev
+
+    scalar, doc_start, stream_end = ev.ScalarEvent, ev.DocumentStartEvent, ev.StreamEndEvent
+    starts: dict[Any, Any] = {ev.MappingStartEvent: dict, ev.SequenceStartEvent: list}
+    ends = (ev.MappingEndEvent, ev.SequenceEndEvent)
+    skipped = (ev.StreamStartEvent, ev.DocumentEndEvent)
+    top: list[Any] = []  # the document's one value goes here
+    containers: list[Any] = [top]  # the open collections, innermost last
+    pending: list[Any] = [_NO_KEY]  # for each open mapping: its key awaiting a value
+    entries: Any = None  # the top-level "entries" list, when ``entry`` is given
+    documents = 0
+    while (event := get_event()) is not None:
+        kind = type(event)
+        if kind is scalar or kind in starts:
+            if event.anchor is not None or event.tag is not None:
+                return _DEFER
+            if kind is scalar:
+                value = _resolve_plain(event.value) if event.implicit[0] else event.value
+                if value is _DEFER:
+                    return _DEFER
+            elif len(containers) > MAX_DEPTH:
+                return _DEFER
+            else:
+                value = starts[kind]()
+            parent = containers[-1]
+            if type(parent) is list:
+                parent.append(value)
+            elif pending[-1] is _NO_KEY:
+                if (type(value) not in (str, int, bool) and value is not None) or value in parent:
+                    return _DEFER  # a collection or float as a key, or a duplicate key
+                pending[-1] = value
+                continue
+            else:
+                key, pending[-1] = pending[-1], _NO_KEY
+                parent[key] = value
+                if entry is not None and key == "entries" and len(containers) == 2:
+                    entries = value if type(value) is list else None
+            if kind is not scalar:
+                containers.append(value)
+                pending.append(_NO_KEY)
+        elif kind in ends:
+            done = containers.pop()
+            pending.pop()
+            if entries is not None and len(containers) == 3 and containers[2] is entries:
+                entries[-1] = entry(done)  # type: ignore[misc]
+        elif kind is doc_start:
+            documents += 1
+            if documents > 1 or event.version is not None or event.tags:
+                return _DEFER
+        elif kind is stream_end:
+            break
+        elif kind not in skipped:  # AliasEvent, or anything unknown
+            return _DEFER
+    return top[0] if top else None
 
 
 def load_yaml(text: str | SourceText, path: str, error: type[DataError]) -> Any:
