@@ -19,7 +19,7 @@ import re
 import stat
 from pathlib import Path
 
-from canon_cli.errors import CanonIOError, DataError
+from canon_cli.errors import CanonIOError, ConfigError, DataError
 from canon_cli.i18n import _
 
 _TEMP_ATTEMPTS = 100
@@ -311,3 +311,76 @@ def atomic_write_bytes(
                 os.close(fd)
     if durable:
         _fsync_dir(target.parent)
+
+
+# --- UTF-8 data files (catalogs, state exports, config) ------------------------
+
+MAX_BYTES_ENV = "CANON_MAX_YAML_BYTES"
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+
+
+def max_bytes_limit() -> int:
+    """The size cap: ``CANON_MAX_YAML_BYTES`` if set (read per call), else 256 MiB."""
+    raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigError(f"{MAX_BYTES_ENV} must be a whole number of bytes, got {raw!r}")
+    return value
+
+
+def read_text(path: Path, error: type[DataError], max_bytes: int | None = None) -> str:
+    """Read a UTF-8 regular file, refusing one over the size cap before reading it whole."""
+    return read_utf8(path, error, max_bytes).text
+
+
+def read_utf8(path: Path, error: type[DataError], max_bytes: int | None = None) -> SourceText:
+    """A UTF-8 regular file as its bytes (without a byte-order mark), checked as
+    ``read_text`` checks it; the text is decoded only if asked for (an error's line).
+    Decoding a large file to check it is done in pieces, so no second copy is held."""
+    import codecs
+
+    if max_bytes is None:
+        max_bytes = max_bytes_limit()
+    data = read_data_file(
+        path,
+        error,
+        max_bytes,
+        too_large_hint="Split the file, or raise CANON_MAX_YAML_BYTES if it is trusted.",
+    )
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    try:
+        for start in range(0, len(data), step):
+            decoder.decode(data[start : start + step], final=start + step >= len(data))
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:  # the position, from a whole decode (error path)
+            line = data[: exc.start].count(b"\n") + 1
+            raise error("not valid UTF-8 text", path=str(path), line=line) from None
+    return SourceText(data)
+
+
+class SourceText:
+    """A file's checked UTF-8 bytes, with the text decoded once, when first needed."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.raw.decode("utf-8")
+        return self._text
+
+    def __len__(self) -> int:
+        return len(self.raw)

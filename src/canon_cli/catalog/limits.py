@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from canon_cli.errors import CatalogError
+from canon_cli.fileio import SourceText
 from canon_cli.i18n import _
 from canon_cli.vocab import CATALOG_MAX_ENTRIES, CATALOG_MAX_SECTIONS, CATALOG_MAX_TAGS, TEXT_MAX
-from canon_cli.yamlio import SourceText
 
 # find_line parses the whole file again for positions: only worth it for a small file.
 _LINE_LOOKUP_MAX_CHARS = 1_000_000

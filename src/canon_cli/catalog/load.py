@@ -14,9 +14,10 @@ from typing import Any
 from canon_cli.catalog.limits import check_catalog_cost, longest_string
 from canon_cli.catalog.urls import url_problem
 from canon_cli.errors import CatalogError
+from canon_cli.fileio import SourceText, read_utf8
 from canon_cli.i18n import _
 from canon_cli.vocab import TEXT_MAX
-from canon_cli.yamlio import DEFERRED, SourceText, fast_load, find_line, load_yaml, read_utf8
+from canon_cli.yamlio import DEFERRED, fast_load, find_line, load_yaml
 
 
 @dataclass

@@ -34,8 +34,7 @@ def content_digest(path: str) -> str | None:
     import hashlib
 
     from canon_cli.errors import DataError
-    from canon_cli.fileio import read_regular
-    from canon_cli.yamlio import max_bytes_limit
+    from canon_cli.fileio import max_bytes_limit, read_regular
 
     try:
         data = read_regular(Path(path), max_bytes_limit())

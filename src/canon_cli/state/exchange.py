@@ -109,7 +109,7 @@ def _hint(path: Path) -> str:
 def read_state_file(path: Path, now_ms: int) -> Incoming:
     """The changes in an export, a journal or a version-1 state file; anything else
     (an empty file, ``{}``, another YAML document) is a ``StateError``."""
-    from canon_cli.yamlio import read_text
+    from canon_cli.fileio import read_text
 
     if not path.exists() and not path.is_symlink():
         raise UsageError(_("no such file: {path}").format(path=path))

@@ -220,7 +220,7 @@ def parse_v1(text: str, path: Path, hint: str | None = None) -> dict[str, V1Reco
 
 
 def read_v1(path: Path, hint: str | None = None) -> dict[str, V1Record]:
-    from canon_cli.yamlio import read_text
+    from canon_cli.fileio import read_text
 
     return parse_v1(read_text(path, StateError), path, hint)
 
