@@ -34,6 +34,7 @@ from canon_cli.cli.browse.records import (
 )
 from canon_cli.errors import CanonError
 from canon_cli.i18n import _
+from canon_cli.output.words import kind_label
 from canon_cli.text import clean, clean_line
 from canon_cli.vocab import STATUSES
 
@@ -65,7 +66,7 @@ def _row(entry: Entry, lang: str, statuses: Mapping[str, str]) -> EntryRow:
         id=clean_line(entry.id),
         title=clean_line(entry.title_in(lang)),
         year=entry.year,
-        kind=entry.kind,
+        kind=kind_label(entry.kind),
         minutes=_minutes(entry),
         status=entry_status(entry, statuses),
         refused=entry.url_problem is not None,
@@ -252,7 +253,7 @@ class Library:
             title=clean_line(entry.title_in(lang)),
             other_title=clean_line(other) if other and other != entry.title_in(lang) else None,
             section=clean_line(path),
-            kind=entry.kind,
+            kind=kind_label(entry.kind),
             year=entry.year,
             minutes=_minutes(entry),
             authors=tuple(clean_line(a) for a in entry.authors),

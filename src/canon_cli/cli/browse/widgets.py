@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -146,7 +147,7 @@ class EntryList(OptionList):
 
     def _entry_options(self) -> list[Option]:
         """One line per entry when the title keeps room beside the facts, else two."""
-        kind_width = max((len(row.kind) for row in self.rows), default=0)
+        kind_width = max((cell_len(row.kind) for row in self.rows), default=0)
         minutes_width = max((len(minutes_text(row.minutes)) for row in self.rows), default=0)
         facts_width = 4 + 1 + kind_width + (1 + minutes_width if minutes_width else 0)
         title_width = self._width - 2 - 2 - facts_width
@@ -158,7 +159,8 @@ class EntryList(OptionList):
             year = str(row.year) if row.year else ""
             minutes = minutes_text(row.minutes)
             if wide:
-                facts = f"{year:>4} {row.kind:<{kind_width}}"
+                kind = row.kind + " " * (kind_width - cell_len(row.kind))  # CJK: 2 cells
+                facts = f"{year:>4} {kind}"
                 facts += f" {minutes:>{minutes_width}}" if minutes_width else ""
                 cut = Content(title).truncate(title_width, ellipsis=True, pad=True)
                 prompt = Content.assemble(mark, cut, "  ", (facts, "$text-muted"))
