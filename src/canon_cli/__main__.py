@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import sys
 
+# helpcache.HELP_NAMES (a test keeps them equal): a run that asks for no help does not
+# import the help cache at all
+HELP_NAMES = ("--help", "-h")
+
 
 def _exit_code(value: object) -> int:
     """``SystemExit.code`` as a number (typer exits with an int, or None for 0)."""
@@ -33,6 +37,8 @@ def _stored_help(argv: list[str]) -> int | None:
     """``canon --help`` and ``canon COMMAND --help`` from the stored text, before
     anything else is imported (the whole run then costs about the interpreter's start-up);
     None when there is none (typer answers) or a standard stream is closed."""
+    if not argv or argv[-1] not in HELP_NAMES:
+        return None
     if sys.stdout is None or sys.stderr is None:
         return None
     if any(key.endswith("_COMPLETE") for key in os.environ):

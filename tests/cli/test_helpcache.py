@@ -215,3 +215,9 @@ def test_serving_help_imports_no_more_of_canon() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     modules = "['canon_cli', 'canon_cli.cli', 'canon_cli.cli.helpcache']"
     assert done.stdout.strip() == f"{modules} False False"
+
+
+def test_the_entry_point_knows_the_help_words_without_importing_the_cache() -> None:
+    import canon_cli.__main__ as entry
+
+    assert entry.HELP_NAMES == helpcache.HELP_NAMES

@@ -57,7 +57,6 @@ def list_entries(
 ) -> None:
     from collections.abc import Iterable
 
-    from canon_cli.reading.sorting import rated_at_least, sort_entries
     from canon_cli.reading.status import finish_times, ratings, select_entries
 
     catalog = session.catalog()
@@ -67,8 +66,12 @@ def list_entries(
     noted = _noted(session, search)
     entries: Iterable[Entry] = select_entries(catalog, filters, statuses, as_json, noted)
     if rating is not None:
+        from canon_cli.reading.sorting import rated_at_least
+
         entries = rated_at_least(entries, rated, rating)
     if sort is not None:
+        from canon_cli.reading.sorting import sort_entries
+
         finished = finish_times(session.reading_state(), catalog) if sort == "finished" else {}
         entries = sort_entries(entries, sort, session.lang(), rated, finished)
     if limit is not None:

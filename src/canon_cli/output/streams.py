@@ -59,6 +59,10 @@ def use_rich() -> bool:
     """Rich tables for a terminal (or when colour is forced); plain text for pipes."""
     if color_mode() == "always" or os.environ.get("TTY_COMPATIBLE") == "1":
         return True
+    return _stdout_is_terminal()
+
+
+def _stdout_is_terminal() -> bool:
     try:
         return sys.stdout.isatty()
     except (AttributeError, ValueError):
@@ -69,9 +73,11 @@ def page_buffer() -> io.StringIO | None:
     """Where stdout's text goes while a command runs on a terminal that may page it."""
     if not _Output.decided and _Output.armed:
         _Output.decided = True
-        from canon_cli.output.pager import screen_rows
+        rows = None
+        if _Output.pager and not _Output.json and _stdout_is_terminal():
+            from canon_cli.output.pager import screen_rows
 
-        rows = screen_rows() if _Output.pager and not _Output.json else None
+            rows = screen_rows()
         if rows:
             _Output.buffer, _Output.rows = io.StringIO(), rows
     return _Output.buffer

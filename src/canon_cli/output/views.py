@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.i18n import _, language
-from canon_cli.output import render, streams
+from canon_cli.output import streams
 from canon_cli.output.words import (
     duration,
     kind_label,
@@ -119,6 +119,8 @@ def _show_list(
         return _show_list_plain(entries, statuses, lang, dead)
     groups, count = _list_groups(catalog, entries, statuses, lang, dead, rated, sorted_by)
     if groups:
+        from canon_cli.output import render  # rich: only when a table is drawn
+
         render.entry_table(groups, show_rating=bool(rated), by_rating=sorted_by == "rating")
     return count
 
@@ -245,6 +247,8 @@ def show_entry(
     blocks.append((_("Links"), "\n".join(link_lines)))
     if record.notes:
         blocks.append((_("Notes"), numbered_notes(record.notes)))
+    from canon_cli.output import render  # rich: only when a table is drawn
+
     render.key_values(entry.title_in(lang or language()), pairs, blocks)
 
 
