@@ -215,16 +215,22 @@ def open_entry(
     no_mark: bool = False,
     archive: bool = False,
 ) -> None:
-    from canon_cli.output.links import show_dead_links
     from canon_cli.reading import opener
-    from canon_cli.reading.links import for_opening
 
     catalog = session.catalog()
     statuses = session.statuses()
     entry = opener.target_entry(catalog, statuses, entry_id)
-    links, dead = for_opening(entry, opener.pick_links(entry, link, every), archive)
-    opener.check_links(entry, links)
-    show_dead_links(entry.id, dead)
+    links = opener.pick_links(entry, link, every)
+    # the link checker's records are read only when there are some (after 'links check')
+    if archive or paths.link_results_path().exists():
+        from canon_cli.output.links import show_dead_links
+        from canon_cli.reading.links import for_opening
+
+        links, dead = for_opening(entry, links, archive)
+        opener.check_links(entry, links)
+        show_dead_links(entry.id, dead)
+    else:
+        opener.check_links(entry, links)
     # Marked before launching: a terminal browser (BROWSER=lynx) holds canon until it
     # quits, and a mark written after that could undo a 'canon done' made meanwhile.
     if opener.marks_reading(entry, statuses, no_mark, session.config):

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.catalog.urls import url_problem
@@ -19,8 +18,7 @@ from canon_cli.errors import CatalogError, FailureError, UsageError
 from canon_cli.i18n import _, ngettext
 
 
-@dataclass(frozen=True)
-class NumberedLink:
+class NumberedLink(NamedTuple):
     """One link of an entry, numbered as ``canon show`` prints it (0 is the main link)."""
 
     number: int
@@ -156,12 +154,11 @@ class Browser(Protocol):
     def open_new_tab(self, url: str) -> bool: ...
 
 
-@dataclass
-class Launch:
+class Launch(NamedTuple):
     """What happened to each link handed to the browser."""
 
-    opened: list[NumberedLink] = field(default_factory=list)
-    unopened: list[NumberedLink] = field(default_factory=list)
+    opened: list[NumberedLink]
+    unopened: list[NumberedLink]
     problem: str | None = None  # why the unopened links could not be opened
 
 
@@ -180,22 +177,20 @@ def launch(
     """
     import webbrowser
 
-    result = Launch()
     try:
         browser = get_browser()
     except webbrowser.Error:
-        result.unopened = list(links)
-        result.problem = "no web browser found (set BROWSER to choose one)"
-        return result
+        return Launch([], list(links), _("no web browser found (set BROWSER to choose one)"))
+    opened: list[NumberedLink] = []
+    unopened: list[NumberedLink] = []
     for item in links:
         try:
-            opened = browser.open_new_tab(item.url)
+            took = browser.open_new_tab(item.url)
         except OSError:
-            opened = False
-        (result.opened if opened else result.unopened).append(item)
-    if result.unopened:
-        name = getattr(browser, "name", "") or type(browser).__name__
-        result.problem = _("the browser {name} could not be started or failed").format(
-            name=repr(name)
-        )
-    return result
+            took = False
+        (opened if took else unopened).append(item)
+    if not unopened:
+        return Launch(opened, unopened)
+    name = getattr(browser, "name", "") or type(browser).__name__
+    problem = _("the browser {name} could not be started or failed").format(name=repr(name))
+    return Launch(opened, unopened, problem)
