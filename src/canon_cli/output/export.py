@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.output.bibtex import citation_keys, to_bibtex
@@ -46,16 +45,15 @@ SUFFIXES = {
 }
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One entry with the user's record for it."""
 
     entry: Entry
-    status: str = "unread"
-    started: str | None = None
-    finished: str | None = None
-    rating: int | None = None
-    notes: list[dict[str, str]] = field(default_factory=list)
+    status: str
+    started: str | None
+    finished: str | None
+    rating: int | None
+    notes: list[dict[str, str]]
 
 
 def select_items(
