@@ -37,15 +37,20 @@ CANON_WORDS |= {"true", "false", "en", "zh", "Dropbox", "Syncthing", "git"}
 PIPE_WORDS = {*STATUSES, *KINDS, "started", "finished", "overall", "section", "streak", "week"}
 PIPE_WORDS |= {"title", "zh", "authors", "kind", "links", "minutes", "notes", "rating"}
 PIPE_WORDS |= {"status", "summary", "tags", "venue", "year", "aliases", "note", "arxiv"}
+PIPE_WORDS |= {"next", "all"}  # the dashboard's and progress's row keys
 PIPE_WORDS |= {"this", "device"}  # history's device column: its value, not a label
+# show's "title:" field: the English title of the entry shown (data, under its field name)
+PIPE_WORDS |= set(WORD.findall("LoRA: Low-rank adaptation of large language models"))
 
 
 def _data_words() -> set[str]:
-    """Every Latin word of the catalog's data (ids, tags, authors, titles, venues, URLs)."""
+    """Every Latin word of the catalog's data (ids, tags, authors, Chinese titles, venues,
+    URLs, link labels)."""
     loaded = load_catalogs([DATA])
     words: set[str] = set()
     for entry, _file, _line in loaded.entries:
-        fields = [entry.id, *entry.tags, *entry.authors, entry.title, entry.title_zh or ""]
+        # the English title is not here: a Chinese reader is shown the Chinese one
+        fields = [entry.id, *entry.tags, *entry.authors, entry.title_zh or entry.title]
         fields += [entry.url, *(link.url for link in entry.links), *entry.aliases]
         fields += [link.label for link in entry.links]
         if entry.venue:

@@ -29,11 +29,10 @@ def _split_hint() -> str:
     )
 
 
-def _top_line(text: str | SourceText, key: str) -> int | None:
+def _top_line(text: SourceText, key: str) -> int | None:
     """The line of a top-level block key (``entries:``), found without a second parse."""
-    raw = text.raw if isinstance(text, SourceText) else text.encode("utf-8", "surrogatepass")
-    match = re.search(rb"^" + re.escape(key.encode()) + rb"\s*:", raw, re.MULTILINE)
-    return None if match is None else raw.count(b"\n", 0, match.start()) + 1
+    match = re.search(rb"^" + re.escape(key.encode()) + rb"\s*:", text.raw, re.MULTILINE)
+    return None if match is None else text.raw.count(b"\n", 0, match.start()) + 1
 
 
 def _count_sections(sections: Any, depth: int = 0) -> int:
@@ -58,7 +57,7 @@ def _over_count(what: str, count: int, limit: int, before: int) -> str:
 
 
 def _check_counts(
-    data: dict[str, Any], text: str | SourceText, path: Path, before: tuple[int, int]
+    data: dict[str, Any], text: SourceText, path: Path, before: tuple[int, int]
 ) -> None:
     counted = (
         ("entries", _("entries"), CATALOG_MAX_ENTRIES, before[0]),
@@ -148,7 +147,7 @@ def longest_string(node: Any) -> int:
     return longest
 
 
-def _check_text_lengths(data: dict[str, Any], text: str | SourceText, path: Path) -> None:
+def _check_text_lengths(data: dict[str, Any], text: SourceText, path: Path) -> None:
     from canon_cli.yamlio import find_line
 
     if longest_string(data) <= TEXT_MAX:
@@ -170,7 +169,7 @@ def _check_text_lengths(data: dict[str, Any], text: str | SourceText, path: Path
 
 
 def check_catalog_cost(
-    data: dict[str, Any], text: str | SourceText, path: Path, before: tuple[int, int] = (0, 0)
+    data: dict[str, Any], text: SourceText, path: Path, before: tuple[int, int] = (0, 0)
 ) -> None:
     """Refuse a parsed catalog that would cost more than canon reads at once: too many
     entries or sections (``before`` counts those of the catalogs merged before it), too

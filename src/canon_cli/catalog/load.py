@@ -98,9 +98,7 @@ def parse_catalog_file(path: Path, before: tuple[int, int] = (0, 0)) -> tuple[An
             hint="Upgrade canon to read this catalog.",
         )
     check_catalog_cost(data, text, path, before)
-    model = _validate(data)
-    if model is None:  # invalid: validate the file whole again, for pydantic's full report
-        _report_invalid(load_yaml(text, str(path), CatalogError), text, path)
+    model = _validated(data, text, path)
     _check_version_1_fields(model, text, path)
     return model, text
 
@@ -131,41 +129,16 @@ def _load_streaming(text: SourceText) -> Any:
     return None if data is DEFERRED or failed else data
 
 
-def _validate(data: dict[str, Any]) -> Any:
-    """The ``CatalogModel`` of valid data, else None. Entries are validated one at a
-    time and each parsed entry is let go once its model is built, so a large catalog
-    never holds its parsed data and all its models at once (``data`` is consumed)."""
-    from pydantic import ValidationError
-
-    from canon_cli.catalog.schema import CatalogModel, EntryModel
-
-    entries = data.get("entries")
-    if not isinstance(entries, list):
-        try:
-            return CatalogModel.model_validate(data)
-        except ValidationError:
-            return None
-    data["entries"] = []
-    try:
-        header = CatalogModel.model_validate(data)
-        models = []
-        for index, item in enumerate(entries):
-            models.append(EntryModel.model_validate(item))
-            entries[index] = None
-    except ValidationError:
-        return None
-    return header.model_copy(update={"entries": models})
-
-
-def _report_invalid(data: Any, text: SourceText, path: Path) -> None:
-    """Raise the ``CatalogError`` for catalog data that does not validate: where the
-    first problem is, what it is, and how many more there are."""
+def _validated(data: Any, text: SourceText, path: Path) -> Any:
+    """The ``CatalogModel`` of the file's data (its entries may be models already:
+    pydantic takes those as they are), or the ``CatalogError`` that says where the first
+    problem is, what it is, and how many more there are."""
     from pydantic import ValidationError
 
     from canon_cli.catalog.schema import CatalogModel
 
     try:
-        CatalogModel.model_validate(data)
+        return CatalogModel.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
@@ -183,7 +156,6 @@ def _report_invalid(data: Any, text: SourceText, path: Path) -> None:
             line=find_line(text, loc),
             hint=format_hint(),
         ) from None
-    raise AssertionError("valid in one piece but not entry by entry")  # pragma: no cover
 
 
 def _check_version_1_fields(model: Any, text: SourceText, path: Path) -> None:

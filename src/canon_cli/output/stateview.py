@@ -28,9 +28,11 @@ def show_merge(report: Report, source: Path) -> None:
     )
 
 
-def _value_text(field: str, value: object) -> str:
+def _value_text(field: str, value: object, terminal: bool = False) -> str:
     if value is None:
         return "-"
+    if terminal and field == "status":
+        return status_label(str(value))
     if field in ("started", "finished") and isinstance(value, str):
         return local_minute(value)
     if isinstance(value, dict):
@@ -85,23 +87,17 @@ def show_history(steps: list[Step], device: str | None, as_json: bool) -> None:
             ]
         )
         return
+    terminal = streams.use_rich()  # a terminal names fields and statuses in the reader's language
     rows = [
         [
             when(s.wall_ms).strftime("%Y-%m-%d %H:%M"),
             _("this device") if s.device == device else s.device[:8],
             s.entry,
-            _field_name(s.field),
-            f"{_value_text(s.field, s.old)} -> {_value_text(s.field, s.new)}",
+            field_label(_field_name(s.field)) if terminal else _field_name(s.field),
+            f"{_value_text(s.field, s.old, terminal)} -> {_value_text(s.field, s.new, terminal)}",
         ]
         for s in steps
     ]
-    terminal = streams.use_rich()
-    if terminal:  # a terminal names fields and statuses in the reader's language
-        for row, step in zip(rows, steps, strict=True):
-            row[3] = field_label(row[3])
-            if step.field == "status":
-                old, new = (status_label(str(v)) if v else "-" for v in (step.old, step.new))
-                row[4] = f"{old} -> {new}"
     if terminal:
         if rows:
             render.simple_table(

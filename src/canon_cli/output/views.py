@@ -367,7 +367,10 @@ def _show_entry_plain(
         ("rating", str(record.rating or "")),
         ("aliases", ", ".join(entry.aliases)),
     ]
-    streams.out(clean_line(entry.title))
+    shown = entry.title_in(lang or language())
+    if shown != entry.title:  # the Chinese title heads it: the English one is a field
+        pairs.insert(0, ("title", entry.title))
+    streams.out(clean_line(shown))
     for key, value in pairs:
         if value:
             streams.out(f"{key}:\t{clean_line(value)}")
