@@ -95,33 +95,21 @@ def show_list(
     keep their documented columns). ``sorted_by``: the entries are not in curriculum
     order, so a terminal shows them as one table, not by section. ``empty``: what to say
     on stderr when there are none (nothing on stdout, but JSON's ``[]``)."""
-    count = _show_list(catalog, entries, statuses, lang, as_json, dead, ratings or {}, sorted_by)
-    if count == 0 and empty and not as_json:
-        streams.note(empty)
-    return count
-
-
-def _show_list(
-    catalog: Catalog,
-    entries: Iterable[Entry],
-    statuses: dict[str, str],
-    lang: str,
-    as_json: bool,
-    dead: Collection[str],
-    rated: Mapping[str, int],
-    sorted_by: str | None,
-) -> int:
+    rated = ratings or {}
     if as_json:
         items = [_list_json(e, statuses, lang, dead, rated) for e in entries]
         streams.print_json(items)
         return len(items)
     if not streams.use_rich():
-        return _show_list_plain(entries, statuses, lang, dead)
-    groups, count = _list_groups(catalog, entries, statuses, lang, dead, rated, sorted_by)
-    if groups:
-        from canon_cli.output import render  # rich: only when a table is drawn
+        count = _show_list_plain(entries, statuses, lang, dead)
+    else:
+        groups, count = _list_groups(catalog, entries, statuses, lang, dead, rated, sorted_by)
+        if groups:
+            from canon_cli.output import render  # rich: only when a table is drawn
 
-        render.entry_table(groups, show_rating=bool(rated), by_rating=sorted_by == "rating")
+            render.entry_table(groups, show_rating=bool(rated), by_rating=sorted_by == "rating")
+    if count == 0 and empty:
+        streams.note(empty)
     return count
 
 
