@@ -33,41 +33,59 @@ def _dispatch() -> int:
     return 0
 
 
-def _stored_help(argv: list[str]) -> int | None:
-    """``canon --help`` and ``canon COMMAND --help`` from the stored text, before
-    anything else is imported (the whole run then costs about the interpreter's start-up);
-    None when there is none (typer answers) or a standard stream is closed."""
-    if not argv or argv[-1] not in HELP_NAMES:
-        return None
+def _served(argv: list[str]) -> int | None:
+    """A run answered before anything else is imported, so that it costs little more
+    than the interpreter's own start-up: ``canon --help`` and ``canon COMMAND --help``
+    from the stored text, and the hottest read commands to a pipe from the quick path
+    (``canon_cli/quick``). None when neither can answer (the general path does) or a
+    standard stream is closed."""
     if sys.stdout is None or sys.stderr is None:
         return None
     if any(key.endswith("_COMPLETE") for key in os.environ):
         return None
-    from canon_cli.cli import helpcache
-
     try:
-        code = helpcache.serve(argv)
+        if argv and argv[-1] in HELP_NAMES:
+            from canon_cli.cli import helpcache
+
+            code = helpcache.serve(argv)
+        else:
+            from canon_cli.quick.serve import answer
+
+            text = answer(argv)
+            code = None if text is None else 0
+            if text is not None:
+                sys.stdout.write(text)
         if code is None:
             return None
         sys.stdout.flush()
         sys.stderr.flush()
     except OSError as exc:  # what the wrapped streams of a normal run report
-        import contextlib
-
+        return _output_failed(exc)
+    except KeyboardInterrupt:
+        from canon_cli.errors import ExitCode
         from canon_cli.output import streams
 
-        if isinstance(exc, BrokenPipeError):  # the reader went away: quietly done
-            streams.point_at_devnull(1)
-            return 0
-        failure = streams.stdout_failed(exc)
-        with contextlib.suppress(OSError):
-            streams.error(str(failure))
-        return int(failure.exit_code)
+        streams.error("interrupted")
+        return int(ExitCode.INTERRUPTED)
     return code
 
 
+def _output_failed(exc: OSError) -> int:
+    import contextlib
+
+    from canon_cli.output import streams
+
+    if isinstance(exc, BrokenPipeError):  # the reader went away: quietly done
+        streams.point_at_devnull(1)
+        return 0
+    failure = streams.stdout_failed(exc)
+    with contextlib.suppress(OSError):
+        streams.error(str(failure))
+    return int(failure.exit_code)
+
+
 def main() -> None:
-    code = _stored_help(sys.argv[1:])
+    code = _served(sys.argv[1:])
     if code is not None:
         sys.exit(code)
     from canon_cli.cli import process

@@ -1,0 +1,335 @@
+"""The quick path's answers: the lines ``list``, ``next``, ``progress`` and ``canon``
+write to a pipe, from the connection ``data.open_data`` gives.
+
+Each function returns the whole text, or None when the general path must answer (an
+unknown section, tag or kind, an empty result, which it explains on stderr, or text
+that needs cleaning before it is shown). The columns are those of
+``output/views.py``, ``output/progressview.py`` and ``output/dashboard.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from canon_cli.quick.data import MARKED
+from canon_cli.vocab import status_named
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable, Iterable, Sequence
+
+    Rows = list[list[object]]
+
+UPCOMING = 3  # reading/dashboard.UPCOMING
+# Counts' fields: total, unread, reading, done, skipped, minutes_total, minutes_left,
+# left_without_estimate (reading/progress.Counts)
+_SLOT = {"unread": 1, "reading": 2, "done": 3, "skipped": 4}
+_LEFT = ("unread", "reading")
+_ENTRY = "e.id, e.year, e.kind, c.value, e.section, e.title, e.title_zh, e.url_problem"
+_FROM = "FROM cat.entries e LEFT JOIN st.current c ON c.entry = e.id AND c.field = 'status'"
+
+
+def _status(value: str | None) -> str:
+    return value[1:-1] if value in MARKED and value is not None else "unread"
+
+
+def _title(title: str, title_zh: str | None, lang: str) -> str:
+    return title_zh if lang == "zh" and title_zh else title
+
+
+def _text(rows: Rows) -> str | None:
+    """Tab-separated lines (streams.plain_rows), or None when a value would need
+    cleaning (a control or invisible character: the general path escapes it)."""
+    lines = []
+    for row in rows:
+        cells = ["" if v is None else str(v) for v in row]
+        if not all(cell.isprintable() for cell in cells):
+            return None
+        lines.append("\t".join(cells) + "\n")
+    return "".join(lines) if lines else None
+
+
+class _Sections:
+    """The catalog's sections in reading order: slug -> path ("a/b")."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.paths: dict[str, str] = dict(
+            db.execute("SELECT slug, path FROM cat.sections ORDER BY ord")
+        )
+
+    def subtree(self, slug: str) -> list[str]:
+        """Catalog.subtree: the slug and every section below it."""
+        return [s for s, path in self.paths.items() if slug in path.split("/")]
+
+
+def _in(column: str, values: Sequence[object]) -> str:
+    return f"{column} IN ({','.join('?' * len(values))})"
+
+
+def _years(text: str) -> tuple[int | None, int | None] | None:
+    """query.parse_years for the plain forms (2022, 2020..2022, 2021.., ..2019)."""
+    low, dots, high = text.partition("..")
+    if not dots:
+        high = low
+    for part in (low, high):
+        if part and not (len(part) == 4 and part.isascii() and part.isdigit()):
+            return None
+    if not (low or high):
+        return None
+    lo, hi = (int(low) if low else None), (int(high) if high else None)
+    return None if lo is not None and hi is not None and lo > hi else (lo, hi)
+
+
+def _filters(
+    db: sqlite3.Connection, values: dict[str, object], sections: _Sections
+) -> tuple[list[str], list[object]] | None:
+    """query._sql_filters for sections, years, tags and kinds; None for an unknown one."""
+    where: list[str] = []
+    params: list[object] = []
+    wanted = values.get("section") or []
+    assert isinstance(wanted, list)
+    if wanted:
+        if any(s not in sections.paths for s in wanted):
+            return None
+        slugs = sorted({s for slug in wanted for s in sections.subtree(slug)})
+        where.append(_in("e.section", slugs))
+        params += slugs
+    year = values.get("year")
+    if year is not None:
+        found = _years(str(year))
+        if found is None:
+            return None
+        for op, bound in zip((">=", "<="), found, strict=True):
+            if bound is not None:
+                where.append(f"e.year {op} ?")
+                params.append(bound)
+    tags = values.get("tag") or []
+    assert isinstance(tags, list)
+    for tag in tags:
+        if db.execute("SELECT 1 FROM cat.tags WHERE slug = ?", (tag,)).fetchone() is None:
+            return None
+        where.append("instr(e.tags, ?) > 0")
+        params.append(f" {tag} ")
+    kinds = values.get("kind") or []
+    assert isinstance(kinds, list)
+    if kinds:
+        for kind in kinds:
+            if (
+                db.execute("SELECT 1 FROM cat.entries WHERE kind = ? LIMIT 1", (kind,)).fetchone()
+                is None
+            ):
+                return None
+        where.append(_in("e.kind", kinds))
+        params += kinds
+    return where, params
+
+
+def _entries(
+    db: sqlite3.Connection, where: list[str], params: list[object]
+) -> Iterable[tuple[object, ...]]:
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    return db.execute(f"SELECT {_ENTRY} {_FROM}{clause} ORDER BY e.ord", params)
+
+
+def _row(entry: tuple[object, ...], lang: str) -> list[object]:
+    """views._show_list_plain's columns: id, year, kind, status, section, title."""
+    entry_id, year, kind, value, section, title, title_zh, problem = entry
+    shown = _title(str(title), None if title_zh is None else str(title_zh), lang)
+    return [
+        entry_id,
+        year or "",
+        kind,
+        _status(value if isinstance(value, str) else None),
+        section,
+        shown + ("!" if problem else ""),
+    ]
+
+
+def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
+    """``canon list`` with sections, years, tags, kinds, statuses and a limit."""
+    found = _filters(db, values, _Sections(db))
+    if found is None:
+        return None
+    typed = values.get("status") or []
+    assert isinstance(typed, list)
+    wanted = {status_named(str(s)) for s in typed}
+    if None in wanted:
+        return None
+    limit = values.get("limit")
+    rows: Rows = []
+    for entry in _entries(db, *found):
+        row = _row(entry, lang)
+        if wanted and row[3] not in wanted:
+            continue
+        rows.append(row)
+        if isinstance(limit, int) and len(rows) == limit:
+            break
+    return _text(rows)
+
+
+def next_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
+    """``canon next``: entries being read, then the first unread, in curriculum order."""
+    found = _filters(db, values, _Sections(db))
+    if found is None:
+        return None
+    count = values.get("count", 1)
+    assert isinstance(count, int)
+    reading: Rows = []
+    unread: Rows = []
+    for entry in _entries(db, *found):
+        row = _row(entry, lang)
+        if row[3] == "reading":
+            reading.append(row)
+        elif row[3] == "unread" and len(unread) < count:
+            unread.append(row)
+    return _text((reading + unread)[:count])
+
+
+def _counts(
+    db: sqlite3.Connection, sections: _Sections, scope: list[str] | None
+) -> dict[str, list[int]]:
+    """counted._direct_counts: the Counts fields of the entries directly in each
+    section, everything unread until the marks say otherwise."""
+    where = (" WHERE " + _in("section", scope)) if scope is not None else ""
+    params: list[object] = list(scope or ())
+    direct: dict[str, list[int]] = {}
+    for section, n, minutes, no_estimate in db.execute(
+        "SELECT section, count(*), total(minutes), sum(minutes IS NULL) FROM cat.entries"
+        f"{where} GROUP BY section",
+        params,
+    ):
+        direct[section] = [n, n, 0, 0, 0, int(minutes), int(minutes), no_estimate]
+    inside = (" AND " + _in("e.section", scope)) if scope is not None else ""
+    for section, value, n, minutes, no_estimate in db.execute(
+        "SELECT e.section, c.value, count(*), total(e.minutes), sum(e.minutes IS NULL)"
+        " FROM st.current c JOIN cat.entries e INDEXED BY entries_marks ON e.id = c.entry"
+        f" WHERE c.field = 'status' AND {_in('c.value', MARKED)}{inside}"
+        " GROUP BY e.section, c.value",
+        [*MARKED, *params],
+    ):
+        counts, status = direct[section], _status(value)
+        counts[1] -= n
+        counts[_SLOT[status]] += n
+        if status not in _LEFT:
+            counts[6] -= int(minutes)
+            counts[7] -= no_estimate
+    return direct
+
+
+def _totals(
+    direct: dict[str, list[int]], sections: _Sections, scope: list[str] | None
+) -> tuple[list[int], list[tuple[str, list[int]]]]:
+    """progress_summary's overall counts and every section's subtree totals."""
+    overall = [sum(c[i] for c in direct.values()) for i in range(8)]
+    rows = []
+    for slug, path in sections.paths.items():
+        if scope is not None and slug not in scope:
+            continue
+        total = [0] * 8
+        for sub in sections.subtree(slug):
+            for i, n in enumerate(direct.get(sub, ())):
+                total[i] += n
+        rows.append((path, total))
+    return overall, rows
+
+
+def _reading(
+    db: sqlite3.Connection, scope: list[str] | None
+) -> list[tuple[str, str, str | None, str]]:
+    """(id, title, title_zh, section) of the entries being read, in reading order."""
+    inside = (" AND " + _in("e.section", scope)) if scope is not None else ""
+    return db.execute(
+        "SELECT e.id, e.title, e.title_zh, e.section FROM st.current c JOIN cat.entries e"
+        f" ON e.id = c.entry WHERE c.field = 'status' AND c.value = ?{inside} ORDER BY e.ord",
+        [MARKED[0], *(scope or ())],
+    ).fetchall()
+
+
+def _plain_counts(counts: list[int]) -> list[object]:
+    """progressview's columns: total, unread, reading, done, skipped, minutes left."""
+    return [*counts[:5], counts[6]]
+
+
+def progress_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
+    """``canon progress [--section S]``."""
+    sections = _Sections(db)
+    section = values.get("section")
+    scope = None
+    if section is not None:
+        if section not in sections.paths:
+            return None
+        scope = sections.subtree(str(section))
+    overall, per_section = _totals(_counts(db, sections, scope), sections, scope)
+    if not overall[0]:
+        return None
+    rows: Rows = [["all", *_plain_counts(overall)]]
+    rows += [[path, *_plain_counts(counts)] for path, counts in per_section]
+    rows += [["reading", i, _title(t, tz, lang)] for i, t, tz, _s in _reading(db, scope)]
+    return _text(rows)
+
+
+def _finished_days(db: sqlite3.Connection) -> dict[date, int]:
+    """StateStore.finished_days: entries done, by the local day they were finished."""
+    found: dict[date, int] = {}
+    for day, count in db.execute(
+        "SELECT date(substr(f.value, 2, length(f.value) - 2), 'localtime') AS day,"
+        " count(*) FROM st.current AS f JOIN st.current AS s"
+        " ON s.entry = f.entry AND s.field = 'status' AND s.value = '\"done\"'"
+        " WHERE f.field = 'finished' AND f.value != 'null' GROUP BY day ORDER BY day"
+    ):
+        if day is not None:
+            key = date.fromisoformat(day)
+            found[key] = found.get(key, 0) + int(count)
+    return found
+
+
+def _streak(days: dict[date, int], today: date) -> int:
+    """reading_stats' current streak: consecutive days with a finish up to today (or
+    yesterday, while today has none yet)."""
+    current = 0
+    cursor = today if today in days else today - timedelta(days=1)
+    while cursor in days:
+        current += 1
+        cursor -= timedelta(days=1)
+    return current
+
+
+def dashboard_answer(
+    db: sqlite3.Connection, lang: str, values: dict[str, object], today: date | None = None
+) -> str | None:
+    """``canon``: being read, the next unread, overall and section progress, streak, week."""
+    sections = _Sections(db)
+    direct = _counts(db, sections, None)
+    overall, per_section = _totals(direct, sections, None)
+    if not overall[0]:
+        return None
+    reading = _reading(db, None)
+    upcoming = db.execute(
+        f"SELECT e.id, e.title, e.title_zh, e.section {_FROM}"
+        f" WHERE c.value IS NULL OR c.value NOT IN ({','.join('?' * len(MARKED))})"
+        " ORDER BY e.ord LIMIT ?",
+        [*MARKED, UPCOMING],
+    ).fetchall()
+    rows: Rows = [["reading", i, _title(t, tz, lang)] for i, t, tz, _s in reading]
+    rows += [["next", i, _title(t, tz, lang)] for i, t, tz, _s in upcoming]
+    rows.append(["overall", overall[3] + overall[4], overall[0]])
+    here = (reading or upcoming or [None])[0]
+    if here is not None:
+        path = sections.paths[here[3]]
+        counts = dict(per_section)[path]
+        rows.append(["section", path, counts[3] + counts[4], counts[0]])
+    today = today or date.today()
+    days = _finished_days(db)
+    monday = today - timedelta(days=today.weekday())
+    week = sum(n for day, n in days.items() if monday <= day <= monday + timedelta(days=6))
+    rows += [["streak", _streak(days, today)], ["week", week]]
+    return _text(rows)
+
+
+ANSWERS: dict[str, Callable[[sqlite3.Connection, str, dict[str, object]], str | None]] = {
+    "": dashboard_answer,
+    "list": list_answer,
+    "next": next_answer,
+    "progress": progress_answer,
+}

@@ -1,0 +1,133 @@
+"""The quick path's data: the catalog snapshot and the reading state, in one connection.
+
+Both files are attached to an in-memory database, the snapshot read-only (as
+``catalog/snapshot.py`` opens it) and the state as ``state/store.py`` opens it. A
+snapshot is used only when its stored identity is the one the general path would
+compute and nothing is left to prove (no racy source, or a proof already kept); a state only when it is a
+regular file of the schema version this canon writes, with every status in canonical
+form and none under a former id. Otherwise None: the general path opens, rebuilds,
+migrates or reports.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import zlib
+from stat import S_ISREG
+
+from canon_cli import __version__
+
+SNAPSHOT_FORMAT = 5  # catalog/snapshot.FORMAT (tests/quick keeps them equal)
+STATE_SCHEMA = 1  # state/store.SCHEMA_VERSION
+# a status as the state stores it (JSON text); "unread" is any other value
+MARKED = ('"reading"', '"done"', '"skipped"')
+_CANONICAL = ('"unread"', *MARKED, "null")
+_URI_UNSAFE = ("?", "#", "%")
+
+
+def _identity(sources: list[str]) -> str | None:
+    """snapshot.source_identity."""
+    parts = [f"canon {__version__} snapshot {SNAPSHOT_FORMAT}"]
+    for path in sources:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if not S_ISREG(st.st_mode):
+            return None
+        parts.append(
+            f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}"
+            f"|{st.st_ino}|{st.st_dev}"
+        )
+    return "\n".join(parts)
+
+
+def snapshot_file(cache: str, sources: list[str]) -> str:
+    """snapshot.snapshot_path."""
+    joined = "\n".join(os.path.realpath(p) for p in sources).encode()
+    return os.path.join(cache, f"catalog-{zlib.crc32(joined):08x}{len(joined):04x}.sqlite")
+
+
+def _state_usable(path: str) -> bool:
+    """A regular file, no side file planted as a link (state/store.py refuses those)."""
+    if os.path.islink(path) or any(os.path.islink(path + s) for s in ("-wal", "-shm", "-journal")):
+        return False
+    try:
+        return S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _proven(snapshot: str, key: str, racy: str) -> bool:
+    """racy.still_current once proven: the proof file beside the snapshot holds the key
+    and the digests (until then the general path hashes the sources)."""
+    proof = f"{key}\n{racy}\n".encode()
+    path = snapshot + ".proven"
+    try:
+        if not S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read(len(proof) + 1) == proof
+    except OSError:
+        return False
+
+
+def _snapshot_current(db: sqlite3.Connection, snapshot: str, key: str) -> bool:
+    meta = dict(
+        db.execute("SELECT key, value FROM cat.meta WHERE key IN ('identity', 'complete', 'racy')")
+    )
+    if meta.get("identity") != key or "complete" not in meta:
+        return False
+    return "racy" not in meta or (bool(meta["racy"]) and _proven(snapshot, key, meta["racy"]))
+
+
+def _state_plain(db: sqlite3.Connection) -> bool:
+    """Every status canonical, and none under an alias (those the general path folds)."""
+    if db.execute("PRAGMA st.user_version").fetchone()[0] != STATE_SCHEMA:
+        return False
+    odd = db.execute(
+        f"SELECT 1 FROM st.current WHERE field = 'status' AND value NOT IN "
+        f"({','.join('?' * len(_CANONICAL))}) LIMIT 1",
+        _CANONICAL,
+    ).fetchone()
+    aliased = db.execute(
+        "SELECT 1 FROM cat.aliases a JOIN st.current c ON c.entry = a.alias"
+        " AND c.field = 'status' LIMIT 1"
+    ).fetchone()
+    return odd is None and aliased is None
+
+
+def open_data(data_dir: str, cache_dir: str, sources: list[str]) -> sqlite3.Connection | None:
+    """The connection with ``cat`` (the snapshot) and ``st`` (the state) attached, or
+    None when only the general path can use them."""
+    key = _identity(sources)
+    snapshot = snapshot_file(cache_dir, sources)
+    state = os.path.join(data_dir, "state.db")
+    has_state = os.path.lexists(state)
+    if key is None or not os.path.isfile(snapshot):
+        return None
+    if has_state and not _state_usable(state):
+        return None
+    if not has_state and os.path.lexists(os.path.join(data_dir, "state.yaml")):
+        return None  # a version-1 state to migrate first
+    if any(c in snapshot + state for c in _URI_UNSAFE):
+        return None
+    db = sqlite3.connect(":memory:", uri=True, isolation_level=None)
+    try:
+        db.execute("ATTACH DATABASE ? AS cat", (f"file:{snapshot}?mode=ro",))
+        if not _snapshot_current(db, snapshot, key):
+            db.close()
+            return None
+        if has_state:
+            db.execute("ATTACH DATABASE ? AS st", (f"file:{state}?mode=rw",))
+            if not _state_plain(db):
+                db.close()
+                return None
+        else:
+            db.execute("ATTACH DATABASE ':memory:' AS st")
+            db.execute("CREATE TABLE st.current(entry TEXT, field TEXT, value TEXT)")
+    except BaseException:
+        db.close()
+        raise
+    return db

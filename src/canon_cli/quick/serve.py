@@ -1,0 +1,61 @@
+"""The quick path's one entry: a command line in, the whole answer out (or None)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+
+from canon_cli.quick import where
+from canon_cli.quick.answers import ANSWERS
+from canon_cli.quick.argv import read_line
+from canon_cli.quick.data import open_data
+
+
+def _plain_output(color: str | None) -> bool:
+    """Plain lines to a pipe, as streams.use_rich would decide, in UTF-8."""
+    if color is not None and color.casefold() not in ("auto", "never"):
+        return False  # --color always draws a table (an unknown word: typer says so)
+    never = (color or "").casefold() == "never" or bool(os.environ.get("NO_COLOR"))
+    if not never and os.environ.get("FORCE_COLOR"):
+        return False
+    if os.environ.get("TTY_COMPATIBLE") == "1":
+        return False
+    stdout = sys.stdout
+    try:
+        if stdout.isatty():
+            return False
+    except (AttributeError, ValueError):
+        return False
+    return (getattr(stdout, "encoding", "") or "").replace("-", "").casefold() == "utf8"
+
+
+def answer(argv: list[str]) -> str | None:
+    """What canon writes to stdout for ``argv``, when the quick path can answer it."""
+    line = read_line(argv)
+    if line is None or not _plain_output(line.globals.get("color")):
+        return None
+    if "CANON_CATALOG" in os.environ or os.environ.get("CANON_LANG") == "":
+        return None  # a catalog given by variable is checked by the general path
+    places = where.places()
+    if places is None:
+        return None
+    settings = where.config_settings(places.config)
+    if settings is None or "sync_folder" in settings:
+        return None  # other devices' changes are taken in by the general path
+    lang = where.choose_language(line.globals.get("lang"), settings, os.environ)
+    sources = where.catalog_sources(places.config, settings)
+    if lang is None or sources is None:
+        return None
+    if line.command == "list" and os.path.lexists(os.path.join(places.cache, "links.json")):
+        return None  # a link check's results mark dead links: the general path reads them
+    try:
+        db = open_data(places.data, places.cache, sources)
+        if db is None:
+            return None
+        try:
+            return ANSWERS[line.command](db, lang, line.values)
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None

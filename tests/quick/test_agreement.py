@@ -1,0 +1,195 @@
+"""Each rule of the quick path agrees with the general path's rule it stands for."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from canon_cli import i18n, paths, vocab
+from canon_cli.catalog import snapshot
+from canon_cli.cli.session import Session
+from canon_cli.cli.spec import COMMANDS
+from canon_cli.cli.specmodel import GLOBALS
+from canon_cli.config import load_config
+from canon_cli.quick import answers, argv, data, where
+from canon_cli.reading import dashboard
+from canon_cli.state import store
+
+
+def test_the_constants_are_the_general_paths() -> None:
+    assert data.SNAPSHOT_FORMAT == snapshot.FORMAT
+    assert data.STATE_SCHEMA == store.SCHEMA_VERSION
+    assert answers.UPCOMING == dashboard.UPCOMING
+    assert where.LOCALE_VARIABLES == i18n.LOCALE_VARIABLES
+    assert set(where.CONFIG_KEYS) == set(load_config.__globals__["KEYS"])
+    assert [s.strip('"') for s in data.MARKED] == [s for s in vocab.STATUSES if s != "unread"]
+
+
+@pytest.mark.parametrize("command", ["list", "next", "progress"])
+def test_every_option_read_here_is_the_specs(command: str) -> None:
+    options = {name: o for o in COMMANDS[command].options for name in o.names}
+    for name, (param, how) in argv.COMMANDS[command].items():
+        opt = options[name]
+        assert opt.param == param
+        assert opt.many == (how == "many")
+        assert (opt.kind == "int") == (how == "count")
+        if how == "count":
+            assert (opt.minimum, opt.maximum) == (1, vocab.MAX_COUNT)
+    spec_globals = {name: o for o in GLOBALS for name in o.names}
+    for name, (param, _how) in argv.GLOBALS.items():
+        assert spec_globals[name].param in (param, "no_pager")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["zh", "ZH", "zh-CN", "zh_CN", "zh_CN.UTF-8", "zh-Hans", "en", "EN_us", "fr", "", " zh "],
+)
+def test_language_names_read_alike(value: str) -> None:
+    assert where.normalize_language(value) == i18n.normalize_language(value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "setting", "environ"),
+    [
+        (None, None, {}),
+        ("zh", None, {}),
+        (None, "zh", {}),
+        (None, None, {"LANG": "zh_CN.UTF-8"}),
+        (None, None, {"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}),
+        (None, None, {"LC_MESSAGES": "zh_TW"}),
+        (None, "en", {"LANG": "zh_CN.UTF-8"}),
+        (None, None, {"CANON_LANG": "zh-CN", "LANG": "en_US"}),
+        ("en", "zh", {"CANON_LANG": "zh"}),
+    ],
+)
+def test_the_language_is_chosen_alike(
+    typed: str | None,
+    setting: str | None,
+    environ: dict[str, str],
+    canon_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "CANON_LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    canon_home.mkdir(parents=True, exist_ok=True)
+    text = "" if setting is None else f'language = "{setting}"\n'
+    (canon_home / "config.toml").write_text(text, encoding="utf-8")
+    settings = where.config_settings(str(canon_home))
+    assert settings is not None
+    assert where.choose_language(typed, settings, os.environ) == Session(lang_option=typed).lang()
+
+
+PLAIN = [
+    "",
+    '# canon\'s settings\n\nlanguage = "zh"\n',
+    'catalogs = ["my-catalog.yaml", "/abs/other.yaml"]\nopen_marks_reading = false\n',
+    'catalogs = []\r\nlanguage="en"\r\n',
+    '  language   =   "zh"  \n',
+    'catalogs = [ "a.yaml", ]\n',
+]
+NOT_PLAIN = [
+    "language = 'zh'\n",  # a literal string
+    'language = "zh" # trailing comment\n',
+    'language = "z\\u0068"\n',
+    '[section]\nlanguage = "zh"\n',
+    'language = "zh"\nlanguage = "en"\n',
+    'colour = "red"\n',
+    'catalogs = [\n  "a.yaml",\n]\n',
+    'catalogs = ["a,b.yaml"]\n',
+    "open_marks_reading = yes\n",
+    '"language" = "zh"\n',
+]
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_plain_settings_read_as_tomllib_reads_them(text: str) -> None:
+    assert where.read_settings(text) == tomllib.loads(text)
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN)
+def test_other_forms_are_left_to_the_general_path(text: str) -> None:
+    found = where.read_settings(text)
+    assert found is None or found != _toml_or_none(text)
+
+
+def _toml_or_none(text: str) -> Any:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def test_invalid_values_are_left_to_the_general_path(canon_home: Path) -> None:
+    canon_home.mkdir(parents=True, exist_ok=True)
+    config = canon_home / "config.toml"
+    for text in ('language = "fr"\n', 'catalogs = [""]\n', 'sync_folder = " "\n', "x"):
+        config.write_text(text, encoding="utf-8")
+        assert where.config_settings(str(canon_home)) is None
+    config.write_bytes(b'\xef\xbb\xbflanguage = "zh"\n')
+    assert where.config_settings(str(canon_home)) is None
+    config.unlink()
+    os.mkfifo(config)  # never opened (it would block)
+    assert where.config_settings(str(canon_home)) is None
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"XDG_DATA_HOME": "/x/data", "XDG_CONFIG_HOME": "/x/config/", "XDG_CACHE_HOME": "/c"},
+        {"XDG_DATA_HOME": "relative", "HOME": "/home/reader"},
+        {"HOME": "/home/reader"},
+    ],
+)
+def test_the_folders_are_the_general_paths(
+    environ: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CANON_HOME")
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    found = where.places()
+    assert found is not None
+    assert (Path(found.data), Path(found.config), Path(found.cache)) == (
+        paths.data_dir(),
+        paths.config_dir(),
+        paths.cache_dir(),
+    )
+
+
+def test_a_home_only_the_password_database_knows_is_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CANON_HOME")
+    monkeypatch.setenv("HOME", "relative")
+    monkeypatch.delenv("XDG_DATA_HOME")
+    assert where.places() is None
+
+
+def test_catalogs_snapshot_and_identity_are_the_general_paths(
+    cli: Any, canon_home: Path, tmp_path: Path
+) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("version: 1\nentries: []\n", encoding="utf-8")
+    canon_home.mkdir(parents=True, exist_ok=True)
+    text = f'catalogs = ["{extra}", "../canon-home/../extra.yaml"]\n'
+    (canon_home / "config.toml").write_text(text, encoding="utf-8")
+    settings = where.config_settings(str(canon_home))
+    assert settings is not None
+    assert where.catalog_sources(str(canon_home), settings) is None  # one file named twice
+    text = f'catalogs = ["{extra}"]\n'
+    (canon_home / "config.toml").write_text(text, encoding="utf-8")
+    settings = where.config_settings(str(canon_home))
+    assert settings is not None
+    sources = where.catalog_sources(str(canon_home), settings)
+    assert sources is not None
+    general = Session().catalog_sources()
+    assert [Path(s) for s in sources] == general
+    assert Path(where.builtin_catalog()) == paths.builtin_catalog_path()
+    cache = paths.cache_dir()
+    assert Path(data.snapshot_file(str(cache), sources)) == snapshot.snapshot_path(cache, general)
+    assert data._identity(sources) == snapshot.source_identity(general)

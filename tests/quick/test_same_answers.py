@@ -1,0 +1,232 @@
+"""The quick path gives, byte for byte, what the typer commands give, or steps aside."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from canon_cli import paths
+from canon_cli.quick.serve import answer
+
+# command lines the quick path answers on the states below
+TAKEN = [
+    [],
+    ["--lang", "zh"],
+    ["--lang=ZH-cn"],
+    ["--no-pager", "--color", "never"],
+    ["list"],
+    ["list", "--section", "agents"],
+    ["list", "-s", "research", "--year", "2022", "--tag", "diffusion"],
+    ["list", "-s", "agents", "-s", "foundations"],
+    ["list", "--status", "done"],
+    ["list", "--status", "READ", "--status", "reading"],
+    ["list", "--status", "todo", "-n", "4"],
+    ["list", "-n", "3"],
+    ["list", "--limit=2", "--kind", "paper"],
+    ["list", "--year", "2021..", "-k", "repository"],
+    ["list", "--year", "..2017"],
+    ["list", "--year=2020..2022", "--kind", "video", "--kind", "course"],
+    ["list", "-t", "agents", "-t", "reasoning"],
+    ["list", "-s", "agents", "--lang", "zh"],
+    ["--lang", "zh", "list", "--section", "research"],
+    ["list", "--color=never", "-s", "agents"],
+    ["progress"],
+    ["progress", "-s", "agents"],
+    ["progress", "--section", "research"],
+    ["progress", "--lang", "zh"],
+    ["next"],
+    ["next", "-n", "5"],
+    ["next", "--kind", "repository"],
+    ["next", "-s", "agents", "-k", "paper", "-n", "2"],
+    ["next", "--count=3", "--lang", "zh"],
+]
+# command lines it leaves to the general path: errors, empty results, what it does not do
+LEFT = [
+    ["--json"],
+    ["list", "--json"],
+    ["list", "--search", "attention"],
+    ["list", "--sort", "year"],
+    ["list", "--rating", "3"],
+    ["list", "--section", "nope"],
+    ["list", "--tag", "nope"],
+    ["list", "--kind", "nope"],
+    ["list", "--status", "nope"],
+    ["list", "--year", "20x2"],
+    ["list", "--year", "2022..2020"],
+    ["list", "--year", "2030"],  # nothing matches: the general path says so on stderr
+    ["list", "-sagents"],
+    ["list", "--", "x"],
+    ["list", "extra"],
+    ["list", "-n", "0"],
+    ["list", "--year", "2020", "--year", "2021"],
+    ["list", "--section", "--json"],
+    ["list", "--section"],
+    ["progress", "-s", "agents", "-s", "research"],
+    ["progress", "--section", "zzz"],
+    ["progress", "--json"],
+    ["next", "-n", "-1"],
+    ["--lang", "fr", "list"],
+    ["--lang", "zh", "--lang", "en", "list"],
+    ["--color", "always", "list"],
+    ["--catalog", "x.yaml", "list"],
+    ["--version"],
+    ["show", "bert"],
+    ["search", "attention"],
+    ["done", "bert"],
+    ["stats"],
+]
+
+
+def _v1_state(today: date) -> str:
+    """A version-1 state with finishes on several days, for the streak and the week."""
+
+    def day(n: int) -> str:
+        return (today - timedelta(days=n)).isoformat()
+
+    return (
+        "version: 1\nentries:\n"
+        f"  attention-is-all-you-need:\n    status: done\n    finished: {day(0)}\n"
+        f"  bert:\n    status: done\n    finished: {day(1)}\n"
+        f"  gpt-2:\n    status: done\n    finished: {day(2)}\n"
+        f"  lora:\n    status: skipped\n    finished: {day(9)}\n"
+        "  react:\n    status: reading\n"
+        "  toolformer:\n    status: reading\n"
+        "  babyagi:\n    status: skipped\n"
+    )
+
+
+STATES = ["none", "marked", "all-done"]
+
+
+@pytest.fixture(params=STATES)
+def state(request: pytest.FixtureRequest, cli: Any, canon_home: Path) -> str:
+    """The reading state of a user: none at all, some marks, or every entry done."""
+    assert cli("list", "-n", "1").exit_code == 0  # builds the catalog snapshot
+    if request.param == "marked":
+        (canon_home / "state.yaml").write_text(_v1_state(date.today()), encoding="utf-8")
+        assert cli("progress").exit_code == 0  # takes the version-1 file in
+    if request.param == "all-done":
+        ids = [line.split("\t")[0] for line in cli("list").stdout.splitlines()]
+        assert cli("done", *ids).exit_code == 0
+    return str(request.param)
+
+
+def _general(cli: Any, argv: list[str]) -> tuple[int, str, str]:
+    result = cli(*argv)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("argv", TAKEN, ids=[" ".join(a) or "(dashboard)" for a in TAKEN])
+def test_the_quick_path_answers_as_typer_does(state: str, argv: list[str], cli: Any) -> None:
+    code, out, err = _general(cli, argv)
+    quick = answer(argv)
+    if code == 0 and out and not err:
+        assert quick == out
+    else:  # an empty result (nothing done yet, nothing left): the general path explains
+        assert quick is None and code == 0 and not out and err
+
+
+@pytest.mark.parametrize("argv", LEFT, ids=[" ".join(a) for a in LEFT])
+def test_what_the_quick_path_leaves_to_the_general_one(argv: list[str], cli: Any) -> None:
+    assert cli("list", "-n", "1").exit_code == 0
+    assert answer(argv) is None
+
+
+def test_every_taken_line_is_answered_on_a_marked_state(cli: Any, canon_home: Path) -> None:
+    """So the side-by-side test above compares answers, not two Nones."""
+    assert cli("list", "-n", "1").exit_code == 0
+    (canon_home / "state.yaml").write_text(_v1_state(date.today()), encoding="utf-8")
+    assert cli("progress").exit_code == 0
+    missing = [argv for argv in TAKEN if answer(argv) is None]
+    assert missing == []
+    board = answer([])
+    assert board is not None
+    assert "streak\t3\n" in board  # today, yesterday and the day before
+    assert board.startswith("reading\treact\t")
+
+
+def _run(argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """canon as a real process, reporting which modules it imported on stderr's last line."""
+    code = (
+        "import sys\n"
+        "sys.argv = ['canon', *sys.argv[1:]]\n"
+        "from canon_cli.__main__ import main\n"
+        "try:\n    main()\n"
+        "finally:\n"
+        "    sys.stderr.write(' '.join(sorted(sys.modules)) + '\\n')\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
+def test_a_real_run_takes_the_quick_path_and_imports_little(cli: Any) -> None:
+    general = cli("list", "--section", "agents").stdout
+    found = _run(["list", "--section", "agents"])
+    modules = found.stderr.split()
+    assert found.returncode == 0 and found.stdout == general
+    heavy = {"typing", "pathlib", "json", "re", "gettext", "tomllib", "platformdirs", "typer"}
+    assert heavy.isdisjoint(modules), heavy.intersection(modules)
+    canon = {m for m in modules if m.startswith("canon_cli")}
+    assert canon == {
+        "canon_cli",
+        "canon_cli.__main__",
+        "canon_cli.quick",
+        "canon_cli.quick.answers",
+        "canon_cli.quick.argv",
+        "canon_cli.quick.data",
+        "canon_cli.quick.serve",
+        "canon_cli.quick.where",
+        "canon_cli.vocab",
+    }
+
+
+def test_a_reader_that_goes_away_ends_the_quick_path_quietly(cli: Any) -> None:
+    assert cli("list", "-n", "1").exit_code == 0
+    proc = subprocess.run(
+        f"set -o pipefail; {sys.executable} -m canon_cli list | head -n 1",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert len(proc.stdout.splitlines()) == 1
+
+
+def test_a_full_disk_is_reported_by_the_quick_path(cli: Any) -> None:
+    assert cli("list", "-n", "1").exit_code == 0
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "canon_cli", "list"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode == 5
+    assert proc.stderr.startswith("canon: error: cannot write to standard output")
+
+
+def test_paths_agree_with_the_general_path_for_this_home(canon_home: Path) -> None:
+    from canon_cli.quick import where
+
+    found = where.places()
+    assert found is not None
+    assert (Path(found.data), Path(found.config), Path(found.cache)) == (
+        paths.data_dir(),
+        paths.config_dir(),
+        paths.cache_dir(),
+    )
