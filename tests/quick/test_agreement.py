@@ -193,3 +193,47 @@ def test_catalogs_snapshot_and_identity_are_the_general_paths(
     cache = paths.cache_dir()
     assert Path(data.snapshot_file(str(cache), sources)) == snapshot.snapshot_path(cache, general)
     assert data._identity(sources) == snapshot.source_identity(general)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_streaks_and_months_are_counted_alike(seed: int) -> None:
+    import random
+    from datetime import date, timedelta
+
+    from canon_cli.quick import history
+    from canon_cli.reading.progress import reading_stats
+
+    rng = random.Random(seed)
+    today = date(2026, 12, 2) - timedelta(days=rng.randrange(400))
+    days = {today - timedelta(days=rng.randrange(90)): rng.randrange(1, 4) for _ in range(12)}
+    if seed % 3 == 0:
+        days[today] = 1
+    general = reading_stats(sorted(days.items()), today)
+    assert answers.streak(days, today) == general.current_streak_days
+    assert history._longest(days) == general.longest_streak_days
+    assert history._months(days, today) == [(m.month, m.finished) for m in general.months]
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "2026-11-21T09:30:00Z",
+        "2026-01-01T00:00:59Z",
+        "2024-02-29T23:59:00Z",
+        "1999-12-31T23:30:00Z",
+    ],
+)
+def test_times_are_shown_alike(stamp: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from canon_cli.quick import history
+    from canon_cli.state.fold import local_minute
+
+    for zone in ("UTC", "Asia/Shanghai", "America/New_York"):
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        assert history._local_minute(stamp) == local_minute(stamp)
+    monkeypatch.delenv("TZ")
+    time.tzset()
+    assert history._local_minute("2026-11-21T09:30:00+01:00") is None
+    assert history._local_minute("2026-13-21T09:30:00Z") is None

@@ -95,6 +95,17 @@ def test_a_status_under_a_former_id(warm: str, cli: Any, canon_home: Path) -> No
     assert answer(["progress"]) is None
 
 
+def test_a_log_entry_the_catalog_lacks(warm: str, cli: Any, canon_home: Path) -> None:
+    _sql(
+        canon_home / "state.db",
+        "INSERT INTO current(entry, field, value, clock, device)"
+        " VALUES ('gone-from-the-catalog', 'started', '\"2026-01-02T03:04:05Z\"', '9', 'd')",
+    )
+    assert answer(["log"]) is None
+    assert "gone-from-the-catalog\t(not in the catalog)" in cli("log").stdout
+    assert answer(["stats"]) is not None
+
+
 def test_a_status_not_in_canonical_form(warm: str, canon_home: Path) -> None:
     _sql(canon_home / "state.db", "UPDATE current SET value = ' \"done\"' WHERE entry = 'react'")
     assert answer(LINE) is None

@@ -17,7 +17,7 @@ from canon_cli.vocab import status_named
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Iterable, Sequence
 
     Rows = list[list[object]]
 
@@ -38,7 +38,7 @@ def _title(title: str, title_zh: str | None, lang: str) -> str:
     return title_zh if lang == "zh" and title_zh else title
 
 
-def _text(rows: Rows) -> str | None:
+def text_lines(rows: Rows) -> str | None:
     """Tab-separated lines (streams.plain_rows), or None when a value would need
     cleaning (a control or invisible character: the general path escapes it)."""
     lines = []
@@ -146,6 +146,48 @@ def _row(entry: tuple[object, ...], lang: str) -> list[object]:
     ]
 
 
+def _named(db: sqlite3.Connection, text: str) -> str | None:
+    """query.resolve_entry's first rules: the id, in any case, or a former id (alias);
+    None for the rest (a title, a prefix, a typo), which the general path resolves."""
+    wanted = text.strip()
+    for key in dict.fromkeys((wanted, wanted.lower())):
+        if db.execute("SELECT 1 FROM cat.entries WHERE id = ?", (key,)).fetchone():
+            return key
+    found = db.execute("SELECT id FROM cat.aliases WHERE alias = ?", (wanted.lower(),)).fetchone()
+    return None if found is None else str(found[0])
+
+
+def open_answer(
+    db: sqlite3.Connection, lang: str, values: dict[str, object], marks_reading: bool = True
+) -> str | None:
+    """``canon open [ID] --print``: the entry's main link, when opening it writes
+    nothing (it is not unread, ``--no-mark`` is given or the setting is off)."""
+    if not values.get("print_only"):
+        return None  # a browser to launch
+    typed = values.get("entry_id")
+    where = ["e.id = ?"] if typed is not None else []
+    params: list[object] = []
+    if typed is not None:
+        entry_id = _named(db, str(typed))
+        if entry_id is None:
+            return None
+        params.append(entry_id)
+    rows = [_row(entry, lang) for entry in _entries(db, where, params)]
+    if typed is None:  # what 'canon next' shows first
+        rows = [r for r in rows if r[3] == "reading"] + [r for r in rows if r[3] == "unread"]
+    if not rows:
+        return None
+    status = rows[0][3]
+    url, problem = db.execute(
+        "SELECT url, url_problem FROM cat.entries WHERE id = ?", (rows[0][0],)
+    ).fetchone()
+    if problem is not None:
+        return None  # a refused link: the general path explains it
+    if status == "unread" and marks_reading and not values.get("no_mark"):
+        return None  # opening it marks it as reading: a write
+    return text_lines([[url]])
+
+
 def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
     """``canon list`` with sections, years, tags, kinds, statuses and a limit."""
     found = _filters(db, values, _Sections(db))
@@ -165,7 +207,7 @@ def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) ->
         rows.append(row)
         if isinstance(limit, int) and len(rows) == limit:
             break
-    return _text(rows)
+    return text_lines(rows)
 
 
 def next_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
@@ -183,7 +225,7 @@ def next_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) ->
             reading.append(row)
         elif row[3] == "unread" and len(unread) < count:
             unread.append(row)
-    return _text((reading + unread)[:count])
+    return text_lines((reading + unread)[:count])
 
 
 def _counts(
@@ -266,10 +308,10 @@ def progress_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]
     rows: Rows = [["all", *_plain_counts(overall)]]
     rows += [[path, *_plain_counts(counts)] for path, counts in per_section]
     rows += [["reading", i, _title(t, tz, lang)] for i, t, tz, _s in _reading(db, scope)]
-    return _text(rows)
+    return text_lines(rows)
 
 
-def _finished_days(db: sqlite3.Connection) -> dict[date, int]:
+def finished_days(db: sqlite3.Connection) -> dict[date, int]:
     """StateStore.finished_days: entries done, by the local day they were finished."""
     found: dict[date, int] = {}
     for day, count in db.execute(
@@ -284,7 +326,7 @@ def _finished_days(db: sqlite3.Connection) -> dict[date, int]:
     return found
 
 
-def _streak(days: dict[date, int], today: date) -> int:
+def streak(days: dict[date, int], today: date) -> int:
     """reading_stats' current streak: consecutive days with a finish up to today (or
     yesterday, while today has none yet)."""
     current = 0
@@ -320,16 +362,8 @@ def dashboard_answer(
         counts = dict(per_section)[path]
         rows.append(["section", path, counts[3] + counts[4], counts[0]])
     today = today or date.today()
-    days = _finished_days(db)
+    days = finished_days(db)
     monday = today - timedelta(days=today.weekday())
     week = sum(n for day, n in days.items() if monday <= day <= monday + timedelta(days=6))
-    rows += [["streak", _streak(days, today)], ["week", week]]
-    return _text(rows)
-
-
-ANSWERS: dict[str, Callable[[sqlite3.Connection, str, dict[str, object]], str | None]] = {
-    "": dashboard_answer,
-    "list": list_answer,
-    "next": next_answer,
-    "progress": progress_answer,
-}
+    rows += [["streak", streak(days, today)], ["week", week]]
+    return text_lines(rows)

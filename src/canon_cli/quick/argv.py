@@ -1,11 +1,12 @@
 """The command lines the quick path answers, read without the option spec's machinery.
 
 A deliberately small grammar: the dashboard, ``list``, ``next`` and ``progress`` with
-their filters and counts, and the global ``--lang``, ``--color`` and ``--no-pager``
-before or after the command. Every word must be one of these, well formed; anything
-else (``--json``, ``--search``, ``-sagents``, ``--``, a repeated option, a value that
-looks like an option) gives None and the general path reads the line, with its own
-messages. ``tests/quick/test_argv.py`` checks each name here against ``cli/spec.py``.
+their filters and counts, ``open [ID] --print``, ``log`` and ``stats``, and the global
+``--lang``, ``--color`` and ``--no-pager`` before or after the command. Every word
+must be one of these, well formed; anything else (``--json``, ``--search``,
+``-sagents``, ``--``, a repeated option, a value that looks like an option) gives None
+and the general path reads the line, with its own messages.
+``tests/quick/test_agreement.py`` checks each name here against ``cli/spec.py``.
 """
 
 from __future__ import annotations
@@ -39,12 +40,19 @@ _NEXT = {
     "-n": ("count", "count"),
 }
 _PROGRESS = {"--section": ("section", "text"), "-s": ("section", "text")}
+_OPEN = {"--print": ("print_only", ""), "--no-mark": ("no_mark", "")}
+_LOG = {"--limit": ("limit", "count"), "-n": ("limit", "count")}
 COMMANDS: dict[str, Mapping[str, tuple[str, str]]] = {
     "": {},  # canon with no command: the dashboard
     "list": _LIST,
     "next": _NEXT,
     "progress": _PROGRESS,
+    "open": _OPEN,
+    "log": _LOG,
+    "stats": {},
 }
+# commands that take one positional word (its parameter), which may be left out
+ARGUMENTS = {"open": "entry_id"}
 GLOBALS = {"--lang": ("lang", "text"), "--color": ("color", "text"), "--no-pager": ("pager", "")}
 
 
@@ -72,7 +80,7 @@ def _take(found: dict[str, object], param: str, how: str, raw: str | None) -> bo
     if how == "":
         if raw is not None or param in found:
             return False
-        found[param] = ""
+        found[param] = True
         return True
     if raw is None or not raw or raw.startswith("-"):
         return False
@@ -100,9 +108,12 @@ def read_line(argv: list[str]) -> Line | None:
         word = argv[index]
         index += 1
         if not word.startswith("-"):
-            if command is not None or word not in COMMANDS or not word:
+            if command is None and word in COMMANDS and word:
+                command = word
+            elif command in ARGUMENTS and ARGUMENTS[command] not in values and word.strip():
+                values[ARGUMENTS[command]] = word
+            else:
                 return None
-            command = word
             continue
         name, equals, attached = word.partition("=")
         options = COMMANDS[command or ""]
@@ -118,5 +129,5 @@ def read_line(argv: list[str]) -> Line | None:
         target = given if name in GLOBALS else values
         if not _take(target, param, how, raw):
             return None
-    strings = {k: str(v) for k, v in given.items()}
+    strings = {k: str(v) for k, v in given.items() if isinstance(v, str)}
     return Line(command or "", values, strings)

@@ -3,10 +3,10 @@
 Both files are attached to an in-memory database, the snapshot read-only (as
 ``catalog/snapshot.py`` opens it) and the state as ``state/store.py`` opens it. A
 snapshot is used only when its stored identity is the one the general path would
-compute and nothing is left to prove (no racy source, or a proof already kept); a state only when it is a
-regular file of the schema version this canon writes, with every status in canonical
-form and none under a former id. Otherwise None: the general path opens, rebuilds,
-migrates or reports.
+compute and nothing is left to prove (no racy source, or a proof already kept); a
+state only when it is a regular file of the schema version this canon writes, with
+every status in canonical form and none under a former id. Otherwise None: the
+general path opens, rebuilds, migrates or reports.
 """
 
 from __future__ import annotations

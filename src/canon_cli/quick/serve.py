@@ -6,10 +6,18 @@ import os
 import sqlite3
 import sys
 
-from canon_cli.quick import where
-from canon_cli.quick.answers import ANSWERS
+from canon_cli.quick import answers, history, where
 from canon_cli.quick.argv import read_line
 from canon_cli.quick.data import open_data
+
+ANSWERS = {
+    "": answers.dashboard_answer,
+    "list": answers.list_answer,
+    "next": answers.next_answer,
+    "progress": answers.progress_answer,
+    "log": history.log_answer,
+    "stats": history.stats_answer,
+}
 
 
 def _plain_output(color: str | None) -> bool:
@@ -47,13 +55,18 @@ def answer(argv: list[str]) -> str | None:
     sources = where.catalog_sources(places.config, settings)
     if lang is None or sources is None:
         return None
-    if line.command == "list" and os.path.lexists(os.path.join(places.cache, "links.json")):
+    if line.command in ("list", "open") and os.path.lexists(
+        os.path.join(places.cache, "links.json")
+    ):
         return None  # a link check's results mark dead links: the general path reads them
     try:
         db = open_data(places.data, places.cache, sources)
         if db is None:
             return None
         try:
+            if line.command == "open":
+                marks = settings.get("open_marks_reading", True) is True
+                return answers.open_answer(db, lang, line.values, marks)
             return ANSWERS[line.command](db, lang, line.values)
         finally:
             db.close()
