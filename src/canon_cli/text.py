@@ -21,15 +21,7 @@ from __future__ import annotations
 
 import re
 
-CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
-BIDI = "\u202a-\u202e\u2066-\u2069"
-# Category Cf (Unicode 15) without the bidi controls above, plus Zl and Zp. A test checks
-# this against the running Python's Unicode database.
-INVISIBLE = (
-    "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
-    "\u2028\u2029\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
-    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f"
-)
+from canon_cli.charsets import BIDI, CONTROL, INVISIBLE
 
 _TERMINAL = re.compile(f"[{CONTROL}{BIDI}{INVISIBLE}]")
 _FILE = re.compile(f"[{CONTROL}{BIDI}]")

@@ -20,6 +20,16 @@ from canon_cli.reading import dashboard
 from canon_cli.state import store
 
 
+def test_the_main_links_label_is_the_message_catalogs() -> None:
+    from canon_cli.output.words import link_label
+    from canon_cli.quick.show import MAIN_LABEL
+
+    for lang in ("en", "zh"):
+        i18n.set_language(lang)
+        assert link_label("main") == MAIN_LABEL[lang]
+    i18n.set_language("en")
+
+
 def test_the_constants_are_the_general_paths() -> None:
     assert data.SNAPSHOT_FORMAT == snapshot.FORMAT
     assert data.STATE_SCHEMA == store.SCHEMA_VERSION
@@ -82,7 +92,9 @@ def test_the_language_is_chosen_alike(
     (canon_home / "config.toml").write_text(text, encoding="utf-8")
     settings = where.config_settings(str(canon_home))
     assert settings is not None
-    assert where.choose_language(typed, settings, os.environ) == Session(lang_option=typed).lang()
+    session = Session(lang_option=typed)
+    lang = session.lang()
+    assert where.choose_language(typed, settings, os.environ) == (lang, session.lang_chosen)
 
 
 PLAIN = [
@@ -232,8 +244,20 @@ def test_times_are_shown_alike(stamp: str, monkeypatch: pytest.MonkeyPatch) -> N
     for zone in ("UTC", "Asia/Shanghai", "America/New_York"):
         monkeypatch.setenv("TZ", zone)
         time.tzset()
-        assert history._local_minute(stamp) == local_minute(stamp)
+        assert history.local_minute(stamp) == local_minute(stamp)
     monkeypatch.delenv("TZ")
     time.tzset()
-    assert history._local_minute("2026-11-21T09:30:00+01:00") is None
-    assert history._local_minute("2026-13-21T09:30:00Z") is None
+    assert history.local_minute("2026-11-21T09:30:00+01:00") is None
+    assert history.local_minute("2026-13-21T09:30:00Z") is None
+
+
+def test_text_is_left_as_is_exactly_where_the_sanitiser_leaves_it() -> None:
+    from canon_cli.text import clean, clean_line
+
+    codes = [*range(0x30000), *range(0xE0000, 0xE0100), 0x10FFFD]
+    for code in codes:
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        text = f"a{chr(code)}b"
+        assert answers.as_is(text) == (clean_line(text) == text), hex(code)
+        assert answers.as_is(text, one_line=False) == (clean(text) == text), hex(code)

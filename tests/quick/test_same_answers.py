@@ -55,6 +55,13 @@ TAKEN = [
     ["--lang", "zh", "open", "toolformer", "--print"],
     ["open", "lora", "--print", "--no-mark"],
     ["open", "yes-you-should-understand-backprop", "--print", "--no-mark"],
+    ["show", "react"],
+    ["show", "bert", "--lang", "zh"],
+    ["show", "lora"],
+    ["show", "attention-is-all-you-need"],
+    ["--lang", "en", "show", "understand-backprop"],
+    ["show", "YES-YOU-SHOULD-UNDERSTAND-BACKPROP"],
+    ["show", "alphacode"],
 ]
 # command lines it leaves to the general path: errors, empty results, what it does not do
 LEFT = [
@@ -86,7 +93,6 @@ LEFT = [
     ["--color", "always", "list"],
     ["--catalog", "x.yaml", "list"],
     ["--version"],
-    ["show", "bert"],
     ["search", "attention"],
     ["done", "bert"],
     ["stats", "--lang", "zh"],  # canon's own words: the message catalog's
@@ -99,6 +105,10 @@ LEFT = [
     ["open", "nope", "--print", "--no-mark"],
     ["open", "attention is all you need", "--print", "--no-mark"],  # a title
     ["open", "bert", "lora", "--print"],
+    ["show"],
+    ["show", "bert", "--json"],
+    ["show", "atention"],  # a typo: the general path suggests
+    ["show", "Attention is all you need"],
 ]
 
 
@@ -200,6 +210,7 @@ def test_a_real_run_takes_the_quick_path_and_imports_little(cli: Any) -> None:
     canon = {m for m in modules if m.startswith("canon_cli")}
     assert canon == {
         "canon_cli",
+        "canon_cli.charsets",
         "canon_cli.__main__",
         "canon_cli.quick",
         "canon_cli.quick.answers",
@@ -207,6 +218,7 @@ def test_a_real_run_takes_the_quick_path_and_imports_little(cli: Any) -> None:
         "canon_cli.quick.data",
         "canon_cli.quick.history",
         "canon_cli.quick.serve",
+        "canon_cli.quick.show",
         "canon_cli.quick.where",
         "canon_cli.vocab",
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from canon_cli.charsets import BIDI, CONTROL, INVISIBLE
 from canon_cli.quick.data import MARKED
 from canon_cli.vocab import status_named
 
@@ -38,13 +39,40 @@ def _title(title: str, title_zh: str | None, lang: str) -> str:
     return title_zh if lang == "zh" and title_zh else title
 
 
+_ESCAPED: list[tuple[int, int]] = []  # code point ranges text.clean escapes
+
+
+def _escaped(code: int) -> bool:
+    if not _ESCAPED:
+        body = CONTROL + BIDI + INVISIBLE
+        index = 0
+        while index < len(body):
+            low = high = ord(body[index])
+            if body[index + 1 : index + 2] == "-":
+                high = ord(body[index + 2])
+                index += 2
+            _ESCAPED.append((low, high))
+            index += 1
+    return any(low <= code <= high for low, high in _ESCAPED)
+
+
+def as_is(text: str, one_line: bool = True) -> bool:
+    """Whether text.clean (``one_line``: clean_line) leaves ``text`` as it is; when it
+    would not, the general path answers with its escapes."""
+    if text.isprintable():
+        return True
+    if one_line and ("\t" in text or "\n" in text):
+        return False
+    return not any(_escaped(ord(c)) for c in text if not c.isprintable())
+
+
 def text_lines(rows: Rows) -> str | None:
     """Tab-separated lines (streams.plain_rows), or None when a value would need
     cleaning (a control or invisible character: the general path escapes it)."""
     lines = []
     for row in rows:
         cells = ["" if v is None else str(v) for v in row]
-        if not all(cell.isprintable() for cell in cells):
+        if not all(map(as_is, cells)):
             return None
         lines.append("\t".join(cells) + "\n")
     return "".join(lines) if lines else None
@@ -146,7 +174,7 @@ def _row(entry: tuple[object, ...], lang: str) -> list[object]:
     ]
 
 
-def _named(db: sqlite3.Connection, text: str) -> str | None:
+def entry_named(db: sqlite3.Connection, text: str) -> str | None:
     """query.resolve_entry's first rules: the id, in any case, or a former id (alias);
     None for the rest (a title, a prefix, a typo), which the general path resolves."""
     wanted = text.strip()
@@ -168,7 +196,7 @@ def open_answer(
     where = ["e.id = ?"] if typed is not None else []
     params: list[object] = []
     if typed is not None:
-        entry_id = _named(db, str(typed))
+        entry_id = entry_named(db, str(typed))
         if entry_id is None:
             return None
         params.append(entry_id)

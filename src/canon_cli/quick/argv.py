@@ -50,9 +50,10 @@ COMMANDS: dict[str, Mapping[str, tuple[str, str]]] = {
     "open": _OPEN,
     "log": _LOG,
     "stats": {},
+    "show": {},
 }
 # commands that take one positional word (its parameter), which may be left out
-ARGUMENTS = {"open": "entry_id"}
+ARGUMENTS = {"open": "entry_id", "show": "entry_id"}
 GLOBALS = {"--lang": ("lang", "text"), "--color": ("color", "text"), "--no-pager": ("pager", "")}
 
 

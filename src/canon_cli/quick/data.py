@@ -126,7 +126,8 @@ def open_data(data_dir: str, cache_dir: str, sources: list[str]) -> sqlite3.Conn
                 return None
         else:
             db.execute("ATTACH DATABASE ':memory:' AS st")
-            db.execute("CREATE TABLE st.current(entry TEXT, field TEXT, value TEXT)")
+            columns = "entry TEXT, field TEXT, value TEXT, clock TEXT, device TEXT"
+            db.execute(f"CREATE TABLE st.current({columns})")
     except BaseException:
         db.close()
         raise

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 BAR = 30  # the longest month's bar, in blocks (progressview.show_stats)
 
 
-def _local_minute(stamp: str) -> str | None:
+def local_minute(stamp: str) -> str | None:
     """fold.local_minute of a stored instant (``2026-11-21T09:30:00Z``), or None for
     any other form (the general path parses those)."""
     if len(stamp) != 20:
@@ -52,7 +52,7 @@ def log_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> 
         if alias_of is not None or title is None or not value.startswith('"'):
             return None  # a former id or one the catalog lacks: the general path names it
         at = value[1:-1]
-        shown = _local_minute(at)
+        shown = local_minute(at)
         if shown is None:
             return None
         title = title_zh if lang == "zh" and title_zh else title
@@ -109,4 +109,4 @@ def stats_answer(
         width = 0 if peak == 0 else round(BAR * n / peak)
         lines.append(f"{month}  {'█' * width}{' ' if width else ''}{n}")
     lines.append(f"Current streak: {_days(streak(days, today))}; longest: {_days(_longest(days))}")
-    return "".join(line + "\n" for line in lines) if all(map(str.isprintable, lines)) else None
+    return "".join(line + "\n" for line in lines)

@@ -6,7 +6,7 @@ import os
 import sqlite3
 import sys
 
-from canon_cli.quick import answers, history, where
+from canon_cli.quick import answers, history, show, where
 from canon_cli.quick.argv import read_line
 from canon_cli.quick.data import open_data
 
@@ -51,19 +51,22 @@ def answer(argv: list[str]) -> str | None:
     settings = where.config_settings(places.config)
     if settings is None or "sync_folder" in settings:
         return None  # other devices' changes are taken in by the general path
-    lang = where.choose_language(line.globals.get("lang"), settings, os.environ)
+    chosen = where.choose_language(line.globals.get("lang"), settings, os.environ)
     sources = where.catalog_sources(places.config, settings)
-    if lang is None or sources is None:
+    if chosen is None or sources is None:
         return None
-    if line.command in ("list", "open") and os.path.lexists(
+    lang = chosen[0]
+    if line.command in ("list", "open", "show") and os.path.lexists(
         os.path.join(places.cache, "links.json")
     ):
-        return None  # a link check's results mark dead links: the general path reads them
+        return None  # a link check's verdicts: the general path reads them
     try:
         db = open_data(places.data, places.cache, sources)
         if db is None:
             return None
         try:
+            if line.command == "show":
+                return show.show_answer(db, lang, line.values, chosen[1])
             if line.command == "open":
                 marks = settings.get("open_marks_reading", True) is True
                 return answers.open_answer(db, lang, line.values, marks)

@@ -160,20 +160,23 @@ def normalize_language(value: str) -> str | None:
 
 def choose_language(
     typed: str | None, settings: Mapping[str, object], environ: Mapping[str, str]
-) -> str | None:
+) -> tuple[str, bool] | None:
     """Session._choose_lang: the option or CANON_LANG, else the setting, else the
-    locale; None for a language canon does not know (the general path reports it)."""
+    locale; and whether one of them chose it (else English is only the default). None
+    for a language canon does not know (the general path reports it)."""
     typed = typed or environ.get("CANON_LANG")
     if typed:
-        return normalize_language(typed)
+        lang = normalize_language(typed)
+        return None if lang is None else (lang, True)
     if "language" in settings:
         setting = settings["language"]
-        return setting if setting in ("en", "zh") else None
+        return (setting, True) if setting in ("en", "zh") else None
     for name in LOCALE_VARIABLES:
         value = environ.get(name)
         if value:
-            return "zh" if normalize_language(value) == "zh" else "en"
-    return "en"
+            lang = "zh" if normalize_language(value) == "zh" else "en"
+            return lang, lang != "en"
+    return "en", False
 
 
 def builtin_catalog() -> str:
