@@ -62,6 +62,7 @@ TAKEN = [
     ["--lang", "en", "show", "understand-backprop"],
     ["show", "YES-YOU-SHOULD-UNDERSTAND-BACKPROP"],
     ["show", "alphacode"],
+    ["show", "babyagi", "--lang", "zh"],  # a Chinese title that is the English one
 ]
 # command lines it leaves to the general path: errors, empty results, what it does not do
 LEFT = [

@@ -87,32 +87,20 @@ def _blocks(row: dict[str, object], both: bool, lang: str) -> list[tuple[str, st
     return [(h, str(text)) for h, text, shown in wanted if shown and (text or h == "summary")]
 
 
-def show_answer(
-    db: sqlite3.Connection, lang: str, values: dict[str, object], chosen: bool = True
-) -> str | None:
-    """``canon show ID``; ``chosen``: whether something chose the language (else both
-    languages' texts are shown, as Session.lang_chosen decides)."""
+def _fields(
+    db: sqlite3.Connection, row: dict[str, object], record: dict[str, object], lang: str
+) -> list[tuple[str, str]] | None:
+    """The ``field:<TAB>value`` pairs that have a value, in views._show_entry_plain's
+    order; None for a time in a form only the general path reads."""
     import json
 
-    entry_id = entry_named(db, str(values.get("entry_id", "")))
-    if entry_id is None:
-        return None
-    found = db.execute(f"SELECT {_COLUMNS} FROM cat.entries WHERE id = ?", (entry_id,))
-    row = dict(zip(_COLUMNS.replace(" ", "").split(","), found.fetchone(), strict=True))
-    aliases = json.loads(str(row["aliases"]))
-    record = _record(db, entry_id, aliases)
-    if record is None:
-        return None
     times = [_when(record.get("started")), _when(record.get("finished"))]
-    notes = record["notes"]
-    assert isinstance(notes, list)
-    noted = [(_when(at), text) for at, text in notes]
-    if None in times or any(at is None for at, _text in noted):
+    if None in times:
         return None
     venue = json.loads(str(row["venue"])) if row["venue"] else None
     pairs = [
         ("title_zh", row["title_zh"] or ""),
-        ("id", entry_id),
+        ("id", row["id"]),
         ("section", _heading(db, str(row["section"]), lang)),
         ("kind", row["kind"]),
         ("year", str(row["year"] or "")),
@@ -126,27 +114,60 @@ def show_answer(
         ("started", times[0]),
         ("finished", times[1]),
         ("rating", str(record.get("rating") or "")),
-        ("aliases", ", ".join(aliases)),
+        ("aliases", ", ".join(json.loads(str(row["aliases"])))),
     ]
-    title = str(row["title"])
-    shown = str(row["title_zh"]) if lang == "zh" and row["title_zh"] else title
-    if shown != title:
-        pairs.insert(0, ("title", title))
-    shown_pairs = [(key, str(value)) for key, value in pairs if value]
+    if lang == "zh" and row["title_zh"] and row["title_zh"] != row["title"]:
+        pairs.insert(0, ("title", row["title"]))  # the Chinese title heads it
+    return [(key, str(value)) for key, value in pairs if value]
+
+
+def _text_blocks(
+    row: dict[str, object], record: dict[str, object], lang: str, chosen: bool
+) -> list[tuple[str, str]] | None:
+    """The summaries and notes, the links and the reader's notes, as (heading, text)."""
+    import json
+
+    notes = record["notes"]
+    assert isinstance(notes, list)
+    noted = [(_when(at), text) for at, text in notes]
+    if any(at is None for at, _text in noted):
+        return None
     links = [(MAIN_LABEL[lang], str(row["url"]))]
     links += [(str(label), str(url)) for label, url in json.loads(str(row["links"]))]
     blocks = _blocks(row, not chosen, lang)
     blocks.append(("links", "\n".join(f"[{i}] {lb}: {url}" for i, (lb, url) in enumerate(links))))
     if noted:
-        blocks.append(
-            ("notes", "\n".join(f"[{i}] {at}  {t}" for i, (at, t) in enumerate(noted, 1)))
-        )
+        numbered = (f"[{i}] {at}  {text}" for i, (at, text) in enumerate(noted, 1))
+        blocks.append(("notes", "\n".join(numbered)))
+    return blocks
+
+
+def show_answer(
+    db: sqlite3.Connection, lang: str, values: dict[str, object], chosen: bool = True
+) -> str | None:
+    """``canon show ID``; ``chosen``: whether something chose the language (else both
+    languages' texts are shown, as Session.lang_chosen decides)."""
+    import json
+
+    entry_id = entry_named(db, str(values.get("entry_id", "")))
+    if entry_id is None:
+        return None
+    found = db.execute(f"SELECT {_COLUMNS} FROM cat.entries WHERE id = ?", (entry_id,))
+    row = dict(zip(_COLUMNS.replace(" ", "").split(","), found.fetchone(), strict=True))
+    record = _record(db, entry_id, json.loads(str(row["aliases"])))
+    if record is None:
+        return None
+    pairs = _fields(db, row, record, lang)
+    blocks = _text_blocks(row, record, lang, chosen)
+    if pairs is None or blocks is None:
+        return None
+    shown = str(row["title_zh"]) if lang == "zh" and row["title_zh"] else str(row["title"])
     body = [line for _heading, text in blocks for line in text.split("\n")]
-    if not all(map(as_is, [shown, *(v for _k, v in shown_pairs)])):
+    if not all(map(as_is, [shown, *(v for _k, v in pairs)])):
         return None  # text the general path shows escaped
     if not all(as_is(line, one_line=False) for line in body):
         return None
-    lines = [shown, *(f"{key}:\t{value}" for key, value in shown_pairs)]
+    lines = [shown, *(f"{key}:\t{value}" for key, value in pairs)]
     for heading, text in blocks:
         lines += ["", heading + ":", *("  " + line for line in text.split("\n"))]
     return "".join(line + "\n" for line in lines)
