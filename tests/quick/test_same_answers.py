@@ -217,12 +217,17 @@ def test_a_real_run_takes_the_quick_path_and_imports_little(cli: Any) -> None:
         "canon_cli.quick.answers",
         "canon_cli.quick.argv",
         "canon_cli.quick.data",
-        "canon_cli.quick.history",
         "canon_cli.quick.serve",
-        "canon_cli.quick.show",
         "canon_cli.quick.where",
         "canon_cli.vocab",
     }
+
+
+def test_a_command_line_it_does_not_read_costs_only_the_reading(cli: Any) -> None:
+    found = _run(["search", "attention"])
+    assert found.returncode == 0 and "attention-is-all-you-need" in found.stdout
+    quick = {m for m in found.stderr.split() if m.startswith("canon_cli.quick")}
+    assert quick == {"canon_cli.quick", "canon_cli.quick.argv", "canon_cli.quick.serve"}
 
 
 def test_a_reader_that_goes_away_ends_the_quick_path_quietly(cli: Any) -> None:

@@ -6,18 +6,11 @@ import os
 import sqlite3
 import sys
 
-from canon_cli.quick import answers, history, show, where
 from canon_cli.quick.argv import read_line
-from canon_cli.quick.data import open_data
 
-ANSWERS = {
-    "": answers.dashboard_answer,
-    "list": answers.list_answer,
-    "next": answers.next_answer,
-    "progress": answers.progress_answer,
-    "log": history.log_answer,
-    "stats": history.stats_answer,
-}
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from canon_cli.quick.argv import Line
 
 
 def _plain_output(color: str | None) -> bool:
@@ -39,12 +32,20 @@ def _plain_output(color: str | None) -> bool:
 
 
 def answer(argv: list[str]) -> str | None:
-    """What canon writes to stdout for ``argv``, when the quick path can answer it."""
+    """What canon writes to stdout for ``argv``, when the quick path can answer it (the
+    rest of the quick path is imported only for a command line it reads)."""
     line = read_line(argv)
     if line is None or not _plain_output(line.globals.get("color")):
         return None
     if "CANON_CATALOG" in os.environ or os.environ.get("CANON_LANG") == "":
         return None  # a catalog given by variable is checked by the general path
+    return _answer(line)
+
+
+def _answer(line: Line) -> str | None:
+    from canon_cli.quick import where
+    from canon_cli.quick.data import open_data
+
     places = where.places()
     if places is None:
         return None
@@ -55,7 +56,6 @@ def answer(argv: list[str]) -> str | None:
     sources = where.catalog_sources(places.config, settings)
     if chosen is None or sources is None:
         return None
-    lang = chosen[0]
     if line.command in ("list", "open", "show") and os.path.lexists(
         os.path.join(places.cache, "links.json")
     ):
@@ -65,13 +65,36 @@ def answer(argv: list[str]) -> str | None:
         if db is None:
             return None
         try:
-            if line.command == "show":
-                return show.show_answer(db, lang, line.values, chosen[1])
-            if line.command == "open":
-                marks = settings.get("open_marks_reading", True) is True
-                return answers.open_answer(db, lang, line.values, marks)
-            return ANSWERS[line.command](db, lang, line.values)
+            return _reply(db, line, chosen, settings.get("open_marks_reading", True) is True)
         finally:
             db.close()
     except sqlite3.Error:
         return None
+
+
+def _reply(
+    db: sqlite3.Connection, line: Line, chosen: tuple[str, bool], marks_reading: bool
+) -> str | None:
+    """The answer of the command's own module."""
+    lang, values = chosen[0], line.values
+    if line.command in ("log", "stats"):
+        from canon_cli.quick import history
+
+        return (history.log_answer if line.command == "log" else history.stats_answer)(
+            db, lang, values
+        )
+    if line.command == "show":
+        from canon_cli.quick.show import show_answer
+
+        return show_answer(db, lang, values, chosen[1])
+    from canon_cli.quick import answers
+
+    if line.command == "open":
+        return answers.open_answer(db, lang, values, marks_reading)
+    reply = {
+        "": answers.dashboard_answer,
+        "list": answers.list_answer,
+        "next": answers.next_answer,
+        "progress": answers.progress_answer,
+    }[line.command]
+    return reply(db, lang, values)
