@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from canon_cli.catalog.snapshot import CJK_RANGES, fts_text
+from canon_cli.catalog.snapshot import fts_text
+from canon_cli.charsets import CJK_RANGES
 from canon_cli.errors import CatalogError
 from canon_cli.yamlio import _DEFER, fast_load, load_yaml
 

@@ -28,8 +28,10 @@ def warm(cli: Any, canon_home: Path) -> str:
 
 
 def _snapshot() -> Path:
-    (found,) = paths.cache_dir().glob("catalog-*.sqlite")
-    return found
+    """The snapshot of the built-in catalog."""
+    from canon_cli.catalog.snapshot import snapshot_path
+
+    return snapshot_path(paths.cache_dir(), [paths.builtin_catalog_path()])
 
 
 def _sql(path: Path, statement: str) -> None:
@@ -46,7 +48,10 @@ def test_a_catalog_changed_since_the_snapshot(warm: str, cli: Any, tmp_path: Pat
     catalog.write_text(paths.builtin_catalog_path().read_text(encoding="utf-8"), encoding="utf-8")
     os.environ["CANON_CATALOG"] = str(catalog)
     try:
-        assert answer(LINE) is None  # a catalog named by the variable
+        assert answer(LINE) is None  # another catalog: no snapshot of it yet
+        assert cli(*LINE).stdout == warm
+        _prove(next(p for p in paths.cache_dir().glob("catalog-*.sqlite") if p != _snapshot()))
+        assert answer(LINE) == warm  # its own snapshot, once built (and proven)
     finally:
         del os.environ["CANON_CATALOG"]
     snapshot = _snapshot()
@@ -121,6 +126,19 @@ def test_a_state_of_another_schema_or_a_link(warm: str, canon_home: Path) -> Non
     assert answer(LINE) is None
 
 
+def test_stats_needs_no_snapshot(cli: Any, canon_home: Path, tmp_path: Path) -> None:
+    export = tmp_path / "marks.yaml"
+    export.write_text(
+        "version: 2\nentries:\n  bert:\n    status: done\n    finished: '2025-03-04T05:06:07Z'\n",
+        encoding="utf-8",
+    )
+    assert cli("state", "import", str(export)).exit_code == 0
+    assert not list(paths.cache_dir().glob("catalog-*.sqlite"))
+    found = answer(["stats"])
+    assert found is not None and found == cli("stats").stdout
+    assert found.startswith("Finished: 1\n2025-03  ")
+
+
 def test_a_version_1_state_still_to_take_in(cli: Any, canon_home: Path) -> None:
     assert cli("list", "-n", "1").exit_code == 0
     (canon_home / "state.yaml").write_text("version: 1\nentries:\n  react:\n    status: done\n")
@@ -179,7 +197,8 @@ def test_text_that_needs_cleaning(cli: Any, canon_home: Path, tmp_path: Path) ->
     general = cli("list", "-s", "s")
     assert general.exit_code == 0 and "\\u202e" in general.stdout
     assert answer(["list", "-s", "agents"]) is None  # the catalog was written just now
-    _prove(_snapshot())
+    (both,) = [p for p in paths.cache_dir().glob("catalog-*.sqlite") if p != _snapshot()]
+    _prove(both)
     assert answer(["list", "-s", "agents"]) is not None  # the extra catalog is read here too
     assert answer(["list", "-s", "s"]) is None  # its one title needs cleaning
 

@@ -36,6 +36,8 @@ TAKEN = [
     ["list", "-s", "agents", "--lang", "zh"],
     ["--lang", "zh", "list", "--section", "research"],
     ["list", "--color=never", "-s", "agents"],
+    ["list", "-s", "agents", "--catalog", "{builtin}"],
+    ["--catalog={builtin}", "progress"],
     ["progress"],
     ["progress", "-s", "agents"],
     ["progress", "--section", "research"],
@@ -63,6 +65,16 @@ TAKEN = [
     ["show", "YES-YOU-SHOULD-UNDERSTAND-BACKPROP"],
     ["show", "alphacode"],
     ["show", "babyagi", "--lang", "zh"],  # a Chinese title that is the English one
+    ["search", "attention"],
+    ["search", "attention", "is", "all"],
+    ["search", "注意力"],
+    ["search", "transformer", "-n", "3"],
+    ["search", "agents", "-s", "research", "--status", "unread"],
+    ["search", "gpt-3", "--lang", "zh"],
+    ["search", "language", "models", "--year", "2020..2022", "--kind", "paper"],
+    ["search", "a", "attention"],
+    ["search", "lora"],  # bert's note names it: after the ranked hits
+    ["search", "pre-training", "--tag", "llm"],
 ]
 # command lines it leaves to the general path: errors, empty results, what it does not do
 LEFT = [
@@ -92,9 +104,9 @@ LEFT = [
     ["--lang", "fr", "list"],
     ["--lang", "zh", "--lang", "en", "list"],
     ["--color", "always", "list"],
-    ["--catalog", "x.yaml", "list"],
+    ["--catalog", "x.yaml", "list"],  # no such file: the general path says so
+    ["--catalog", ".", "list"],  # a folder
     ["--version"],
-    ["search", "attention"],
     ["done", "bert"],
     ["stats", "--lang", "zh"],  # canon's own words: the message catalog's
     ["stats", "--json"],
@@ -108,7 +120,13 @@ LEFT = [
     ["open", "bert", "lora", "--print"],
     ["show"],
     ["show", "bert", "--json"],
+    ["search", "matters"],  # no hit in the index: the general path looks for close terms
     ["show", "atention"],  # a typo: the general path suggests
+    ["search", "atention"],  # a typo: the general path widens it to close terms
+    ["search"],
+    ["search", "attention", "--json"],
+    ["search", "--", "attention"],
+    ["search", "zzzzqqq"],
     ["show", "Attention is all you need"],
 ]
 
@@ -123,6 +141,8 @@ def _v1_state(today: date) -> str:
         "version: 1\nentries:\n"
         f"  attention-is-all-you-need:\n    status: done\n    finished: {day(0)}\n"
         f"  bert:\n    status: done\n    finished: {day(1)}\n"
+        "    notes:\n      - at: 2026-11-20T09:00:00Z\n"
+        "        text: pre-training MATTERS more than LoRA\n"
         f"  gpt-3:\n    status: done\n    finished: {day(2)}\n"
         f"  lora:\n    status: skipped\n    finished: {day(9)}\n"
         "  react:\n    status: reading\n"
@@ -154,6 +174,7 @@ def _general(cli: Any, argv: list[str]) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("argv", TAKEN, ids=[" ".join(a) or "(dashboard)" for a in TAKEN])
 def test_the_quick_path_answers_as_typer_does(state: str, argv: list[str], cli: Any) -> None:
+    argv = [a.replace("{builtin}", str(paths.builtin_catalog_path())) for a in argv]
     quick = answer(argv)  # first: the general path may write (open marks an unread entry)
     code, out, err = _general(cli, argv)
     if quick is not None:
@@ -173,12 +194,15 @@ def test_every_taken_line_is_answered_on_a_marked_state(cli: Any, canon_home: Pa
     assert cli("list", "-n", "1").exit_code == 0
     (canon_home / "state.yaml").write_text(_v1_state(date.today()), encoding="utf-8")
     assert cli("progress").exit_code == 0
-    missing = [argv for argv in TAKEN if answer(argv) is None]
+    builtin = str(paths.builtin_catalog_path())
+    missing = [a for a in TAKEN if answer([w.replace("{builtin}", builtin) for w in a]) is None]
     assert missing == []
     board = answer([])
     assert board is not None
     assert "streak\t3\n" in board  # today, yesterday and the day before
     assert board.startswith("reading\treact\t")
+    found = answer(["search", "lora"])
+    assert found is not None and found.splitlines()[-1].startswith("bert\t")  # by its note
 
 
 def _run(argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -224,7 +248,7 @@ def test_a_real_run_takes_the_quick_path_and_imports_little(cli: Any) -> None:
 
 
 def test_a_command_line_it_does_not_read_costs_only_the_reading(cli: Any) -> None:
-    found = _run(["search", "attention"])
+    found = _run(["export", "--format", "csv"])
     assert found.returncode == 0 and "attention-is-all-you-need" in found.stdout
     quick = {m for m in found.stderr.split() if m.startswith("canon_cli.quick")}
     assert quick == {"canon_cli.quick", "canon_cli.quick.argv", "canon_cli.quick.serve"}

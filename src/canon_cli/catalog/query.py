@@ -10,8 +10,9 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from typing import NamedTuple
 
-from canon_cli.catalog.snapshot import CJK_RANGES, fts_text, title_key
+from canon_cli.catalog.snapshot import fts_text, title_key
 from canon_cli.catalog.store import Catalog, Entry
+from canon_cli.charsets import CJK_RANGES
 from canon_cli.errors import UsageError, unknown_choice
 from canon_cli.i18n import _, ngettext
 from canon_cli.vocab import STATUS_SYNONYMS, STATUSES, status_named

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from canon_cli import __version__
 from canon_cli.catalog.store import Catalog
+from canon_cli.charsets import CJK_RANGES
 from canon_cli.errors import CatalogError
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 # 4: content hashes of racy sources (an earlier snapshot may be stale unseen)
 # 5: tag descriptions in Chinese
 FORMAT = 5
-CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
 
 
 @functools.cache

@@ -27,7 +27,7 @@ UPCOMING = 3  # reading/dashboard.UPCOMING
 # left_without_estimate (reading/progress.Counts)
 _SLOT = {"unread": 1, "reading": 2, "done": 3, "skipped": 4}
 _LEFT = ("unread", "reading")
-_ENTRY = "e.id, e.year, e.kind, c.value, e.section, e.title, e.title_zh, e.url_problem"
+ENTRY = "e.id, e.year, e.kind, c.value, e.section, e.title, e.title_zh, e.url_problem"
 _FROM = "FROM cat.entries e LEFT JOIN st.current c ON c.entry = e.id AND c.field = 'status'"
 
 
@@ -78,7 +78,7 @@ def text_lines(rows: Rows) -> str | None:
     return "".join(lines) if lines else None
 
 
-class _Sections:
+class Sections:
     """The catalog's sections in reading order: slug -> path ("a/b")."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
@@ -109,8 +109,8 @@ def _years(text: str) -> tuple[int | None, int | None] | None:
     return None if lo is not None and hi is not None and lo > hi else (lo, hi)
 
 
-def _filters(
-    db: sqlite3.Connection, values: dict[str, object], sections: _Sections
+def sql_filters(
+    db: sqlite3.Connection, values: dict[str, object], sections: Sections
 ) -> tuple[list[str], list[object]] | None:
     """query._sql_filters for sections, years, tags and kinds; None for an unknown one."""
     where: list[str] = []
@@ -153,14 +153,14 @@ def _filters(
     return where, params
 
 
-def _entries(
+def entries(
     db: sqlite3.Connection, where: list[str], params: list[object]
 ) -> Iterable[tuple[object, ...]]:
     clause = (" WHERE " + " AND ".join(where)) if where else ""
-    return db.execute(f"SELECT {_ENTRY} {_FROM}{clause} ORDER BY e.ord", params)
+    return db.execute(f"SELECT {ENTRY} {_FROM}{clause} ORDER BY e.ord", params)
 
 
-def _row(entry: tuple[object, ...], lang: str) -> list[object]:
+def entry_row(entry: tuple[object, ...], lang: str) -> list[object]:
     """views._show_list_plain's columns: id, year, kind, status, section, title."""
     entry_id, year, kind, value, section, title, title_zh, problem = entry
     shown = _title(str(title), None if title_zh is None else str(title_zh), lang)
@@ -200,7 +200,7 @@ def open_answer(
         if entry_id is None:
             return None
         params.append(entry_id)
-    rows = [_row(entry, lang) for entry in _entries(db, where, params)]
+    rows = [entry_row(entry, lang) for entry in entries(db, where, params)]
     if typed is None:  # what 'canon next' shows first
         rows = [r for r in rows if r[3] == "reading"] + [r for r in rows if r[3] == "unread"]
     if not rows:
@@ -216,20 +216,27 @@ def open_answer(
     return text_lines([[url]])
 
 
-def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
-    """``canon list`` with sections, years, tags, kinds, statuses and a limit."""
-    found = _filters(db, values, _Sections(db))
-    if found is None:
-        return None
+def wanted_statuses(values: dict[str, object]) -> set[str] | None:
+    """query.statuses_named: the statuses asked for (synonyms too); None for an unknown
+    one (the general path lists the valid ones)."""
     typed = values.get("status") or []
     assert isinstance(typed, list)
     wanted = {status_named(str(s)) for s in typed}
-    if None in wanted:
+    return None if None in wanted else {str(w) for w in wanted}
+
+
+def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
+    """``canon list`` with sections, years, tags, kinds, statuses and a limit."""
+    found = sql_filters(db, values, Sections(db))
+    if found is None:
+        return None
+    wanted = wanted_statuses(values)
+    if wanted is None:
         return None
     limit = values.get("limit")
     rows: Rows = []
-    for entry in _entries(db, *found):
-        row = _row(entry, lang)
+    for entry in entries(db, *found):
+        row = entry_row(entry, lang)
         if wanted and row[3] not in wanted:
             continue
         rows.append(row)
@@ -240,15 +247,15 @@ def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) ->
 
 def next_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
     """``canon next``: entries being read, then the first unread, in curriculum order."""
-    found = _filters(db, values, _Sections(db))
+    found = sql_filters(db, values, Sections(db))
     if found is None:
         return None
     count = values.get("count", 1)
     assert isinstance(count, int)
     reading: Rows = []
     unread: Rows = []
-    for entry in _entries(db, *found):
-        row = _row(entry, lang)
+    for entry in entries(db, *found):
+        row = entry_row(entry, lang)
         if row[3] == "reading":
             reading.append(row)
         elif row[3] == "unread" and len(unread) < count:
@@ -257,7 +264,7 @@ def next_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) ->
 
 
 def _counts(
-    db: sqlite3.Connection, sections: _Sections, scope: list[str] | None
+    db: sqlite3.Connection, sections: Sections, scope: list[str] | None
 ) -> dict[str, list[int]]:
     """counted._direct_counts: the Counts fields of the entries directly in each
     section, everything unread until the marks say otherwise."""
@@ -288,7 +295,7 @@ def _counts(
 
 
 def _totals(
-    direct: dict[str, list[int]], sections: _Sections, scope: list[str] | None
+    direct: dict[str, list[int]], sections: Sections, scope: list[str] | None
 ) -> tuple[list[int], list[tuple[str, list[int]]]]:
     """progress_summary's overall counts and every section's subtree totals."""
     overall = [sum(c[i] for c in direct.values()) for i in range(8)]
@@ -323,7 +330,7 @@ def _plain_counts(counts: list[int]) -> list[object]:
 
 def progress_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
     """``canon progress [--section S]``."""
-    sections = _Sections(db)
+    sections = Sections(db)
     section = values.get("section")
     scope = None
     if section is not None:
@@ -369,7 +376,7 @@ def dashboard_answer(
     db: sqlite3.Connection, lang: str, values: dict[str, object], today: date | None = None
 ) -> str | None:
     """``canon``: being read, the next unread, overall and section progress, streak, week."""
-    sections = _Sections(db)
+    sections = Sections(db)
     direct = _counts(db, sections, None)
     overall, per_section = _totals(direct, sections, None)
     if not overall[0]:

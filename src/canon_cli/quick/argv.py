@@ -1,11 +1,12 @@
 """The command lines the quick path answers, read without the option spec's machinery.
 
 A deliberately small grammar: the dashboard, ``list``, ``next`` and ``progress`` with
-their filters and counts, ``open [ID] --print``, ``log`` and ``stats``, and the global
-``--lang``, ``--color`` and ``--no-pager`` before or after the command. Every word
-must be one of these, well formed; anything else (``--json``, ``--search``,
-``-sagents``, ``--``, a repeated option, a value that looks like an option) gives None
-and the general path reads the line, with its own messages.
+their filters and counts, ``search``, ``show``, ``open [ID] --print``, ``log`` and
+``stats``, and the global ``--catalog``, ``--lang``, ``--color`` and ``--no-pager``
+before or after the command. Every word must be one of these, well formed; anything
+else (``--json``, ``--search``, ``-sagents``, ``--``, a repeated option, a value that
+looks like an option) gives None and the general path reads the line, with its own
+messages.
 ``tests/quick/test_agreement.py`` checks each name here against ``cli/spec.py``.
 """
 
@@ -51,10 +52,16 @@ COMMANDS: dict[str, Mapping[str, tuple[str, str]]] = {
     "log": _LOG,
     "stats": {},
     "show": {},
+    "search": _LIST,  # the same filters as list's (its own --search aside)
 }
-# commands that take one positional word (its parameter), which may be left out
-ARGUMENTS = {"open": "entry_id", "show": "entry_id"}
-GLOBALS = {"--lang": ("lang", "text"), "--color": ("color", "text"), "--no-pager": ("pager", "")}
+# commands that take positional words: their parameter, and whether it takes several
+ARGUMENTS = {"open": ("entry_id", False), "show": ("entry_id", False), "search": ("query", True)}
+GLOBALS = {
+    "--catalog": ("catalog", "text"),
+    "--lang": ("lang", "text"),
+    "--color": ("color", "text"),
+    "--no-pager": ("pager", ""),
+}
 
 
 class Line:
@@ -111,8 +118,16 @@ def read_line(argv: list[str]) -> Line | None:
         if not word.startswith("-"):
             if command is None and word in COMMANDS and word:
                 command = word
-            elif command in ARGUMENTS and ARGUMENTS[command] not in values and word.strip():
-                values[ARGUMENTS[command]] = word
+            elif command in ARGUMENTS and word.strip():
+                param, several = ARGUMENTS[command]
+                if several:
+                    found = values.setdefault(param, [])
+                    assert isinstance(found, list)
+                    found.append(word)
+                elif param in values:
+                    return None
+                else:
+                    values[param] = word
             else:
                 return None
             continue

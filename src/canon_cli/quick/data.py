@@ -82,8 +82,9 @@ def _snapshot_current(db: sqlite3.Connection, snapshot: str, key: str) -> bool:
     return "racy" not in meta or (bool(meta["racy"]) and _proven(snapshot, key, meta["racy"]))
 
 
-def _state_plain(db: sqlite3.Connection) -> bool:
-    """Every status canonical, and none under an alias (those the general path folds)."""
+def _state_plain(db: sqlite3.Connection, catalog: bool) -> bool:
+    """Every status canonical, and (with the catalog attached) none under an alias
+    (those the general path folds)."""
     if db.execute("PRAGMA st.user_version").fetchone()[0] != STATE_SCHEMA:
         return False
     odd = db.execute(
@@ -91,44 +92,55 @@ def _state_plain(db: sqlite3.Connection) -> bool:
         f"({','.join('?' * len(_CANONICAL))}) LIMIT 1",
         _CANONICAL,
     ).fetchone()
+    if odd is not None or not catalog:
+        return odd is None
     aliased = db.execute(
         "SELECT 1 FROM cat.aliases a JOIN st.current c ON c.entry = a.alias"
         " AND c.field = 'status' LIMIT 1"
     ).fetchone()
-    return odd is None and aliased is None
+    return aliased is None
 
 
-def open_data(data_dir: str, cache_dir: str, sources: list[str]) -> sqlite3.Connection | None:
-    """The connection with ``cat`` (the snapshot) and ``st`` (the state) attached, or
-    None when only the general path can use them."""
-    key = _identity(sources)
-    snapshot = snapshot_file(cache_dir, sources)
-    state = os.path.join(data_dir, "state.db")
-    has_state = os.path.lexists(state)
-    if key is None or not os.path.isfile(snapshot):
+def _attach(db: sqlite3.Connection, snapshot: str | None, key: str, state: str | None) -> bool:
+    if snapshot is not None:
+        db.execute("ATTACH DATABASE ? AS cat", (f"file:{snapshot}?mode=ro",))
+        if not _snapshot_current(db, snapshot, key):
+            return False
+    if state is None:
+        db.execute("ATTACH DATABASE ':memory:' AS st")
+        columns = "entry TEXT, field TEXT, value TEXT, clock TEXT, device TEXT"
+        db.execute(f"CREATE TABLE st.current({columns})")
+        return True
+    db.execute("ATTACH DATABASE ? AS st", (f"file:{state}?mode=rw",))
+    return _state_plain(db, snapshot is not None)
+
+
+def open_data(
+    data_dir: str, cache_dir: str, sources: list[str] | None
+) -> sqlite3.Connection | None:
+    """The connection with ``cat`` (the snapshot of ``sources``; None: the state alone)
+    and ``st`` (the state) attached, or None when only the general path can use them."""
+    key, snapshot = "", None
+    if sources is not None:
+        key, snapshot = _identity(sources) or "", snapshot_file(cache_dir, sources)
+        if not key or not os.path.isfile(snapshot):
+            return None
+    state: str | None = os.path.join(data_dir, "state.db")
+    assert state is not None
+    if not os.path.lexists(state):
+        if os.path.lexists(os.path.join(data_dir, "state.yaml")):
+            return None  # a version-1 state to migrate first
+        state = None
+    elif not _state_usable(state):
         return None
-    if has_state and not _state_usable(state):
-        return None
-    if not has_state and os.path.lexists(os.path.join(data_dir, "state.yaml")):
-        return None  # a version-1 state to migrate first
-    if any(c in snapshot + state for c in _URI_UNSAFE):
+    if any(c in (snapshot or "") + (state or "") for c in _URI_UNSAFE):
         return None
     db = sqlite3.connect(":memory:", uri=True, isolation_level=None)
     try:
-        db.execute("ATTACH DATABASE ? AS cat", (f"file:{snapshot}?mode=ro",))
-        if not _snapshot_current(db, snapshot, key):
-            db.close()
-            return None
-        if has_state:
-            db.execute("ATTACH DATABASE ? AS st", (f"file:{state}?mode=rw",))
-            if not _state_plain(db):
-                db.close()
-                return None
-        else:
-            db.execute("ATTACH DATABASE ':memory:' AS st")
-            columns = "entry TEXT, field TEXT, value TEXT, clock TEXT, device TEXT"
-            db.execute(f"CREATE TABLE st.current({columns})")
+        if _attach(db, snapshot, key, state):
+            return db
     except BaseException:
         db.close()
         raise
-    return db
+    db.close()
+    return None

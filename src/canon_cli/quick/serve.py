@@ -37,8 +37,8 @@ def answer(argv: list[str]) -> str | None:
     line = read_line(argv)
     if line is None or not _plain_output(line.globals.get("color")):
         return None
-    if "CANON_CATALOG" in os.environ or os.environ.get("CANON_LANG") == "":
-        return None  # a catalog given by variable is checked by the general path
+    if os.environ.get("CANON_CATALOG") == "" or os.environ.get("CANON_LANG") == "":
+        return None  # typer's reading of an empty variable is typer's to judge
     return _answer(line)
 
 
@@ -53,7 +53,8 @@ def _answer(line: Line) -> str | None:
     if settings is None or "sync_folder" in settings:
         return None  # other devices' changes are taken in by the general path
     chosen = where.choose_language(line.globals.get("lang"), settings, os.environ)
-    sources = where.catalog_sources(places.config, settings)
+    main = line.globals.get("catalog") or os.environ.get("CANON_CATALOG")
+    sources = where.catalog_sources(places.config, settings, main)
     if chosen is None or sources is None:
         return None
     if line.command in ("list", "open", "show") and os.path.lexists(
@@ -61,7 +62,8 @@ def _answer(line: Line) -> str | None:
     ):
         return None  # a link check's verdicts: the general path reads them
     try:
-        db = open_data(places.data, places.cache, sources)
+        # stats reads the state alone, as the general path does (no snapshot needed)
+        db = open_data(places.data, places.cache, None if line.command == "stats" else sources)
         if db is None:
             return None
         try:
@@ -83,6 +85,10 @@ def _reply(
         return (history.log_answer if line.command == "log" else history.stats_answer)(
             db, lang, values
         )
+    if line.command == "search":
+        from canon_cli.quick.search import search_answer
+
+        return search_answer(db, lang, values)
     if line.command == "show":
         from canon_cli.quick.show import show_answer
 

@@ -188,14 +188,17 @@ def builtin_catalog() -> str:
     return os.path.join(os.path.dirname(os.path.dirname(package)), "data", "canon.yaml")
 
 
-def catalog_sources(config_dir: str, settings: Mapping[str, object]) -> list[str] | None:
-    """Session.catalog_sources: the built-in catalog, then the ``catalogs`` setting's
-    files (relative ones from the config's folder); None when two name one file (the
-    general path compares them as it does)."""
+def catalog_sources(
+    config_dir: str, settings: Mapping[str, object], main: str | None = None
+) -> list[str] | None:
+    """Session.catalog_sources: the main catalog (``main``, from --catalog or
+    CANON_CATALOG, else the built-in one), then the ``catalogs`` setting's files
+    (relative ones from the config's folder); None when two name one file (the general
+    path compares them as it does)."""
     extra = settings.get("catalogs", [])
     if not isinstance(extra, list):
         return None
-    sources = [builtin_catalog()]
+    sources = [builtin_catalog() if main is None else os.path.expanduser(main)]
     sources += [os.path.join(config_dir, os.path.expanduser(str(p))) for p in extra]
     if not all(sources) or len({os.path.realpath(s) for s in sources}) != len(sources):
         return None
