@@ -33,6 +33,9 @@ TAKEN = [
     ["list", "--year", "..2017"],
     ["list", "--year=2020..2022", "--kind", "video", "--kind", "course"],
     ["list", "-t", "agents", "-t", "reasoning"],
+    ["list", "--search", "attention"],
+    ["list", "-q", "lora", "--status", "done"],  # bert by its note
+    ["list", "--search", "language models", "-s", "research", "-n", "5"],
     ["list", "-s", "agents", "--lang", "zh"],
     ["--lang", "zh", "list", "--section", "research"],
     ["list", "--color=never", "-s", "agents"],
@@ -80,7 +83,7 @@ TAKEN = [
 LEFT = [
     ["--json"],
     ["list", "--json"],
-    ["list", "--search", "attention"],
+    ["list", "--search", "atention"],
     ["list", "--sort", "year"],
     ["list", "--rating", "3"],
     ["list", "--section", "nope"],

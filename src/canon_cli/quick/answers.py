@@ -226,10 +226,18 @@ def wanted_statuses(values: dict[str, object]) -> set[str] | None:
 
 
 def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
-    """``canon list`` with sections, years, tags, kinds, statuses and a limit."""
+    """``canon list`` with sections, years, tags, kinds, words, statuses and a limit."""
     found = sql_filters(db, values, Sections(db))
     if found is None:
         return None
+    if values.get("search") is not None:
+        from canon_cli.quick.search import search_condition
+
+        condition = search_condition(db, str(values["search"]))
+        if condition is None:
+            return None
+        found[0].append(condition[0])
+        found[1].extend(condition[1])
     wanted = wanted_statuses(values)
     if wanted is None:
         return None

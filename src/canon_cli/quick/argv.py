@@ -4,7 +4,7 @@ A deliberately small grammar: the dashboard, ``list``, ``next`` and ``progress``
 their filters and counts, ``search``, ``show``, ``open [ID] --print``, ``log`` and
 ``stats``, and the global ``--catalog``, ``--lang``, ``--color`` and ``--no-pager``
 before or after the command. Every word must be one of these, well formed; anything
-else (``--json``, ``--search``, ``-sagents``, ``--``, a repeated option, a value that
+else (``--json``, ``--sort``, ``-sagents``, ``--``, a repeated option, a value that
 looks like an option) gives None and the general path reads the line, with its own
 messages.
 ``tests/quick/test_agreement.py`` checks each name here against ``cli/spec.py``.
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 # option word -> (parameter, how it is read): "many" (repeatable text), "text", "count"
-_LIST = {
+_FILTERS = {
     "--section": ("section", "many"),
     "-s": ("section", "many"),
     "--year": ("year", "text"),
@@ -32,6 +32,7 @@ _LIST = {
     "--limit": ("limit", "count"),
     "-n": ("limit", "count"),
 }
+_LIST = {**_FILTERS, "--search": ("search", "text"), "-q": ("search", "text")}
 _NEXT = {
     "--section": ("section", "many"),
     "-s": ("section", "many"),
@@ -52,7 +53,7 @@ COMMANDS: dict[str, Mapping[str, tuple[str, str]]] = {
     "log": _LOG,
     "stats": {},
     "show": {},
-    "search": _LIST,  # the same filters as list's (its own --search aside)
+    "search": _FILTERS,
 }
 # commands that take positional words: their parameter, and whether it takes several
 ARGUMENTS = {"open": ("entry_id", False), "show": ("entry_id", False), "search": ("query", True)}

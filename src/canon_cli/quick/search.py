@@ -112,6 +112,20 @@ def _noting(db: sqlite3.Connection, text: str) -> set[str] | None:
     return found
 
 
+def search_condition(db: sqlite3.Connection, text: str) -> tuple[str, list[object]] | None:
+    """query.find_entries' condition for ``list --search``: an index match, or notes
+    that hold every word; None where the general path decides."""
+    match = match_expression(db, text)
+    noted = _noting(db, text)
+    if match is None or noted is None:
+        return None
+    clause = "e.ord IN (SELECT rowid FROM cat.fts WHERE fts MATCH ?)"
+    if not noted:
+        return clause, [match]
+    ids = sorted(noted)
+    return f"({clause} OR e.id IN ({','.join('?' * len(ids))}))", [match, *ids]
+
+
 def search_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
     """``canon search WORDS`` with sections, years, tags, kinds, statuses and a limit."""
     query = values.get("query") or []
