@@ -39,14 +39,19 @@ def local_minute(stamp: str) -> str | None:
 def log_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
     """``canon log [-n N]``: started and finished, newest first, with current titles."""
     limit = values.get("limit")
-    sql = (
-        "SELECT c.entry, c.field, c.value, a.id, e.title, e.title_zh FROM st.current c"
+    newest = (
+        "SELECT entry, field, value FROM st.current WHERE field IN ('started', 'finished')"
+        " AND value != 'null' ORDER BY value DESC, field = 'finished' DESC, entry"
+    )
+    if limit:
+        newest += " LIMIT ?"
+    sql = (  # the newest rows first, then their titles: a join of those rows only
+        f"SELECT c.entry, c.field, c.value, a.id, e.title, e.title_zh FROM ({newest}) c"
         " LEFT JOIN cat.aliases a ON a.alias = c.entry"
         " LEFT JOIN cat.entries e ON e.id = c.entry"
-        " WHERE c.field IN ('started', 'finished') AND c.value != 'null'"
         " ORDER BY c.value DESC, c.field = 'finished' DESC, c.entry"
     )
-    found = db.execute(sql + (" LIMIT ?" if limit else ""), [limit] if limit else [])
+    found = db.execute(sql, [limit] if limit else [])
     events = []
     for entry_id, field, value, alias_of, title, title_zh in found:
         if alias_of is not None or title is None or not value.startswith('"'):
