@@ -69,13 +69,16 @@ def as_is(text: str, one_line: bool = True) -> bool:
 def text_lines(rows: Rows) -> str | None:
     """Tab-separated lines (streams.plain_rows), or None when a value would need
     cleaning (a control or invisible character: the general path escapes it)."""
-    lines = []
-    for row in rows:
-        cells = ["" if v is None else str(v) for v in row]
-        if not all(map(as_is, cells)):
-            return None
-        lines.append("\t".join(cells) + "\n")
-    return "".join(lines) if lines else None
+    if not rows:
+        return None
+    lines = ["\t".join(["" if v is None else str(v) for v in row]) for row in rows]
+    text = "\n".join(lines) + "\n"
+    tabs = sum(len(row) - 1 for row in rows)
+    if text.count("\t") == tabs and text.count("\n") == len(lines):
+        if text.replace("\t", " ").replace("\n", " ").isprintable():
+            return text  # one check for the whole text: the common case
+    cells = ("" if v is None else str(v) for row in rows for v in row)
+    return text if all(map(as_is, cells)) else None
 
 
 class Sections:

@@ -108,8 +108,8 @@ def _attach(db: sqlite3.Connection, snapshot: str | None, key: str, state: str |
             return False
     if state is None:
         db.execute("ATTACH DATABASE ':memory:' AS st")
-        columns = "entry TEXT, field TEXT, value TEXT, clock TEXT, device TEXT"
-        db.execute(f"CREATE TABLE st.current({columns})")
+        columns = "entry, field, value, clock, device, PRIMARY KEY(entry, field)"
+        db.execute(f"CREATE TABLE st.current({columns}) WITHOUT ROWID")
         return True
     db.execute("ATTACH DATABASE ? AS st", (f"file:{state}?mode=rw",))
     return _state_plain(db, snapshot is not None)
