@@ -74,9 +74,9 @@ def text_lines(rows: Rows) -> str | None:
     lines = ["\t".join(["" if v is None else str(v) for v in row]) for row in rows]
     text = "\n".join(lines) + "\n"
     tabs = sum(len(row) - 1 for row in rows)
-    if text.count("\t") == tabs and text.count("\n") == len(lines):
-        if text.replace("\t", " ").replace("\n", " ").isprintable():
-            return text  # one check for the whole text: the common case
+    shape = text.count("\t") == tabs and text.count("\n") == len(lines)
+    if shape and text.replace("\t", " ").replace("\n", " ").isprintable():
+        return text  # one check for the whole text: the common case
     cells = ("" if v is None else str(v) for row in rows for v in row)
     return text if all(map(as_is, cells)) else None
 
