@@ -50,8 +50,15 @@ def _answer(line: Line) -> str | None:
     if places is None:
         return None
     settings = where.config_settings(places.config)
-    if settings is None or "sync_folder" in settings:
-        return None  # other devices' changes are taken in by the general path
+    if settings is None:
+        return None
+    folder = None
+    if "sync_folder" in settings:  # read only if nothing is left to take in (quick/sync.py)
+        from canon_cli.quick.sync import folder_path
+
+        folder = folder_path(places.config, str(settings["sync_folder"]))
+        if folder is None:
+            return None
     chosen = where.choose_language(line.globals.get("lang"), settings, os.environ)
     main = line.globals.get("catalog") or os.environ.get("CANON_CATALOG")
     sources = where.catalog_sources(places.config, settings, main)
@@ -66,12 +73,25 @@ def _answer(line: Line) -> str | None:
         db = open_data(places.data, places.cache, None if line.command == "stats" else sources)
         if db is None:
             return None
+        if folder is not None and not _synced(db, places.data, folder):
+            db.close()
+            return None
         try:
             return _reply(db, line, chosen, settings.get("open_marks_reading", True) is True)
         finally:
             db.close()
     except sqlite3.Error:
         return None
+
+
+def _synced(db: sqlite3.Connection, data_dir: str, folder: str) -> bool:
+    """With a sync folder: a state exists (the general path creates one) and opening it
+    would take in and append nothing."""
+    from canon_cli.quick.sync import nothing_to_take_in
+
+    if not os.path.exists(os.path.join(data_dir, "state.db")):
+        return False
+    return nothing_to_take_in(db, folder)
 
 
 def _reply(
