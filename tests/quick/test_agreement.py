@@ -156,13 +156,14 @@ def test_invalid_values_are_left_to_the_general_path(canon_home: Path) -> None:
         {"XDG_DATA_HOME": "/x/data", "XDG_CONFIG_HOME": "/x/config/", "XDG_CACHE_HOME": "/c"},
         {"XDG_DATA_HOME": "relative", "HOME": "/home/reader"},
         {"HOME": "/home/reader"},
+        {"CANON_HOME": "~/canon", "HOME": "/home/reader"},
+        {"CANON_HOME": "relative/home"},
     ],
 )
 def test_the_folders_are_the_general_paths(
     environ: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("CANON_HOME")
-    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    for name in ("CANON_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)

@@ -283,15 +283,3 @@ def test_a_full_disk_is_reported_by_the_quick_path(cli: Any) -> None:
         )
     assert proc.returncode == 5
     assert proc.stderr.startswith("canon: error: cannot write to standard output")
-
-
-def test_paths_agree_with_the_general_path_for_this_home(canon_home: Path) -> None:
-    from canon_cli.quick import where
-
-    found = where.places()
-    assert found is not None
-    assert (Path(found.data), Path(found.config), Path(found.cache)) == (
-        paths.data_dir(),
-        paths.config_dir(),
-        paths.cache_dir(),
-    )
