@@ -8,17 +8,22 @@ the message unchanged. Message catalogs live in ``canon_cli/locale``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Protocol
+import os
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+# No typing or pathlib at run time: the quick path (canon_cli/quick) reads the language
+# rules below, and those two cost a third of its whole answer to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Protocol
+
+    class _Translations(Protocol):
+        def gettext(self, message: str, /) -> str: ...
+        def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+
+
+LOCALE_DIR = os.path.join(os.path.dirname(os.path.realpath(__file__)), "locale")
 DOMAIN = "canon"
-
-
-class _Translations(Protocol):
-    def gettext(self, message: str, /) -> str: ...
-    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
 
 
 _active: _Translations | None = None

@@ -238,7 +238,11 @@ def test_a_real_run_takes_the_quick_path_and_imports_little(cli: Any) -> None:
     canon = {m for m in modules if m.startswith("canon_cli")}
     assert canon == {
         "canon_cli",
+        "canon_cli.catalog",
+        "canon_cli.catalog.key",
         "canon_cli.charsets",
+        "canon_cli.days",
+        "canon_cli.i18n",
         "canon_cli.__main__",
         "canon_cli.quick",
         "canon_cli.quick.answers",

@@ -17,23 +17,18 @@ import os
 import re
 import sqlite3
 import stat
-import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from canon_cli import __version__
+from canon_cli.catalog.key import FORMAT as FORMAT
+from canon_cli.catalog.key import snapshot_name
+from canon_cli.catalog.key import source_identity as source_identity
 from canon_cli.catalog.store import Catalog
 from canon_cli.charsets import CJK_RANGES
 from canon_cli.errors import CatalogError
 
 if TYPE_CHECKING:
     from canon_cli.catalog.schema import EntryModel
-
-# 2: the catalog version 2 columns (note, arxiv, doi, venue, minutes, archive)
-# 3: covering indexes for counting progress without reading the entries' rows
-# 4: content hashes of racy sources (an earlier snapshot may be stale unseen)
-# 5: tag descriptions in Chinese
-FORMAT = 5
 
 
 @functools.cache
@@ -80,27 +75,8 @@ def title_key(text: str) -> str:
     return "".join(filter(str.isalnum, text.casefold()))
 
 
-def source_identity(paths: list[Path]) -> str:
-    parts = [f"canon {__version__} snapshot {FORMAT}"]
-    for path in paths:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return ""  # a missing source is reported by the loader
-        if not stat.S_ISREG(st.st_mode):
-            return ""  # nor is a FIFO or a device: the loader refuses it
-        parts.append(
-            f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}"
-            f"|{st.st_ino}|{st.st_dev}"
-        )
-    return "\n".join(parts)
-
-
 def snapshot_path(cache: Path, paths: list[Path]) -> Path:
-    # Only names the file: the identity stored inside decides whether it is used.
-    # (zlib, not hashlib: hashlib loads OpenSSL, which costs start-up time.)
-    joined = "\n".join(os.path.realpath(p) for p in paths).encode()
-    return cache / f"catalog-{zlib.crc32(joined):08x}{len(joined):04x}.sqlite"
+    return cache / snapshot_name(paths)
 
 
 def _open_existing(db_path: Path, key: str) -> sqlite3.Connection | None:

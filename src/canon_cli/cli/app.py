@@ -370,7 +370,10 @@ def _help_sources() -> list[str]:
         for module in list(sys.modules.values())
         if str(getattr(module, "__file__", None) or "").startswith(roots)
     ]
-    found += [str(p) for p in LOCALE_DIR.rglob("*.mo")] if LOCALE_DIR.is_dir() else []
+    from pathlib import Path
+
+    locale = Path(LOCALE_DIR)
+    found += [str(p) for p in locale.rglob("*.mo")] if locale.is_dir() else []
     return [*found, str(paths.config_path())]
 
 

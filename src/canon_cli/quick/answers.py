@@ -9,9 +9,10 @@ that needs cleaning before it is shown). The columns are those of
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from canon_cli.charsets import BIDI, CONTROL, INVISIBLE
+from canon_cli.days import current_streak, week_total
 from canon_cli.quick.data import MARKED
 from canon_cli.vocab import status_named
 
@@ -372,17 +373,6 @@ def finished_days(db: sqlite3.Connection) -> dict[date, int]:
     return found
 
 
-def streak(days: dict[date, int], today: date) -> int:
-    """reading_stats' current streak: consecutive days with a finish up to today (or
-    yesterday, while today has none yet)."""
-    current = 0
-    cursor = today if today in days else today - timedelta(days=1)
-    while cursor in days:
-        current += 1
-        cursor -= timedelta(days=1)
-    return current
-
-
 def dashboard_answer(
     db: sqlite3.Connection, lang: str, values: dict[str, object], today: date | None = None
 ) -> str | None:
@@ -409,7 +399,5 @@ def dashboard_answer(
         rows.append(["section", path, counts[3] + counts[4], counts[0]])
     today = today or date.today()
     days = finished_days(db)
-    monday = today - timedelta(days=today.weekday())
-    week = sum(n for day, n in days.items() if monday <= day <= monday + timedelta(days=6))
-    rows += [["streak", streak(days, today)], ["week", week]]
+    rows += [["streak", current_streak(days, today)], ["week", week_total(days, today)]]
     return text_lines(rows)

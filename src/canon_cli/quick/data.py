@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import zlib
 from stat import S_ISREG
 
-from canon_cli import __version__
+from canon_cli.catalog.key import snapshot_name, source_identity
 
-SNAPSHOT_FORMAT = 5  # catalog/snapshot.FORMAT (tests/quick keeps them equal)
 STATE_SCHEMA = 1  # state/store.SCHEMA_VERSION
 # a status as the state stores it (JSON text); "unread" is any other value
 MARKED = ('"reading"', '"done"', '"skipped"')
@@ -26,27 +24,8 @@ _CANONICAL = ('"unread"', *MARKED, "null")
 _URI_UNSAFE = ("?", "#", "%")
 
 
-def _identity(sources: list[str]) -> str | None:
-    """snapshot.source_identity."""
-    parts = [f"canon {__version__} snapshot {SNAPSHOT_FORMAT}"]
-    for path in sources:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        if not S_ISREG(st.st_mode):
-            return None
-        parts.append(
-            f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}"
-            f"|{st.st_ino}|{st.st_dev}"
-        )
-    return "\n".join(parts)
-
-
 def snapshot_file(cache: str, sources: list[str]) -> str:
-    """snapshot.snapshot_path."""
-    joined = "\n".join(os.path.realpath(p) for p in sources).encode()
-    return os.path.join(cache, f"catalog-{zlib.crc32(joined):08x}{len(joined):04x}.sqlite")
+    return os.path.join(cache, snapshot_name(sources))
 
 
 def _state_usable(path: str) -> bool:
@@ -122,7 +101,7 @@ def open_data(
     and ``st`` (the state) attached, or None when only the general path can use them."""
     key, snapshot = "", None
     if sources is not None:
-        key, snapshot = _identity(sources) or "", snapshot_file(cache_dir, sources)
+        key, snapshot = source_identity(sources), snapshot_file(cache_dir, sources)
         if not key or not os.path.isfile(snapshot):
             return None
     state: str | None = os.path.join(data_dir, "state.db")

@@ -7,9 +7,10 @@ catalog, and reading that is the general path's work.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
-from canon_cli.quick.answers import finished_days, streak, text_lines
+from canon_cli.days import current_streak, longest_streak, months
+from canon_cli.quick.answers import finished_days, text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -68,33 +69,6 @@ def log_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> 
     return text_lines([[shown, field, i, title] for _at, field, i, title, shown in events])
 
 
-def _months(days: dict[date, int], today: date) -> list[tuple[str, int]]:
-    """reading_stats' months: every month from the first finish to this one."""
-    months: dict[str, int] = {}
-    for day, n in days.items():
-        key = f"{day.year:04d}-{day.month:02d}"
-        months[key] = months.get(key, 0) + n
-    filled: list[tuple[str, int]] = []
-    if months:
-        year, month = int(min(months)[:4]), int(min(months)[5:])
-        last = max(max(months), f"{today.year:04d}-{today.month:02d}")
-        while (key := f"{year:04d}-{month:02d}") <= last:
-            filled.append((key, months.get(key, 0)))
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return filled
-
-
-def _longest(days: dict[date, int]) -> int:
-    longest = 0
-    for day in days:
-        if day - timedelta(days=1) not in days:
-            length = 1
-            while day + timedelta(days=length) in days:
-                length += 1
-            longest = max(longest, length)
-    return longest
-
-
 def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
@@ -107,11 +81,12 @@ def stats_answer(
         return None
     today = today or date.today()
     days = finished_days(db)
-    months = _months(days, today)
-    peak = max((n for _m, n in months), default=0)
+    filled = months(days, today)
+    peak = max((n for _m, n in filled), default=0)
     lines = [f"Finished: {sum(days.values())}"]
-    for month, n in months:
+    for month, n in filled:
         width = 0 if peak == 0 else round(BAR * n / peak)
         lines.append(f"{month}  {'█' * width}{' ' if width else ''}{n}")
-    lines.append(f"Current streak: {_days(streak(days, today))}; longest: {_days(_longest(days))}")
+    current, longest = current_streak(days, today), longest_streak(days)
+    lines.append(f"Current streak: {_days(current)}; longest: {_days(longest)}")
     return "".join(line + "\n" for line in lines)

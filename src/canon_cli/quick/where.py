@@ -13,6 +13,7 @@ import os
 import sys
 from stat import S_ISREG
 
+from canon_cli.i18n import locale_language, normalize_language
 from canon_cli.vocab import CONFIG_MAX_BYTES
 
 TYPE_CHECKING = False  # typing costs a third of the quick path's budget to import
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 APP = "canon"
 CONFIG_KEYS = ("language", "catalogs", "open_marks_reading", "sync_folder")
-LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # as i18n.LOCALE_VARIABLES
 
 
 def _xdg(variable: str, default: str) -> str | None:
@@ -152,12 +152,6 @@ def config_settings(config_dir: str) -> dict[str, object] | None:
     return found if found is not None and _valid(found) else None
 
 
-def normalize_language(value: str) -> str | None:
-    """i18n.normalize_language: ``zh`` for zh, ZH, zh-CN, zh_CN.UTF-8...; en likewise."""
-    base = value.strip().replace("_", "-").split(".", 1)[0].split("-", 1)[0].casefold()
-    return base if base in ("en", "zh") else None
-
-
 def choose_language(
     typed: str | None, settings: Mapping[str, object], environ: Mapping[str, str]
 ) -> tuple[str, bool] | None:
@@ -171,12 +165,8 @@ def choose_language(
     if "language" in settings:
         setting = settings["language"]
         return (setting, True) if setting in ("en", "zh") else None
-    for name in LOCALE_VARIABLES:
-        value = environ.get(name)
-        if value:
-            lang = "zh" if normalize_language(value) == "zh" else "en"
-            return lang, lang != "en"
-    return "en", False
+    lang = locale_language(environ)
+    return lang, lang != "en"
 
 
 def builtin_catalog() -> str:

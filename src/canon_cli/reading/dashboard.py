@@ -35,9 +35,12 @@ def week_start(today: date) -> date:
 
 def finished_in_week(finished_days: Iterable[tuple[date, int]], today: date) -> int:
     """Entries finished from this week's Monday to its Sunday (local days)."""
-    first = week_start(today)
-    last = first + timedelta(days=6)
-    return sum(n for day, n in finished_days if first <= day <= last)
+    from canon_cli.days import week_total
+
+    counts: dict[date, int] = {}
+    for day, n in finished_days:
+        counts[day] = counts.get(day, 0) + n
+    return week_total(counts, today)
 
 
 def dashboard(

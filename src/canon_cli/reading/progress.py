@@ -8,7 +8,7 @@ tables or JSON.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 from canon_cli.catalog.store import Catalog, Entry
@@ -164,31 +164,15 @@ class Stats(NamedTuple):
 def reading_stats(finished_days: Iterable[tuple[date, int]], today: date) -> Stats:
     """Entries finished per month and streaks of consecutive days with a finish, from
     ``(local day, entries finished that day)``; ``today`` is the local date."""
+    from canon_cli import days
+
     counts: dict[date, int] = {}
     for day, n in finished_days:
         counts[day] = counts.get(day, 0) + n
-    days = set(counts)
-    longest = 0
-    for day in days:
-        if day - timedelta(days=1) not in days:
-            length = 1
-            while day + timedelta(days=length) in days:
-                length += 1
-            longest = max(longest, length)
-    current = 0
-    cursor = today if today in days else today - timedelta(days=1)
-    while cursor in days:
-        current += 1
-        cursor -= timedelta(days=1)
-    months: dict[str, int] = {}
-    for day, n in counts.items():
-        key = f"{day.year:04d}-{day.month:02d}"
-        months[key] = months.get(key, 0) + n
-    filled: list[MonthCount] = []
-    if months:
-        year, month = int(min(months)[:4]), int(min(months)[5:])
-        last = max(max(months), f"{today.year:04d}-{today.month:02d}")
-        while (key := f"{year:04d}-{month:02d}") <= last:
-            filled.append(MonthCount(key, months.get(key, 0)))
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return Stats(sum(months.values()), filled, current, longest)
+    filled = [MonthCount(month, n) for month, n in days.months(counts, today)]
+    return Stats(
+        sum(counts.values()),
+        filled,
+        days.current_streak(counts, today),
+        days.longest_streak(counts),
+    )
