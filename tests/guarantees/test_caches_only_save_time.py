@@ -176,7 +176,9 @@ def test_snapshot_from_another_canon_version_is_rebuilt(
 ) -> None:
     path = catalog_snapshot(canon_home)
     with monkeypatch.context() as patch:
-        patch.setattr(snapshot, "__version__", "0.0.1")
+        from canon_cli.catalog import key
+
+        patch.setattr(key, "__version__", "0.0.1")
         old_identity = snapshot.source_identity(_builtin_sources())
     assert old_identity.startswith("canon 0.0.1 snapshot")
     tamper(path, "UPDATE meta SET value = ? WHERE key = 'identity'", old_identity)
