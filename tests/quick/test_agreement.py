@@ -37,7 +37,7 @@ def test_the_constants_are_the_general_paths() -> None:
     assert [s.strip('"') for s in data.MARKED] == [s for s in vocab.STATUSES if s != "unread"]
 
 
-@pytest.mark.parametrize("command", ["list", "next", "progress"])
+@pytest.mark.parametrize("command", [c for c in argv.COMMANDS if c])
 def test_every_option_read_here_is_the_specs(command: str) -> None:
     options = {name: o for o in COMMANDS[command].options for name in o.names}
     for name, (param, how) in argv.COMMANDS[command].items():

@@ -78,6 +78,12 @@ TAKEN = [
     ["search", "a", "attention"],
     ["search", "lora"],  # bert's note names it: after the ranked hits
     ["search", "pre-training", "--tag", "llm"],
+    ["export", "--format", "bibtex"],
+    ["export", "-f", "bibtex", "-s", "research", "--year", "2017..2020"],
+    ["export", "--format=BibTeX", "--status", "done"],
+    ["export", "-f", "bibtex", "-t", "llm", "--kind", "paper", "--status", "unread"],
+    ["--lang", "zh", "export", "-k", "video", "-f", "bibtex"],
+    ["export", "-f", "bibtex", "--year", "2030"],  # an empty file, as the general path's
 ]
 # command lines it leaves to the general path: errors, empty results, what it does not do
 LEFT = [
@@ -131,6 +137,14 @@ LEFT = [
     ["search", "--", "attention"],
     ["search", "zzzzqqq"],
     ["show", "Attention is all you need"],
+    ["export"],  # Markdown, as the other formats: the general path's
+    ["export", "-f", "csv"],
+    ["export", "-f", "bibtex", "-o", "x.bib"],  # a file to write
+    ["export", "-f", "bibtex", "--section", "nope"],
+    ["export", "-f", "bibtex", "-n", "3"],  # export has no limit
+    ["export", "-f", "bibtex", "--json"],
+    ["export", "-fbibtex"],
+    ["export", "-f", "bibtex", "-f", "bibtex"],
 ]
 
 

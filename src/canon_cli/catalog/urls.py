@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 _ARXIV = re.compile(
     r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
@@ -32,6 +31,8 @@ def url_problem(url: str) -> str | None:
     # isascii() first: a plain link is checked in C, not character by character in Python
     if _FORBIDDEN.search(url) or (not url.isascii() and any(map(_unseen_non_ascii, url))):
         return "contains whitespace or control characters"
+    from urllib.parse import urlsplit  # here: the quick path's BibTeX export needs no URL split
+
     try:
         parts = urlsplit(url)
     except ValueError:

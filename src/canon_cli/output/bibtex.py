@@ -10,18 +10,54 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
-from canon_cli.catalog.urls import arxiv_id, url_problem
+from canon_cli.catalog.urls import arxiv_id
 from canon_cli.text import clean_line
 
+# no typing at run time: the quick path (quick/export.py) writes these records too
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from canon_cli.catalog.store import Entry
-    from canon_cli.output.export import Item
+    from collections.abc import Iterable, Mapping, Sequence
+    from typing import Protocol
+
+    class BibVenue(Protocol):
+        @property
+        def type(self) -> str: ...
+        @property
+        def name(self) -> str: ...
+        @property
+        def year(self) -> int: ...
+
+    class BibEntry(Protocol):
+        """What a record is made of: a catalog ``Entry`` has these, and so has the
+        quick path's lighter record."""
+
+        @property
+        def id(self) -> str: ...
+        @property
+        def title(self) -> str: ...
+        @property
+        def authors(self) -> Sequence[str]: ...
+        @property
+        def year(self) -> int | None: ...
+        @property
+        def venue(self) -> BibVenue | None: ...
+        @property
+        def arxiv(self) -> str | None: ...
+        @property
+        def url(self) -> str: ...
+        @property
+        def doi(self) -> str | None: ...
+        @property
+        def tags(self) -> Sequence[str]: ...
+        @property
+        def url_problem(self) -> str | None: ...
 
 
 _ET_AL = re.compile(r"^(et\.? al\.?|others)$", re.IGNORECASE)
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+_NOT_KEY = re.compile(r"[^a-z0-9]")
+_WORD_BREAK = re.compile(r"[\s\-–—:/]+")
 _STOP_WORDS = frozenset({"a", "an", "the", "on", "of", "in", "for", "to", "and", "is"})
 _NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _BIB_SPECIAL = {
@@ -36,12 +72,13 @@ _BIB_SPECIAL = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+_BIB_TABLE = str.maketrans(_BIB_SPECIAL)
 
 
 def bib_escape(text: str) -> str:
     """Text safe inside a BibTeX field: LaTeX specials escaped, braces kept balanced
     (BibTeX counts every brace, escaped or not, so literal braces become commands)."""
-    return "".join(_BIB_SPECIAL.get(ch, ch) for ch in clean_line(text, keep_invisible=True))
+    return clean_line(text, keep_invisible=True).translate(_BIB_TABLE)
 
 
 def bib_title(title: str) -> str:
@@ -75,7 +112,7 @@ def bib_authors(authors: Iterable[str]) -> str:
             names.append("others")
             break
         escaped = bib_escape(name)
-        if "," in name or re.search(r"\band\b", name, re.IGNORECASE):
+        if "," in name or _AND.search(name):
             escaped = "{" + escaped + "}"
         names.append(escaped)
     return " and ".join(names)
@@ -83,7 +120,7 @@ def bib_authors(authors: Iterable[str]) -> str:
 
 def _ascii_word(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
+    return _NOT_KEY.sub("", folded.lower())
 
 
 def _last_name(author: str) -> str:
@@ -95,19 +132,19 @@ def _last_name(author: str) -> str:
     return _ascii_word(parts[-1])
 
 
-def base_key(entry: Entry) -> str:
+def base_key(entry: BibEntry) -> str:
     """``vaswani2017attention``: first author's last name, year, first real title word."""
     name = _last_name(entry.authors[0]) if entry.authors else ""
-    words = [_ascii_word(w) for w in re.split(r"[\s\-–—:/]+", entry.title)]
+    words = [_ascii_word(w) for w in _WORD_BREAK.split(entry.title)]
     words = [w for w in words if w]
     first = next((w for w in words if w not in _STOP_WORDS), words[0] if words else "")
     key = f"{name}{entry.year or ''}{first}"
     if not name and not first:
-        key = re.sub(r"[^a-z0-9]", "", entry.id)
+        key = _NOT_KEY.sub("", entry.id)
     return key or "entry"
 
 
-def citation_keys(entries: Iterable[Entry]) -> dict[str, str]:
+def citation_keys(entries: Iterable[BibEntry]) -> dict[str, str]:
     """A stable citation key per entry id, over the whole catalog in reading order, so
     a key does not change with the filters of one export. Keys that collide all get a
     letter suffix in reading order (``smith2020deepa``, ``smith2020deepb``)."""
@@ -144,7 +181,7 @@ def _letters(index: int) -> str:
     return out
 
 
-def _bib_type(entry: Entry, eprint: str | None) -> tuple[str, list[tuple[str, str]]]:
+def _bib_type(entry: BibEntry, eprint: str | None) -> tuple[str, list[tuple[str, str]]]:
     """The record type and its venue field: the catalog's venue when it has one (a
     journal: @article; a conference: @inproceedings), else arXiv as the journal."""
     if entry.venue is not None and entry.venue.type == "journal":
@@ -156,8 +193,17 @@ def _bib_type(entry: Entry, eprint: str | None) -> tuple[str, list[tuple[str, st
     return "misc", []
 
 
-def bib_record(item: Item, key: str) -> str:
-    entry = item.entry
+def _main_link_plain(entry: BibEntry) -> bool:
+    """The main link passes urls.url_problem. An entry none of whose links is refused
+    (``url_problem`` is the first refusal among them) needs no second look."""
+    if entry.url_problem is None:
+        return True
+    from canon_cli.catalog.urls import url_problem
+
+    return url_problem(entry.url) is None
+
+
+def bib_record(entry: BibEntry, key: str) -> str:
     eprint = entry.arxiv or arxiv_id(entry.url)
     fields: list[tuple[str, str]] = [("title", bib_title(entry.title))]
     authors = bib_authors(entry.authors)
@@ -175,7 +221,7 @@ def bib_record(item: Item, key: str) -> str:
         fields.append(("archivePrefix", "arXiv"))
     if entry.doi:
         fields.append(("doi", bib_escape(entry.doi)))
-    if url_problem(entry.url) is None:  # a refused link is left out, as in Markdown
+    if _main_link_plain(entry):  # a refused link is left out, as in Markdown
         if kind == "misc":
             fields.append(("howpublished", "\\url{" + bib_url(entry.url) + "}"))
         fields.append(("url", bib_url(entry.url)))
@@ -185,9 +231,9 @@ def bib_record(item: Item, key: str) -> str:
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
-def to_bibtex(items: list[Item], keys: Mapping[str, str]) -> str:
+def to_bibtex(entries: Iterable[BibEntry], keys: Mapping[str, str]) -> str:
     """One record per entry: papers with a venue as @inproceedings (conference) or
     @article (journal), other arXiv papers as @article in "arXiv preprint", each with
     ``eprint`` and ``archivePrefix`` when it has an arXiv id and ``doi`` when it has one;
     everything else as @misc with ``howpublished = {\\url{...}}``."""
-    return "\n".join(bib_record(item, keys[item.entry.id]) for item in items)
+    return "\n".join(bib_record(entry, keys[entry.id]) for entry in entries)

@@ -121,7 +121,7 @@ def export_text(fmt: ExportFormat, catalog: Catalog, items: list[Item], lang: st
         return to_json(items)
     if fmt is ExportFormat.csv:
         return to_csv(items)
-    return to_bibtex(items, citation_keys(catalog.entries()))
+    return to_bibtex([item.entry for item in items], citation_keys(catalog.entries()))
 
 
 def encode(fmt: ExportFormat, text: str) -> bytes:

@@ -1,12 +1,12 @@
 """The command lines the quick path answers, read without the option spec's machinery.
 
 A deliberately small grammar: the dashboard, ``list``, ``next`` and ``progress`` with
-their filters and counts, ``search``, ``show``, ``open [ID] --print``, ``log`` and
-``stats``, and the global ``--catalog``, ``--lang``, ``--color`` and ``--no-pager``
-before or after the command. Every word must be one of these, well formed; anything
-else (``--json``, ``--sort``, ``-sagents``, ``--``, a repeated option, a value that
-looks like an option) gives None and the general path reads the line, with its own
-messages.
+their filters and counts, ``search``, ``show``, ``open [ID] --print``, ``log``,
+``stats`` and ``export --format bibtex`` to stdout, and the global ``--catalog``,
+``--lang``, ``--color`` and ``--no-pager`` before or after the command. Every word
+must be one of these, well formed; anything else (``--json``, ``--sort``,
+``-sagents``, ``--``, a repeated option, a value that looks like an option) gives None
+and the general path reads the line, with its own messages.
 ``tests/quick/test_agreement.py`` checks each name here against ``cli/spec.py``.
 """
 
@@ -44,6 +44,12 @@ _NEXT = {
 _PROGRESS = {"--section": ("section", "text"), "-s": ("section", "text")}
 _OPEN = {"--print": ("print_only", ""), "--no-mark": ("no_mark", "")}
 _LOG = {"--limit": ("limit", "count"), "-n": ("limit", "count")}
+# export's filters (it has no limit) and its format; only bibtex is answered (serve.py)
+_EXPORT = {
+    **{name: read for name, read in _FILTERS.items() if read[0] != "limit"},
+    "--format": ("fmt", "text"),
+    "-f": ("fmt", "text"),
+}
 COMMANDS: dict[str, Mapping[str, tuple[str, str]]] = {
     "": {},  # canon with no command: the dashboard
     "list": _LIST,
@@ -54,6 +60,7 @@ COMMANDS: dict[str, Mapping[str, tuple[str, str]]] = {
     "stats": {},
     "show": {},
     "search": _FILTERS,
+    "export": _EXPORT,
 }
 # commands that take positional words: their parameter, and whether it takes several
 ARGUMENTS = {"open": ("entry_id", False), "show": ("entry_id", False), "search": ("query", True)}

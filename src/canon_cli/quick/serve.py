@@ -39,6 +39,8 @@ def answer(argv: list[str]) -> str | None:
         return None
     if os.environ.get("CANON_CATALOG") == "" or os.environ.get("CANON_LANG") == "":
         return None  # typer's reading of an empty variable is typer's to judge
+    if line.command == "export" and str(line.values.get("fmt", "")).casefold() != "bibtex":
+        return None  # the other formats (and the default, Markdown) are the general path's
     return _answer(line)
 
 
@@ -113,6 +115,10 @@ def _reply(
         from canon_cli.quick.show import show_answer
 
         return show_answer(db, lang, values, chosen[1])
+    if line.command == "export":
+        from canon_cli.quick.export import bibtex_answer
+
+        return bibtex_answer(db, lang, values)
     from canon_cli.quick import answers
 
     if line.command == "open":
