@@ -49,12 +49,9 @@ def _served(argv: list[str]) -> int | None:
 
             code = helpcache.serve(argv)
         else:
-            from canon_cli.quick.serve import answer
+            from canon_cli.quick.serve import respond
 
-            text = answer(argv)
-            code = None if text is None else 0
-            if text is not None:
-                sys.stdout.write(text)
+            code = 0 if respond(argv) else None
         if code is None:
             return None
         sys.stdout.flush()

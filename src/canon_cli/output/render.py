@@ -154,6 +154,35 @@ def _entry_cols(with_time: bool, with_rating: bool = False, keep_rating: bool = 
     return cols if with_time else [c for c in cols if c.fit.header != _("Time")]
 
 
+def entry_row(
+    entry_id: str,
+    title: str,
+    year: int | None,
+    kind: str,
+    minutes: int | None,
+    status: str,
+    problem: str | None,
+    dead: bool = False,
+    rating: int | None = None,
+) -> dict[str, Any]:
+    """One row of ``entry_table`` (``title`` already in the reader's language), as the
+    general path (views.py) and the quick path (quick/terminal.py) both build it."""
+    from canon_cli.output.words import kind_label, short_duration, stars
+
+    return {
+        "id": entry_id,
+        "title": title,
+        "year": year,
+        "kind": kind_label(kind),
+        "time": short_duration(minutes),
+        "status": status,
+        "status_label": status_label(status),
+        "problem": problem,
+        "dead": dead,
+        "rating": stars(rating),
+    }
+
+
 def _entry_cells(row: dict[str, Any], with_time: bool, with_rating: bool = False) -> list[Any]:
     title = text(row["title"] + (" ⚠" if row.get("problem") else ""), row.get("style", ""))
     if row.get("dead"):  # the last link check found a link dead

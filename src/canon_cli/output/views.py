@@ -19,7 +19,6 @@ from canon_cli.output.words import (
     duration,
     kind_label,
     link_label,
-    short_duration,
     stars,
     status_label,
     when,
@@ -175,18 +174,19 @@ def _list_groups(
 def _table_row(
     e: Entry, status: str, lang: str, dead: Collection[str], rated: Mapping[str, int]
 ) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "title": e.title_in(lang),
-        "year": e.year,
-        "kind": kind_label(e.kind),
-        "time": short_duration(e.minutes),
-        "status": status,
-        "status_label": status_label(status),
-        "problem": e.url_problem,
-        "dead": e.id in dead,
-        "rating": stars(rated.get(e.id)),
-    }
+    from canon_cli.output.render import entry_row
+
+    return entry_row(
+        e.id,
+        e.title_in(lang),
+        e.year,
+        e.kind,
+        e.minutes,
+        status,
+        e.url_problem,
+        e.id in dead,
+        rated.get(e.id),
+    )
 
 
 def sort_heading(key: str) -> str:

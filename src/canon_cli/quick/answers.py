@@ -178,6 +178,18 @@ def entry_row(entry: tuple[object, ...], lang: str) -> list[object]:
     ]
 
 
+def section_heading(db: sqlite3.Connection, section: str, lang: str) -> str:
+    """views.section_heading: the names of the section's path, in ``lang``."""
+    (path,) = db.execute("SELECT path FROM cat.sections WHERE slug = ?", (section,)).fetchone()
+    names = []
+    for slug in str(path).split("/"):
+        name_en, name_zh = db.execute(
+            "SELECT name_en, name_zh FROM cat.sections WHERE slug = ?", (slug,)
+        ).fetchone()
+        names.append(name_zh if lang == "zh" and name_zh else name_en)
+    return " › ".join(names)
+
+
 def entry_named(db: sqlite3.Connection, text: str) -> str | None:
     """query.resolve_entry's first rules: the id, in any case, or a former id (alias);
     None for the rest (a title, a prefix, a typo), which the general path resolves."""

@@ -153,5 +153,5 @@ def read_line(argv: list[str]) -> Line | None:
         target = given if name in GLOBALS else values
         if not _take(target, param, how, raw):
             return None
-    strings = {k: str(v) for k, v in given.items() if isinstance(v, str)}
+    strings = {k: v if isinstance(v, str) else "" for k, v in given.items()}  # "pager": ""
     return Line(command or "", values, strings)

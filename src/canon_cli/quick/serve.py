@@ -10,41 +10,74 @@ from canon_cli.quick.argv import read_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from canon_cli.quick.argv import Line
 
+    Reply = str | Callable[[], None] | None  # text for a pipe, a drawing for a terminal
 
-def _plain_output(color: str | None) -> bool:
-    """Plain lines to a pipe, as streams.use_rich would decide, in UTF-8."""
+
+def _output(color: str | None) -> str | None:
+    """ "plain" lines to a pipe or a "terminal" table, as streams.use_rich would decide,
+    in UTF-8; None for the general path (forced colour, another encoding)."""
     if color is not None and color.casefold() not in ("auto", "never"):
-        return False  # --color always draws a table (an unknown word: typer says so)
+        return None  # --color always draws a table (an unknown word: typer says so)
     never = (color or "").casefold() == "never" or bool(os.environ.get("NO_COLOR"))
     if not never and os.environ.get("FORCE_COLOR"):
-        return False
+        return None
     if os.environ.get("TTY_COMPATIBLE") == "1":
-        return False
+        return None
     stdout = sys.stdout
     try:
-        if stdout.isatty():
-            return False
+        kind = "terminal" if stdout.isatty() else "plain"
     except (AttributeError, ValueError):
-        return False
-    return (getattr(stdout, "encoding", "") or "").replace("-", "").casefold() == "utf8"
+        return None
+    utf8 = (getattr(stdout, "encoding", "") or "").replace("-", "").casefold() == "utf8"
+    return kind if utf8 else None
 
 
-def answer(argv: list[str]) -> str | None:
-    """What canon writes to stdout for ``argv``, when the quick path can answer it (the
-    rest of the quick path is imported only for a command line it reads)."""
+def _line(argv: list[str], output: str) -> Line | None:
     line = read_line(argv)
-    if line is None or not _plain_output(line.globals.get("color")):
+    if line is None or _output(line.globals.get("color")) != output:
         return None
     if os.environ.get("CANON_CATALOG") == "" or os.environ.get("CANON_LANG") == "":
         return None  # typer's reading of an empty variable is typer's to judge
     if line.command == "export" and str(line.values.get("fmt", "")).casefold() != "bibtex":
         return None  # the other formats (and the default, Markdown) are the general path's
-    return _answer(line)
+    return line
 
 
-def _answer(line: Line) -> str | None:
+def answer(argv: list[str]) -> str | None:
+    """What canon writes to stdout for ``argv``, when the quick path can answer it (the
+    rest of the quick path is imported only for a command line it reads)."""
+    line = _line(argv, "plain")
+    reply = None if line is None else _answer(line, False)
+    return reply if isinstance(reply, str) else None
+
+
+def drawing(argv: list[str]) -> Callable[[], None] | None:
+    """On a terminal, ``canon list``'s table, read and ready to draw (quick/terminal.py)."""
+    line = _line(argv, "terminal")
+    if line is None or line.command != "list":
+        return None
+    reply = _answer(line, True)
+    return None if reply is None or isinstance(reply, str) else reply
+
+
+def respond(argv: list[str]) -> bool:
+    """Answer ``argv`` on stdout if the quick path can; False: nothing was written."""
+    text = answer(argv)
+    if text is not None:
+        sys.stdout.write(text)
+        return True
+    draw = drawing(argv)
+    if draw is None:
+        return False
+    draw()
+    return True
+
+
+def _answer(line: Line, terminal: bool) -> Reply:
     from canon_cli.quick import where
     from canon_cli.quick.data import open_data
 
@@ -79,6 +112,10 @@ def _answer(line: Line) -> str | None:
             db.close()
             return None
         try:
+            if terminal:  # list's table (drawing() asks for nothing else)
+                from canon_cli.quick.terminal import list_drawing
+
+                return list_drawing(db, chosen[0], line.values, line.globals)
             return _reply(db, line, chosen, settings.get("open_marks_reading", True) is True)
         finally:
             db.close()

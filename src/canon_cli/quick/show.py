@@ -9,7 +9,7 @@ snapshot and the state, so this answer alone imports ``json``.
 
 from __future__ import annotations
 
-from canon_cli.quick.answers import as_is, entry_named
+from canon_cli.quick.answers import as_is, entry_named, section_heading
 from canon_cli.quick.history import local_minute
 
 TYPE_CHECKING = False
@@ -63,18 +63,6 @@ def _when(stamp: object) -> str | None:
     return "" if not stamp else local_minute(str(stamp))
 
 
-def _heading(db: sqlite3.Connection, section: str, lang: str) -> str:
-    """views.section_heading: the names of the section's path, in ``lang``."""
-    (path,) = db.execute("SELECT path FROM cat.sections WHERE slug = ?", (section,)).fetchone()
-    names = []
-    for slug in str(path).split("/"):
-        name_en, name_zh = db.execute(
-            "SELECT name_en, name_zh FROM cat.sections WHERE slug = ?", (slug,)
-        ).fetchone()
-        names.append(name_zh if lang == "zh" and name_zh else name_en)
-    return " › ".join(names)
-
-
 def _blocks(row: dict[str, object], both: bool, lang: str) -> list[tuple[str, str]]:
     """views._text_blocks with the field names a pipe shows."""
     english, chinese = both or lang == "en", both or lang == "zh"
@@ -101,7 +89,7 @@ def _fields(
     pairs = [
         ("title_zh", row["title_zh"] or ""),
         ("id", row["id"]),
-        ("section", _heading(db, str(row["section"]), lang)),
+        ("section", section_heading(db, str(row["section"]), lang)),
         ("kind", row["kind"]),
         ("year", str(row["year"] or "")),
         ("authors", ", ".join(json.loads(str(row["authors"])))),

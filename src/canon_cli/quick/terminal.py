@@ -1,0 +1,125 @@
+"""The quick path's ``canon list`` on a terminal: the general path's own rich table.
+
+The rows are read here, as ``list`` to a pipe reads them (answers.py), and handed to
+the renderer the general path draws with (``output/render.entry_table``, inside
+``output/streams.paged`` for the pager), so the table is drawn once, by one piece of
+code. What this saves is the general path's layers (the option spec, the typed
+catalog and state, pathlib); rich itself is most of what a terminal view costs.
+
+Everything that can make the answer the general path's is decided before a byte is
+drawn: the reading returns None for an unknown filter, an empty result or a rating
+kept under a former id, and only then is a drawing handed back.
+"""
+
+from __future__ import annotations
+
+from canon_cli.quick.answers import (
+    Sections,
+    entries,
+    section_heading,
+    sql_filters,
+    wanted_statuses,
+)
+from canon_cli.quick.search import search_condition
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable
+
+_STATUS = {'"reading"': "reading", '"done"': "done", '"skipped"': "skipped"}
+
+
+def _ratings(db: sqlite3.Connection) -> dict[str, int] | None:
+    """reading.status.ratings: every rating of 1-5 by entry id; None when one is kept
+    under a former id (the general path folds those) or in a form canon does not write."""
+    found: dict[str, int] = {}
+    for entry_id, value in db.execute(
+        "SELECT c.entry, c.value FROM st.current c WHERE c.field = 'rating' AND c.value != 'null'"
+    ):
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 5):
+            return None
+        found[str(entry_id)] = int(value)
+    if (
+        found
+        and db.execute(
+            "SELECT 1 FROM cat.aliases a JOIN st.current c ON c.entry = a.alias"
+            " AND c.field = 'rating' LIMIT 1"
+        ).fetchone()
+    ):
+        return None
+    return found
+
+
+def list_drawing(
+    db: sqlite3.Connection, lang: str, values: dict[str, object], output: dict[str, str]
+) -> Callable[[], None] | None:
+    """``canon list`` with sections, years, tags, kinds, words, statuses and a limit, as
+    the table ``views.show_list`` draws; None for the general path."""
+    found = sql_filters(db, values, Sections(db))
+    wanted = wanted_statuses(values)
+    rated = _ratings(db)
+    if found is None or wanted is None or rated is None:
+        return None
+    if values.get("search") is not None:
+        condition = search_condition(db, str(values["search"]))
+        if condition is None:
+            return None
+        found[0].append(condition[0])
+        found[1].extend(condition[1])
+    limit = values.get("limit")
+    picked: list[tuple[object, ...]] = []
+    for entry in entries(db, *found):
+        status = _STATUS.get(str(entry[3]), "unread")
+        if not wanted or status in wanted:
+            picked.append((*entry, status))
+        if isinstance(limit, int) and len(picked) == limit:
+            break
+    if not picked:
+        return None  # the general path says so, in the reader's language
+    minutes = dict(
+        db.execute(
+            f"SELECT id, minutes FROM cat.entries WHERE id IN ({','.join('?' * len(picked))})",
+            [p[0] for p in picked],
+        )
+    )
+    headings = {str(s): section_heading(db, str(s), lang) for s in {p[4] for p in picked}}
+    return _drawing(picked, minutes, headings, rated, lang, output)
+
+
+def _drawing(
+    picked: list[tuple[object, ...]],
+    minutes: dict[str, int | None],
+    headings: dict[str, str],
+    rated: dict[str, int],
+    lang: str,
+    output: dict[str, str],
+) -> Callable[[], None]:
+    def draw() -> None:
+        from canon_cli.i18n import set_language
+        from canon_cli.output import render, streams
+
+        set_language(lang)
+        streams.set_output(color=output.get("color") or "auto", pager="pager" not in output)
+        groups: list[tuple[str, list[dict[str, object]]]] = []
+        current = None
+        for entry_id, year, kind, _value, section, title, title_zh, problem, status in picked:
+            if section != current:
+                current = section
+                groups.append((headings[str(section)], []))
+            shown = title_zh if lang == "zh" and title_zh else title
+            row = render.entry_row(
+                str(entry_id),
+                str(shown),
+                year if isinstance(year, int) else None,
+                str(kind),
+                minutes.get(str(entry_id)),
+                str(status),
+                None if problem is None else str(problem),
+                rating=rated.get(str(entry_id)),
+            )
+            groups[-1][1].append(row)
+        with streams.paged():
+            render.entry_table(groups, show_rating=bool(rated))
+
+    return draw
