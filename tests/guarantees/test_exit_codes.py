@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from canon_cli.errors import ExitCode
+from tests.conftest import Result
 from tests.fsutil import state_locked, unwritable
 from tests.statedb import statuses
 
@@ -324,10 +325,21 @@ def test_a_reader_that_stops_early_is_0(args: tuple[str, ...], canon_home: Path)
     assert proc.stderr == ""
 
 
-def test_install_completion_under_an_unusable_home_is_5(run_canon: Any, tmp_path: Path) -> None:
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_install_completion_under_an_unusable_home_is_5(tmp_path: Path) -> None:
     not_a_dir = tmp_path / "home-is-a-file"
     not_a_dir.write_text("", encoding="utf-8")
-    result = run_canon("--install-completion", "bash", env={"HOME": str(not_a_dir / "x")})
+    # typer installs for the shell it finds among canon's parents: bash here, whatever
+    # runs the tests (a detached run has no shell above it, and typer then refuses)
+    proc = subprocess.run(
+        ["bash", "-c", '"$0" -m canon_cli --install-completion; exit $?', sys.executable],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(not_a_dir / "x")},
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    result = Result(proc.returncode, proc.stdout, proc.stderr)
     assert_failed(result, ExitCode.IO, "cannot install shell completion", str(not_a_dir))
 
 
