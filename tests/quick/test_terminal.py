@@ -1,5 +1,6 @@
-"""``canon list`` on a terminal through the quick path: the general path's own table,
-byte for byte, in a real pseudo-terminal; and the general path wherever it is unsure."""
+"""``canon list`` and ``canon progress`` on a terminal through the quick path: the
+general path's own views, byte for byte, in a real pseudo-terminal; and the general
+path wherever it is unsure."""
 
 from __future__ import annotations
 
@@ -96,12 +97,17 @@ LINES = [
     (["list", "--search", "attention", "-n", "3"], 80),
     (["list", "-s", "agents", "--color", "never"], 120),
     (["list", "--no-pager"], 120),
+    (["progress"], 120),
+    (["progress"], 60),
+    (["progress"], 36),  # the bars give way, the counts stay whole
+    (["progress", "--section", "research"], 80),
+    (["--lang", "zh", "progress"], 60),
 ]
 
 
 @pytest.mark.usefixtures("marked")
 @pytest.mark.parametrize(("argv", "columns"), LINES, ids=[f"{' '.join(a)} @{c}" for a, c in LINES])
-def test_the_quick_table_is_the_general_paths(argv: list[str], columns: int) -> None:
+def test_the_quick_view_is_the_general_paths(argv: list[str], columns: int) -> None:
     (code, drawn, err), modules = _both(argv, columns)
     assert code == 0 and err == "" and drawn
     assert _took_quick_path(modules), sorted(m for m in modules if m.startswith("canon_cli"))
@@ -130,8 +136,9 @@ def test_what_it_leaves_to_the_general_path(cli: Any, canon_home: Path) -> None:
         ["list", "--section", "nope"],
         ["list", "--sort", "year"],
         ["list", "--color", "always", "-s", "agents"],
-        ["next"],  # only list's table is drawn here
-        ["progress"],
+        ["next"],  # only list's and progress's views are drawn here
+        ["progress", "-s", "nope"],
+        ["progress", "--json"],
     ]
     for argv in cases:
         (_code, _drawn, _err), modules = _both(argv)

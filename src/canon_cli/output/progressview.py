@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from canon_cli.i18n import _, ngettext
 from canon_cli.output import render, streams
-from canon_cli.output.words import duration, short_duration, when
+from canon_cli.output.words import short_duration, time_left_line, when
 from canon_cli.state.fold import local_text
 from canon_cli.vocab import STATUSES
 
@@ -61,16 +61,7 @@ def show_progress(catalog: Catalog, summary: Progress, lang: str, as_json: bool)
 
 def time_left(counts: Counts) -> str:
     """``progress``'s sentence on the reading time left, with the entries it cannot count."""
-    if counts.minutes_left == 0 and not counts.left_without_estimate:
-        return _("Time left: none")
-    line = _("Time left: about {time}").format(time=duration(counts.minutes_left))
-    if counts.left_without_estimate:
-        line += " " + ngettext(
-            "(and {count} entry without an estimate)",
-            "(and {count} entries without an estimate)",
-            counts.left_without_estimate,
-        ).format(count=counts.left_without_estimate)
-    return line
+    return time_left_line(counts.minutes_left, counts.left_without_estimate)
 
 
 def show_log(events: list[LogEvent], as_json: bool) -> None:

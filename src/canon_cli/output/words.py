@@ -9,7 +9,7 @@ which is also how dates are written in Chinese technical text (GB/T 7408).
 
 from __future__ import annotations
 
-from canon_cli.i18n import _, language
+from canon_cli.i18n import _, language, ngettext
 
 
 def status_label(status: str) -> str:
@@ -97,3 +97,18 @@ def short_duration(minutes: int | None) -> str:
     if not hours:
         return f"{rest}m"
     return f"{hours}h{rest:02d}" if rest and hours < 10 else f"{hours}h"
+
+
+def time_left_line(minutes_left: int, without_estimate: int) -> str:
+    """``progress``'s sentence on the reading time left, with the entries it cannot count
+    (``without_estimate``: entries left that have no reading time)."""
+    if minutes_left == 0 and not without_estimate:
+        return _("Time left: none")
+    line = _("Time left: about {time}").format(time=duration(minutes_left))
+    if without_estimate:
+        line += " " + ngettext(
+            "(and {count} entry without an estimate)",
+            "(and {count} entries without an estimate)",
+            without_estimate,
+        ).format(count=without_estimate)
+    return line

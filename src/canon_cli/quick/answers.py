@@ -287,7 +287,7 @@ def next_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) ->
     return text_lines((reading + unread)[:count])
 
 
-def _counts(
+def counts(
     db: sqlite3.Connection, sections: Sections, scope: list[str] | None
 ) -> dict[str, list[int]]:
     """counted._direct_counts: the Counts fields of the entries directly in each
@@ -318,7 +318,7 @@ def _counts(
     return direct
 
 
-def _totals(
+def totals(
     direct: dict[str, list[int]], sections: Sections, scope: list[str] | None
 ) -> tuple[list[int], list[tuple[str, list[int]]]]:
     """progress_summary's overall counts and every section's subtree totals."""
@@ -335,7 +335,7 @@ def _totals(
     return overall, rows
 
 
-def _reading(
+def reading(
     db: sqlite3.Connection, scope: list[str] | None
 ) -> list[tuple[str, str, str | None, str]]:
     """(id, title, title_zh, section) of the entries being read, in reading order."""
@@ -352,8 +352,12 @@ def _plain_counts(counts: list[int]) -> list[object]:
     return [*counts[:5], counts[6]]
 
 
-def progress_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
-    """``canon progress [--section S]``."""
+Progress = tuple[list[int], list[tuple[str, list[int]]], list[str] | None]
+
+
+def progress_counts(db: sqlite3.Connection, values: dict[str, object]) -> Progress | None:
+    """``progress [--section S]``'s overall counts, each section's (by path) and the
+    sections in scope (None: all); None for an unknown section or an empty catalog."""
     sections = Sections(db)
     section = values.get("section")
     scope = None
@@ -361,12 +365,19 @@ def progress_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]
         if section not in sections.paths:
             return None
         scope = sections.subtree(str(section))
-    overall, per_section = _totals(_counts(db, sections, scope), sections, scope)
-    if not overall[0]:
+    overall, per_section = totals(counts(db, sections, scope), sections, scope)
+    return (overall, per_section, scope) if overall[0] else None
+
+
+def progress_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
+    """``canon progress [--section S]``."""
+    found = progress_counts(db, values)
+    if found is None:
         return None
+    overall, per_section, scope = found
     rows: Rows = [["all", *_plain_counts(overall)]]
-    rows += [[path, *_plain_counts(counts)] for path, counts in per_section]
-    rows += [["reading", i, _title(t, tz, lang)] for i, t, tz, _s in _reading(db, scope)]
+    rows += [[path, *_plain_counts(these)] for path, these in per_section]
+    rows += [["reading", i, _title(t, tz, lang)] for i, t, tz, _s in reading(db, scope)]
     return text_lines(rows)
 
 
@@ -390,25 +401,24 @@ def dashboard_answer(
 ) -> str | None:
     """``canon``: being read, the next unread, overall and section progress, streak, week."""
     sections = Sections(db)
-    direct = _counts(db, sections, None)
-    overall, per_section = _totals(direct, sections, None)
+    overall, per_section = totals(counts(db, sections, None), sections, None)
     if not overall[0]:
         return None
-    reading = _reading(db, None)
+    now = reading(db, None)
     upcoming = db.execute(
         f"SELECT e.id, e.title, e.title_zh, e.section {_FROM}"
         f" WHERE c.value IS NULL OR c.value NOT IN ({','.join('?' * len(MARKED))})"
         " ORDER BY e.ord LIMIT ?",
         [*MARKED, UPCOMING],
     ).fetchall()
-    rows: Rows = [["reading", i, _title(t, tz, lang)] for i, t, tz, _s in reading]
+    rows: Rows = [["reading", i, _title(t, tz, lang)] for i, t, tz, _s in now]
     rows += [["next", i, _title(t, tz, lang)] for i, t, tz, _s in upcoming]
     rows.append(["overall", overall[3] + overall[4], overall[0]])
-    here = (reading or upcoming or [None])[0]
+    here = (now or upcoming or [None])[0]
     if here is not None:
         path = sections.paths[here[3]]
-        counts = dict(per_section)[path]
-        rows.append(["section", path, counts[3] + counts[4], counts[0]])
+        theirs = dict(per_section)[path]
+        rows.append(["section", path, theirs[3] + theirs[4], theirs[0]])
     today = today or date.today()
     days = finished_days(db)
     rows += [["streak", current_streak(days, today)], ["week", week_total(days, today)]]

@@ -56,9 +56,10 @@ def answer(argv: list[str]) -> str | None:
 
 
 def drawing(argv: list[str]) -> Callable[[], None] | None:
-    """On a terminal, ``canon list``'s table, read and ready to draw (quick/terminal.py)."""
+    """On a terminal, ``canon list``'s table or ``canon progress``'s bars, read and
+    ready to draw (quick/terminal.py)."""
     line = _line(argv, "terminal")
-    if line is None or line.command != "list":
+    if line is None or line.command not in ("list", "progress"):
         return None
     reply = _answer(line, True)
     return None if reply is None or isinstance(reply, str) else reply
@@ -112,10 +113,11 @@ def _answer(line: Line, terminal: bool) -> Reply:
             db.close()
             return None
         try:
-            if terminal:  # list's table (drawing() asks for nothing else)
-                from canon_cli.quick.terminal import list_drawing
+            if terminal:  # list's table or progress's bars (drawing() asks for no other)
+                from canon_cli.quick import terminal as views
 
-                return list_drawing(db, chosen[0], line.values, line.globals)
+                drawn = views.list_drawing if line.command == "list" else views.progress_drawing
+                return drawn(db, chosen[0], line.values, line.globals)
             return _reply(db, line, chosen, settings.get("open_marks_reading", True) is True)
         finally:
             db.close()

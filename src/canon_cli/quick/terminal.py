@@ -1,10 +1,12 @@
-"""The quick path's ``canon list`` on a terminal: the general path's own rich table.
+"""The quick path's ``canon list`` and ``canon progress`` on a terminal: the general
+path's own rich views.
 
-The rows are read here, as ``list`` to a pipe reads them (answers.py), and handed to
-the renderer the general path draws with (``output/render.entry_table``, inside
-``output/streams.paged`` for the pager), so the table is drawn once, by one piece of
-code. What this saves is the general path's layers (the option spec, the typed
-catalog and state, pathlib); rich itself is most of what a terminal view costs.
+The rows and counts are read here, as those commands to a pipe read them (answers.py),
+and handed to the renderer the general path draws with (``output/render.entry_table``
+and ``render.progress_view``, inside ``output/streams.paged`` for the pager), so each
+view is drawn once, by one piece of code. What this saves is the general path's
+layers (the option spec, the typed catalog and state, pathlib); rich itself is most of
+what a terminal view costs.
 
 Everything that can make the answer the general path's is decided before a byte is
 drawn: the reading returns None for an unknown filter, an empty result or a rating
@@ -16,6 +18,8 @@ from __future__ import annotations
 from canon_cli.quick.answers import (
     Sections,
     entries,
+    progress_counts,
+    reading,
     section_heading,
     sql_filters,
     wanted_statuses,
@@ -28,6 +32,17 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 _STATUS = {'"reading"': "reading", '"done"': "done", '"skipped"': "skipped"}
+# reading/progress.Counts's fields, in the order answers.counts gives them
+_FIELDS = (
+    "total",
+    "unread",
+    "reading",
+    "done",
+    "skipped",
+    "minutes_total",
+    "minutes_left",
+    "left_without_estimate",
+)
 
 
 def _ratings(db: sqlite3.Connection) -> dict[str, int] | None:
@@ -85,6 +100,43 @@ def list_drawing(
     )
     headings = {str(s): section_heading(db, str(s), lang) for s in {p[4] for p in picked}}
     return _drawing(picked, minutes, headings, rated, lang, output)
+
+
+def progress_drawing(
+    db: sqlite3.Connection, lang: str, values: dict[str, object], output: dict[str, str]
+) -> Callable[[], None] | None:
+    """``canon progress [--section S]``, as ``progressview.show_progress`` draws it."""
+    found = progress_counts(db, values)
+    if found is None:
+        return None
+    overall, per_section, scope = found
+    names = dict(
+        db.execute(
+            "SELECT slug, CASE WHEN ? = 'zh' AND name_zh != '' THEN name_zh ELSE name_en END"
+            " FROM cat.sections",
+            (lang,),
+        )
+    )
+    rows = [(path.count("/"), str(names[path.rsplit("/", 1)[-1]]), c) for path, c in per_section]
+    now = [(str(i), str(tz if lang == "zh" and tz else t)) for i, t, tz, _s in reading(db, scope)]
+
+    def draw() -> None:
+        from canon_cli.i18n import set_language
+        from canon_cli.output import render, streams
+        from canon_cli.output.words import short_duration, time_left_line
+
+        set_language(lang)
+        streams.set_output(color=output.get("color") or "auto", pager="pager" not in output)
+        with streams.paged():
+            render.progress_view(
+                dict(zip(_FIELDS, overall, strict=True)),
+                [(depth, name, dict(zip(_FIELDS, c, strict=True))) for depth, name, c in rows],
+                now,
+                time_left=time_left_line(overall[6], overall[7]),
+                section_times=[short_duration(c[6]) or "-" for _d, _n, c in rows],
+            )
+
+    return draw
 
 
 def _drawing(
