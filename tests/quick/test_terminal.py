@@ -1,6 +1,6 @@
-"""``canon list`` and ``canon progress`` on a terminal through the quick path: the
-general path's own views, byte for byte, in a real pseudo-terminal; and the general
-path wherever it is unsure."""
+"""The dashboard, ``canon list`` and ``canon progress`` on a terminal through the quick
+path: the general path's own views, byte for byte, in a real pseudo-terminal; and the
+general path wherever it is unsure."""
 
 from __future__ import annotations
 
@@ -102,6 +102,9 @@ LINES = [
     (["progress"], 36),  # the bars give way, the counts stay whole
     (["progress", "--section", "research"], 80),
     (["--lang", "zh", "progress"], 60),
+    ([], 120),
+    ([], 40),
+    (["--lang", "zh", "--no-pager"], 60),
 ]
 
 
@@ -111,6 +114,12 @@ def test_the_quick_view_is_the_general_paths(argv: list[str], columns: int) -> N
     (code, drawn, err), modules = _both(argv, columns)
     assert code == 0 and err == "" and drawn
     assert _took_quick_path(modules), sorted(m for m in modules if m.startswith("canon_cli"))
+
+
+def test_a_dashboard_with_nothing_read_yet(cli: Any) -> None:
+    assert cli("list", "-n", "1").exit_code == 0  # the snapshot, and no state at all
+    (code, drawn, _err), modules = _both([], columns=80)
+    assert code == 0 and "canon start ID" in drawn.decode() and _took_quick_path(modules)
 
 
 @pytest.mark.usefixtures("marked")

@@ -8,13 +8,15 @@ done and skipped entries, as ``canon progress`` does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from canon_cli.catalog.store import Catalog, Entry
 from canon_cli.i18n import _, ngettext
 from canon_cli.output import render, streams
-from canon_cli.reading.dashboard import Dashboard
-from canon_cli.reading.progress import Counts
+
+if TYPE_CHECKING:  # the quick path draws the view (view_lines) without these
+    from canon_cli.catalog.store import Catalog, Entry
+    from canon_cli.reading.dashboard import Dashboard
+    from canon_cli.reading.progress import Counts
 
 
 def _finished(counts: Counts) -> int:
@@ -72,35 +74,59 @@ def _plain_rows(board: Dashboard, lang: str) -> list[list[object]]:
     return rows
 
 
-def _progress_line(counts: Counts, label: str) -> str:
-    finished, total = _finished(counts), counts.total
+def _progress_line(finished: int, total: int, label: str) -> str:
     pct = 0 if total == 0 else 100 * finished // total
     return f"  {render.bar(finished, total, 20)}  {finished}/{total} ({pct}%)  {label}"
 
 
 def _view_lines(board: Dashboard, catalog: Catalog, lang: str) -> list[tuple[str, str]]:
+    section = None
+    if board.section is not None:
+        counts = board.section.counts
+        name = catalog.section_by_slug[board.section.path[-1]].name(lang)
+        section = (name, _finished(counts), counts.total)
+    return view_lines(
+        [(e.id, e.title_in(lang)) for e in board.reading],
+        [(e.id, e.title_in(lang)) for e in board.upcoming],
+        (_finished(board.overall), board.overall.total),
+        section,
+        board.streak_days,
+        board.finished_this_week,
+    )
+
+
+def view_lines(
+    reading: list[tuple[str, str]],
+    upcoming: list[tuple[str, str]],
+    overall: tuple[int, int],
+    section: tuple[str, int, int] | None,
+    streak_days: int,
+    week: int,
+) -> list[tuple[str, str]]:
+    """The terminal view's (style, line) pairs: entries as (id, title in the reader's
+    language), progress as (finished, total), the section's with its name first (the
+    quick path, quick/terminal.py, draws it from the same values)."""
     lines: list[tuple[str, str]] = [("bold", _("Reading now"))]
-    if board.reading:
-        lines += [("yellow", f"  {e.id}  {e.title_in(lang)}") for e in board.reading]
+    if reading:
+        lines += [("yellow", f"  {entry_id}  {title}") for entry_id, title in reading]
     else:
         lines.append(("dim", "  " + _("nothing yet; start one with: canon start ID")))
     lines.append(("bold", _("Next up")))
-    if board.upcoming:
-        lines += [("", f"  {e.id}  {e.title_in(lang)}") for e in board.upcoming]
+    if upcoming:
+        lines += [("", f"  {entry_id}  {title}") for entry_id, title in upcoming]
     else:
         lines.append(("dim", "  " + _("nothing left unread")))
     lines.append(("bold", _("Progress")))
-    lines.append(("green", _progress_line(board.overall, _("overall"))))
-    if board.section is not None:
-        name = catalog.section_by_slug[board.section.path[-1]].name(lang)
-        lines.append(("green", _progress_line(board.section.counts, name)))
-    streak = ngettext("Streak: {days} day", "Streak: {days} days", board.streak_days).format(
-        days=board.streak_days
+    lines.append(("green", _progress_line(*overall, _("overall"))))
+    if section is not None:
+        lines.append(("green", _progress_line(section[1], section[2], section[0])))
+    streak = ngettext("Streak: {days} day", "Streak: {days} days", streak_days).format(
+        days=streak_days
     )
-    week = ngettext(
+    week_line = ngettext(
         "{count} entry finished this week",
         "{count} entries finished this week",
-        board.finished_this_week,
-    ).format(count=board.finished_this_week)
-    lines.append(("", streak + _("; ") + week))
+        week,
+    ).format(count=week)
+    lines.append(("", streak + _("; ") + week_line))
     return lines

@@ -396,30 +396,44 @@ def finished_days(db: sqlite3.Connection) -> dict[date, int]:
     return found
 
 
+class Board:
+    """reading/dashboard.Dashboard's values, as both the pipe and the terminal show them."""
+
+    __slots__ = ("now", "overall", "section", "streak", "upcoming", "week")
+
+    def __init__(self, db: sqlite3.Connection, today: date | None) -> None:
+        sections = Sections(db)
+        overall, per_section = totals(counts(db, sections, None), sections, None)
+        self.overall = overall
+        self.now = reading(db, None)
+        self.upcoming: list[tuple[str, str, str | None, str]] = db.execute(
+            f"SELECT e.id, e.title, e.title_zh, e.section {_FROM}"
+            f" WHERE c.value IS NULL OR c.value NOT IN ({','.join('?' * len(MARKED))})"
+            " ORDER BY e.ord LIMIT ?",
+            [*MARKED, UPCOMING],
+        ).fetchall()
+        first = self.now or self.upcoming
+        self.section: tuple[str, list[int]] | None = None
+        if first:
+            path = sections.paths[first[0][3]]
+            self.section = (path, dict(per_section)[path])
+        today = today or date.today()
+        days = finished_days(db)
+        self.streak, self.week = current_streak(days, today), week_total(days, today)
+
+
 def dashboard_answer(
     db: sqlite3.Connection, lang: str, values: dict[str, object], today: date | None = None
 ) -> str | None:
     """``canon``: being read, the next unread, overall and section progress, streak, week."""
-    sections = Sections(db)
-    overall, per_section = totals(counts(db, sections, None), sections, None)
-    if not overall[0]:
+    board = Board(db, today)
+    if not board.overall[0]:
         return None
-    now = reading(db, None)
-    upcoming = db.execute(
-        f"SELECT e.id, e.title, e.title_zh, e.section {_FROM}"
-        f" WHERE c.value IS NULL OR c.value NOT IN ({','.join('?' * len(MARKED))})"
-        " ORDER BY e.ord LIMIT ?",
-        [*MARKED, UPCOMING],
-    ).fetchall()
-    rows: Rows = [["reading", i, _title(t, tz, lang)] for i, t, tz, _s in now]
-    rows += [["next", i, _title(t, tz, lang)] for i, t, tz, _s in upcoming]
-    rows.append(["overall", overall[3] + overall[4], overall[0]])
-    here = (now or upcoming or [None])[0]
-    if here is not None:
-        path = sections.paths[here[3]]
-        theirs = dict(per_section)[path]
+    rows: Rows = [["reading", i, _title(t, tz, lang)] for i, t, tz, _s in board.now]
+    rows += [["next", i, _title(t, tz, lang)] for i, t, tz, _s in board.upcoming]
+    rows.append(["overall", board.overall[3] + board.overall[4], board.overall[0]])
+    if board.section is not None:
+        path, theirs = board.section
         rows.append(["section", path, theirs[3] + theirs[4], theirs[0]])
-    today = today or date.today()
-    days = finished_days(db)
-    rows += [["streak", current_streak(days, today)], ["week", week_total(days, today)]]
+    rows += [["streak", board.streak], ["week", board.week]]
     return text_lines(rows)

@@ -56,10 +56,10 @@ def answer(argv: list[str]) -> str | None:
 
 
 def drawing(argv: list[str]) -> Callable[[], None] | None:
-    """On a terminal, ``canon list``'s table or ``canon progress``'s bars, read and
-    ready to draw (quick/terminal.py)."""
+    """On a terminal, the dashboard, ``canon list``'s table or ``canon progress``'s
+    bars, read and ready to draw (quick/terminal.py)."""
     line = _line(argv, "terminal")
-    if line is None or line.command not in ("list", "progress"):
+    if line is None or line.command not in ("", "list", "progress"):
         return None
     reply = _answer(line, True)
     return None if reply is None or isinstance(reply, str) else reply
@@ -113,10 +113,14 @@ def _answer(line: Line, terminal: bool) -> Reply:
             db.close()
             return None
         try:
-            if terminal:  # list's table or progress's bars (drawing() asks for no other)
+            if terminal:  # the views drawing() asks for
                 from canon_cli.quick import terminal as views
 
-                drawn = views.list_drawing if line.command == "list" else views.progress_drawing
+                drawn = {
+                    "": views.dashboard_drawing,
+                    "list": views.list_drawing,
+                    "progress": views.progress_drawing,
+                }[line.command]
                 return drawn(db, chosen[0], line.values, line.globals)
             return _reply(db, line, chosen, settings.get("open_marks_reading", True) is True)
         finally:

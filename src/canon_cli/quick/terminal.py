@@ -1,10 +1,11 @@
-"""The quick path's ``canon list`` and ``canon progress`` on a terminal: the general
-path's own rich views.
+"""The quick path's dashboard, ``canon list`` and ``canon progress`` on a terminal: the
+general path's own rich views.
 
 The rows and counts are read here, as those commands to a pipe read them (answers.py),
-and handed to the renderer the general path draws with (``output/render.entry_table``
-and ``render.progress_view``, inside ``output/streams.paged`` for the pager), so each
-view is drawn once, by one piece of code. What this saves is the general path's
+and handed to the renderer the general path draws with (``output/render.lines`` with
+``dashboard.view_lines``, ``render.entry_table``, ``render.progress_view``; inside
+``output/streams.paged`` for the pager), so each view is drawn once, by one piece of
+code. What this saves is the general path's
 layers (the option spec, the typed catalog and state, pathlib); rich itself is most of
 what a terminal view costs.
 
@@ -16,6 +17,7 @@ kept under a former id, and only then is a drawing handed back.
 from __future__ import annotations
 
 from canon_cli.quick.answers import (
+    Board,
     Sections,
     entries,
     progress_counts,
@@ -30,6 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Callable
+    from contextlib import AbstractContextManager as ContextManager
 
 _STATUS = {'"reading"': "reading", '"done"': "done", '"skipped"': "skipped"}
 # reading/progress.Counts's fields, in the order answers.counts gives them
@@ -102,6 +105,63 @@ def list_drawing(
     return _drawing(picked, minutes, headings, rated, lang, output)
 
 
+def dashboard_drawing(
+    db: sqlite3.Connection, lang: str, values: dict[str, object], output: dict[str, str]
+) -> Callable[[], None] | None:
+    """``canon`` with no command, as ``output/dashboard.show_dashboard`` draws it."""
+    board = Board(db, None)
+    if not board.overall[0]:
+        return None
+
+    def shown(rows: list[tuple[str, str, str | None, str]]) -> list[tuple[str, str]]:
+        return [(i, tz if lang == "zh" and tz else t) for i, t, tz, _s in rows]
+
+    now, upcoming = shown(board.now), shown(board.upcoming)
+    overall = (board.overall[3] + board.overall[4], board.overall[0])
+    section = None
+    if board.section is not None:
+        path, theirs = board.section
+        name = _section_names(db, lang)[path.rsplit("/", 1)[-1]]
+        section = (name, theirs[3] + theirs[4], theirs[0])
+
+    def draw() -> None:
+        from canon_cli.output import render
+        from canon_cli.output.dashboard import view_lines
+
+        _prepare(lang, output)
+        with _paged():
+            render.lines(view_lines(now, upcoming, overall, section, board.streak, board.week))
+
+    return draw
+
+
+def _section_names(db: sqlite3.Connection, lang: str) -> dict[str, str]:
+    """Section.name(lang) of every section, by slug."""
+    return {
+        str(slug): str(name)
+        for slug, name in db.execute(
+            "SELECT slug, CASE WHEN ? = 'zh' AND name_zh != '' THEN name_zh ELSE name_en END"
+            " FROM cat.sections",
+            (lang,),
+        )
+    }
+
+
+def _prepare(lang: str, output: dict[str, str]) -> None:
+    """The run's language and output choices, as session.py sets them."""
+    from canon_cli.i18n import set_language
+    from canon_cli.output import streams
+
+    set_language(lang)
+    streams.set_output(color=output.get("color") or "auto", pager="pager" not in output)
+
+
+def _paged() -> ContextManager[None]:
+    from canon_cli.output import streams
+
+    return streams.paged()
+
+
 def progress_drawing(
     db: sqlite3.Connection, lang: str, values: dict[str, object], output: dict[str, str]
 ) -> Callable[[], None] | None:
@@ -110,24 +170,16 @@ def progress_drawing(
     if found is None:
         return None
     overall, per_section, scope = found
-    names = dict(
-        db.execute(
-            "SELECT slug, CASE WHEN ? = 'zh' AND name_zh != '' THEN name_zh ELSE name_en END"
-            " FROM cat.sections",
-            (lang,),
-        )
-    )
+    names = _section_names(db, lang)
     rows = [(path.count("/"), str(names[path.rsplit("/", 1)[-1]]), c) for path, c in per_section]
     now = [(str(i), str(tz if lang == "zh" and tz else t)) for i, t, tz, _s in reading(db, scope)]
 
     def draw() -> None:
-        from canon_cli.i18n import set_language
-        from canon_cli.output import render, streams
+        from canon_cli.output import render
         from canon_cli.output.words import short_duration, time_left_line
 
-        set_language(lang)
-        streams.set_output(color=output.get("color") or "auto", pager="pager" not in output)
-        with streams.paged():
+        _prepare(lang, output)
+        with _paged():
             render.progress_view(
                 dict(zip(_FIELDS, overall, strict=True)),
                 [(depth, name, dict(zip(_FIELDS, c, strict=True))) for depth, name, c in rows],
@@ -148,11 +200,9 @@ def _drawing(
     output: dict[str, str],
 ) -> Callable[[], None]:
     def draw() -> None:
-        from canon_cli.i18n import set_language
-        from canon_cli.output import render, streams
+        from canon_cli.output import render
 
-        set_language(lang)
-        streams.set_output(color=output.get("color") or "auto", pager="pager" not in output)
+        _prepare(lang, output)
         groups: list[tuple[str, list[dict[str, object]]]] = []
         current = None
         for entry_id, year, kind, _value, section, title, title_zh, problem, status in picked:
@@ -171,7 +221,7 @@ def _drawing(
                 rating=rated.get(str(entry_id)),
             )
             groups[-1][1].append(row)
-        with streams.paged():
+        with _paged():
             render.entry_table(groups, show_rating=bool(rated))
 
     return draw
