@@ -1,6 +1,6 @@
-"""The dashboard, ``canon list`` and ``canon progress`` on a terminal through the quick
-path: the general path's own views, byte for byte, in a real pseudo-terminal; and the
-general path wherever it is unsure."""
+"""The dashboard, ``canon list``, ``canon next`` and ``canon progress`` on a terminal
+through the quick path: the general path's own views, byte for byte, in a real
+pseudo-terminal; and the general path wherever it is unsure."""
 
 from __future__ import annotations
 
@@ -104,6 +104,9 @@ LINES = [
     (["--lang", "zh", "progress"], 60),
     ([], 120),
     ([], 40),
+    (["next"], 120),
+    (["next", "-n", "4", "--kind", "paper"], 60),
+    (["--lang", "zh", "next", "-s", "agents", "-n", "3"], 80),
     (["--lang", "zh", "--no-pager"], 60),
 ]
 
@@ -145,7 +148,8 @@ def test_what_it_leaves_to_the_general_path(cli: Any, canon_home: Path) -> None:
         ["list", "--section", "nope"],
         ["list", "--sort", "year"],
         ["list", "--color", "always", "-s", "agents"],
-        ["next"],  # only list's and progress's views are drawn here
+        ["next", "--json"],
+        ["search", "attention"],  # only the dashboard's, list's, next's and progress's views
         ["progress", "-s", "nope"],
         ["progress", "--json"],
     ]

@@ -56,10 +56,10 @@ def answer(argv: list[str]) -> str | None:
 
 
 def drawing(argv: list[str]) -> Callable[[], None] | None:
-    """On a terminal, the dashboard, ``canon list``'s table or ``canon progress``'s
-    bars, read and ready to draw (quick/terminal.py)."""
+    """On a terminal, the dashboard, the table of ``canon list`` or ``canon next``, or
+    ``canon progress``'s bars, read and ready to draw (quick/terminal.py)."""
     line = _line(argv, "terminal")
-    if line is None or line.command not in ("", "list", "progress"):
+    if line is None or line.command not in ("", "list", "next", "progress"):
         return None
     reply = _answer(line, True)
     return None if reply is None or isinstance(reply, str) else reply
@@ -119,6 +119,7 @@ def _answer(line: Line, terminal: bool) -> Reply:
                 drawn = {
                     "": views.dashboard_drawing,
                     "list": views.list_drawing,
+                    "next": views.next_drawing,
                     "progress": views.progress_drawing,
                 }[line.command]
                 return drawn(db, chosen[0], line.values, line.globals)

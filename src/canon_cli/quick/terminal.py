@@ -1,5 +1,5 @@
-"""The quick path's dashboard, ``canon list`` and ``canon progress`` on a terminal: the
-general path's own rich views.
+"""The quick path's dashboard, ``canon list``, ``canon next`` and ``canon progress`` on
+a terminal: the general path's own rich views.
 
 The rows and counts are read here, as those commands to a pipe read them (answers.py),
 and handed to the renderer the general path draws with (``output/render.lines`` with
@@ -93,6 +93,40 @@ def list_drawing(
             picked.append((*entry, status))
         if isinstance(limit, int) and len(picked) == limit:
             break
+    return _table(db, picked, rated, lang, output)
+
+
+def next_drawing(
+    db: sqlite3.Connection, lang: str, values: dict[str, object], output: dict[str, str]
+) -> Callable[[], None] | None:
+    """``canon next``: the entries being read, then the first unread (answers.next_answer's
+    choice), in the table ``views.show_list`` draws."""
+    found = sql_filters(db, values, Sections(db))
+    rated = _ratings(db)
+    if found is None or rated is None:
+        return None
+    count = values.get("count", 1)
+    assert isinstance(count, int)
+    reading_now: list[tuple[object, ...]] = []
+    unread: list[tuple[object, ...]] = []
+    for entry in entries(db, *found):
+        status = _STATUS.get(str(entry[3]), "unread")
+        if status == "reading":
+            reading_now.append((*entry, status))
+        elif status == "unread" and len(unread) < count:
+            unread.append((*entry, status))
+    return _table(db, (reading_now + unread)[:count], rated, lang, output)
+
+
+def _table(
+    db: sqlite3.Connection,
+    picked: list[tuple[object, ...]],
+    rated: dict[str, int],
+    lang: str,
+    output: dict[str, str],
+) -> Callable[[], None] | None:
+    """The drawing of ``picked`` (answers.ENTRY's columns and the status), with each
+    entry's reading time and each section's heading read now."""
     if not picked:
         return None  # the general path says so, in the reader's language
     minutes = dict(
