@@ -60,9 +60,10 @@ def _served(argv: list[str]) -> int | None:
         return _output_failed(exc)
     except KeyboardInterrupt:
         from canon_cli.errors import ExitCode
+        from canon_cli.i18n import _
         from canon_cli.output import streams
 
-        streams.error("interrupted")
+        streams.error(_("interrupted"))  # in Chinese once a terminal view chose it
         return int(ExitCode.INTERRUPTED)
     return code
 

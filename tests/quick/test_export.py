@@ -86,11 +86,17 @@ def odd(cli: Any, canon_home: Path, tmp_path: Path) -> None:
     catalog.write_text(CATALOG, encoding="utf-8")
     assert cli("config", "add-catalog", str(catalog)).exit_code == 0
     assert cli("done", "refused-main", "bert").exit_code == 0
+    prove_snapshots()
+
+
+def prove_snapshots() -> None:
+    """What the general path keeps once the racy window has passed (catalog/racy.py), for
+    every snapshot: the quick path then reads them."""
     for snapshot in paths.cache_dir().glob("catalog-*.sqlite"):
         db = sqlite3.connect(snapshot)
         meta = dict(db.execute("SELECT key, value FROM meta"))
         db.close()
-        if "racy" in meta:  # what the general path keeps once the racy window has passed
+        if "racy" in meta:
             proof = f"{meta['identity']}\n{meta['racy']}\n"
             Path(f"{snapshot}.proven").write_text(proof, "utf-8")
 
@@ -144,3 +150,46 @@ def test_a_real_run_imports_no_typing_json_or_url_parser(cli: Any) -> None:
         "canon_cli.text",
         "canon_cli.vocab",
     }
+
+
+@pytest.mark.usefixtures("odd")
+def test_every_light_record_holds_what_the_catalog_entry_holds() -> None:
+    """quick/export.Record against catalog/store.entry_from_row, on every entry."""
+    from canon_cli.catalog.store import ENTRY_COLUMNS, entry_from_row
+    from canon_cli.quick.export import _AUTHORS, _COLUMNS, Record
+
+    snapshots = list(paths.cache_dir().glob("catalog-*.sqlite"))
+    db = sqlite3.connect(max(snapshots, key=lambda p: p.stat().st_size))
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    db.execute("ATTACH DATABASE ? AS cat", (path,))  # the quick path's SQL names it cat
+    authors: dict[str, list[str]] = {}
+    for entry_id, name in db.execute(_AUTHORS):
+        authors.setdefault(entry_id, []).append(name)
+    light = [
+        Record(r, authors.get(r[0], []))
+        for r in db.execute(f"SELECT {_COLUMNS} FROM cat.entries ORDER BY ord")
+    ]
+    full = [
+        entry_from_row(r) for r in db.execute(f"SELECT {ENTRY_COLUMNS} FROM entries ORDER BY ord")
+    ]
+    db.close()
+    assert len(light) == len(full) > 96
+    for record, entry in zip(light, full, strict=True):
+        assert (record.id, record.title, record.url, record.year) == (
+            entry.id,
+            entry.title,
+            entry.url,
+            entry.year,
+        )
+        assert (tuple(record.authors), tuple(record.tags)) == (entry.authors, entry.tags)
+        assert (record.arxiv, record.doi, record.url_problem) == (
+            entry.arxiv,
+            entry.doi,
+            entry.url_problem,
+        )
+        venue = (
+            None
+            if record.venue is None
+            else (record.venue.type, record.venue.name, record.venue.year)
+        )
+        assert venue == (None if entry.venue is None else tuple(entry.venue)), entry.id

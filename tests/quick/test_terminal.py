@@ -17,6 +17,9 @@ from typing import Any
 
 import pytest
 
+from canon_cli import paths
+from tests.quick.test_export import CATALOG, prove_snapshots
+
 GENERAL = (  # the general path alone: the typer app, as canon ran before the quick path
     "import sys\nsys.argv = ['canon', *sys.argv[1:]]\nfrom canon_cli.cli.app import run\nrun()\n"
 )
@@ -166,3 +169,64 @@ def test_what_it_leaves_to_the_general_path(cli: Any, canon_home: Path) -> None:
     (code, drawn, _err), modules = _both(["list", "-s", "foundations"])
     assert code == 0 and "★★★★★" in drawn.decode()
     assert _took_general_path(modules)
+
+
+def _state(canon_home: Path, statement: str) -> None:
+    db = sqlite3.connect(canon_home / "state.db")
+    db.execute(statement)
+    db.commit()
+    db.close()
+
+
+@pytest.mark.usefixtures("marked")
+def test_ratings_in_forms_canon_does_not_write_go_to_the_general_path(
+    cli: Any, canon_home: Path
+) -> None:
+    assert cli("rate", "react", "4").exit_code == 0
+    for value in ("true", '"4"', "4.0"):
+        _state(canon_home, f"UPDATE current SET value = '{value}' WHERE field = 'rating'")
+        (code, drawn, _err), modules = _both(["list", "-s", "agents"])
+        assert code == 0 and "★" not in drawn.decode() and _took_general_path(modules), value
+
+
+@pytest.mark.usefixtures("marked")
+def test_a_rating_of_an_id_the_catalog_lacks_still_adds_the_column(canon_home: Path) -> None:
+    _state(
+        canon_home,
+        "INSERT INTO current(entry, field, value, clock, device)"
+        " VALUES ('gone-from-the-catalog', 'rating', '3', '9', 'd')",
+    )
+    (code, drawn, _err), modules = _both(["list", "-s", "agents"])
+    assert code == 0 and "Rating" in drawn.decode() and _took_quick_path(modules)
+
+
+@pytest.mark.usefixtures("marked")
+def test_link_check_results_and_forced_colour_go_to_the_general_path() -> None:
+    (_code, _drawn, _err), modules = _both(["list", "-s", "agents"], env={"FORCE_COLOR": "1"})
+    assert _took_general_path(modules)
+    (_code, drawn, _err), modules = _both(["progress"], env={"NO_COLOR": "1"})
+    assert b"\x1b[3" not in drawn and _took_quick_path(modules)  # no colour, still quick
+    paths.link_results_path().write_text("{}", encoding="utf-8")
+    (_code, _drawn, _err), modules = _both(["list", "-s", "agents"])
+    assert _took_general_path(modules)
+    (_code, _drawn, _err), modules = _both(["progress"])  # only list shows the verdicts
+    assert _took_quick_path(modules)
+
+
+def test_chinese_falls_back_to_english_where_a_catalog_has_none(
+    cli: Any, canon_home: Path, tmp_path: Path
+) -> None:
+    catalog = tmp_path / "odd.yaml"
+    catalog.write_text(CATALOG, encoding="utf-8")
+    assert cli("config", "add-catalog", str(catalog)).exit_code == 0
+    assert cli("start", "conference-paper").exit_code == 0  # its section has no Chinese name
+    prove_snapshots()
+    for argv in (
+        ["--lang", "zh"],
+        ["--lang", "zh", "list", "-s", "odd"],
+        ["--lang", "zh", "next", "-s", "odd", "-n", "3"],
+        ["--lang", "zh", "progress", "-s", "odd"],
+    ):
+        (code, drawn, _err), modules = _both(argv, columns=100)
+        assert code == 0 and _took_quick_path(modules), argv
+        assert "Below" in drawn.decode() or "Deep nets" in drawn.decode(), argv

@@ -281,8 +281,11 @@ def export(
         exporters.check_output(output, force)  # before any work: a refusal is quick
     catalog = session.catalog()
     filters = make_filters(section, year, tag, kind, None, status)
-    state = session.reading_state()
-    items = exporters.select_items(catalog, filters, session.statuses(), records(state, catalog))
+    # BibTeX holds no reading record: only the statuses, to choose the entries
+    kept = (
+        {} if chosen is exporters.ExportFormat.bibtex else records(session.reading_state(), catalog)
+    )
+    items = exporters.select_items(catalog, filters, session.statuses(), kept)
     data = exporters.encode(chosen, exporters.export_text(chosen, catalog, items, session.lang()))
     if output is None:
         streams.write_bytes(data)

@@ -32,11 +32,13 @@ ENTRY = "e.id, e.year, e.kind, c.value, e.section, e.title, e.title_zh, e.url_pr
 _FROM = "FROM cat.entries e LEFT JOIN st.current c ON c.entry = e.id AND c.field = 'status'"
 
 
-def _status(value: str | None) -> str:
-    return value[1:-1] if value in MARKED and value is not None else "unread"
+def status_of(value: object) -> str:
+    """A status as the state stores it (JSON text), as a word; "unread" for the rest."""
+    return value[1:-1] if isinstance(value, str) and value in MARKED else "unread"
 
 
-def _title(title: str, title_zh: str | None, lang: str) -> str:
+def title_in(title: str, title_zh: str | None, lang: str) -> str:
+    """Entry.title_in: the Chinese title under zh, where there is one."""
     return title_zh if lang == "zh" and title_zh else title
 
 
@@ -167,27 +169,35 @@ def entries(
 def entry_row(entry: tuple[object, ...], lang: str) -> list[object]:
     """views._show_list_plain's columns: id, year, kind, status, section, title."""
     entry_id, year, kind, value, section, title, title_zh, problem = entry
-    shown = _title(str(title), None if title_zh is None else str(title_zh), lang)
+    shown = title_in(str(title), None if title_zh is None else str(title_zh), lang)
     return [
         entry_id,
         year or "",
         kind,
-        _status(value if isinstance(value, str) else None),
+        status_of(value if isinstance(value, str) else None),
         section,
         shown + ("!" if problem else ""),
     ]
 
 
+def section_names(db: sqlite3.Connection, lang: str) -> dict[str, str]:
+    """Section.name(lang) of every section, by slug: the Chinese name under zh, where
+    there is one."""
+    return {
+        str(slug): str(name)
+        for slug, name in db.execute(
+            "SELECT slug, CASE WHEN ? = 'zh' AND name_zh != '' THEN name_zh ELSE name_en END"
+            " FROM cat.sections",
+            (lang,),
+        )
+    }
+
+
 def section_heading(db: sqlite3.Connection, section: str, lang: str) -> str:
     """views.section_heading: the names of the section's path, in ``lang``."""
     (path,) = db.execute("SELECT path FROM cat.sections WHERE slug = ?", (section,)).fetchone()
-    names = []
-    for slug in str(path).split("/"):
-        name_en, name_zh = db.execute(
-            "SELECT name_en, name_zh FROM cat.sections WHERE slug = ?", (slug,)
-        ).fetchone()
-        names.append(name_zh if lang == "zh" and name_zh else name_en)
-    return " › ".join(names)
+    names = section_names(db, lang)
+    return " › ".join(names[slug] for slug in str(path).split("/"))
 
 
 def entry_named(db: sqlite3.Connection, text: str) -> str | None:
@@ -241,8 +251,12 @@ def wanted_statuses(values: dict[str, object]) -> set[str] | None:
     return None if None in wanted else {str(w) for w in wanted}
 
 
-def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
-    """``canon list`` with sections, years, tags, kinds, words, statuses and a limit."""
+Picked = list[tuple[tuple[object, ...], str]]  # (the ENTRY columns, the status)
+
+
+def chosen_entries(db: sqlite3.Connection, values: dict[str, object]) -> Picked | None:
+    """``list``'s choice, in reading order: sections, years, tags, kinds, words,
+    statuses and a limit; None for an unknown filter or a word the general path widens."""
     found = sql_filters(db, values, Sections(db))
     if found is None:
         return None
@@ -258,33 +272,46 @@ def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) ->
     if wanted is None:
         return None
     limit = values.get("limit")
-    rows: Rows = []
+    picked: Picked = []
     for entry in entries(db, *found):
-        row = entry_row(entry, lang)
-        if wanted and row[3] not in wanted:
+        status = status_of(entry[3])
+        if wanted and status not in wanted:
             continue
-        rows.append(row)
-        if isinstance(limit, int) and len(rows) == limit:
+        picked.append((entry, status))
+        if isinstance(limit, int) and len(picked) == limit:
             break
-    return text_lines(rows)
+    return picked
 
 
-def next_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
-    """``canon next``: entries being read, then the first unread, in curriculum order."""
+def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
+    """``canon list`` with sections, years, tags, kinds, words, statuses and a limit."""
+    picked = chosen_entries(db, values)
+    return None if picked is None else text_lines([entry_row(e, lang) for e, _s in picked])
+
+
+def next_entries(db: sqlite3.Connection, values: dict[str, object]) -> Picked | None:
+    """``next``'s choice: the entries being read, then the first unread, in reading order
+    (``count`` in all); None for an unknown filter."""
     found = sql_filters(db, values, Sections(db))
     if found is None:
         return None
     count = values.get("count", 1)
     assert isinstance(count, int)
-    reading: Rows = []
-    unread: Rows = []
+    reading_now: Picked = []
+    unread: Picked = []
     for entry in entries(db, *found):
-        row = entry_row(entry, lang)
-        if row[3] == "reading":
-            reading.append(row)
-        elif row[3] == "unread" and len(unread) < count:
-            unread.append(row)
-    return text_lines((reading + unread)[:count])
+        status = status_of(entry[3])
+        if status == "reading":
+            reading_now.append((entry, status))
+        elif status == "unread" and len(unread) < count:
+            unread.append((entry, status))
+    return (reading_now + unread)[:count]
+
+
+def next_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
+    """``canon next``: entries being read, then the first unread, in curriculum order."""
+    picked = next_entries(db, values)
+    return None if picked is None else text_lines([entry_row(e, lang) for e, _s in picked])
 
 
 def counts(
@@ -309,7 +336,7 @@ def counts(
         " GROUP BY e.section, c.value",
         [*MARKED, *params],
     ):
-        counts, status = direct[section], _status(value)
+        counts, status = direct[section], status_of(value)
         counts[1] -= n
         counts[_SLOT[status]] += n
         if status not in _LEFT:
@@ -377,7 +404,7 @@ def progress_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]
     overall, per_section, scope = found
     rows: Rows = [["all", *_plain_counts(overall)]]
     rows += [[path, *_plain_counts(these)] for path, these in per_section]
-    rows += [["reading", i, _title(t, tz, lang)] for i, t, tz, _s in reading(db, scope)]
+    rows += [["reading", i, title_in(t, tz, lang)] for i, t, tz, _s in reading(db, scope)]
     return text_lines(rows)
 
 
@@ -429,8 +456,8 @@ def dashboard_answer(
     board = Board(db, today)
     if not board.overall[0]:
         return None
-    rows: Rows = [["reading", i, _title(t, tz, lang)] for i, t, tz, _s in board.now]
-    rows += [["next", i, _title(t, tz, lang)] for i, t, tz, _s in board.upcoming]
+    rows: Rows = [["reading", i, title_in(t, tz, lang)] for i, t, tz, _s in board.now]
+    rows += [["next", i, title_in(t, tz, lang)] for i, t, tz, _s in board.upcoming]
     rows.append(["overall", board.overall[3] + board.overall[4], board.overall[0]])
     if board.section is not None:
         path, theirs = board.section

@@ -11,7 +11,7 @@ answer alone imports ``re`` and ``unicodedata``.
 
 from __future__ import annotations
 
-from canon_cli.quick.answers import Sections, entries, entry_row, sql_filters, wanted_statuses
+from canon_cli.quick.answers import chosen_entries
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -66,15 +66,13 @@ class Record:
         self.url_problem = None if problem is None else str(problem)
 
 
-def bibtex_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
+def bibtex_answer(db: sqlite3.Connection, values: dict[str, object]) -> str | None:
     """The BibTeX file of the entries chosen (empty when none is, as on the general
     path: an empty file is a valid one); None when a filter is unknown."""
-    found = sql_filters(db, values, Sections(db))
-    wanted = wanted_statuses(values)
-    if found is None or wanted is None:
+    picked = chosen_entries(db, values)  # export has no words or limit: list's filters
+    if picked is None:
         return None
-    rows = (entry_row(entry, lang) for entry in entries(db, *found))
-    chosen = {row[0] for row in rows if not wanted or row[3] in wanted}
+    chosen = {entry[0] for entry, _status in picked}
     if not chosen:
         return ""
     from canon_cli.output.bibtex import citation_keys, to_bibtex

@@ -162,7 +162,7 @@ def _reply(
     if line.command == "export":
         from canon_cli.quick.export import bibtex_answer
 
-        return bibtex_answer(db, lang, values)
+        return bibtex_answer(db, values)
     from canon_cli.quick import answers
 
     if line.command == "open":

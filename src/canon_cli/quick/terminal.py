@@ -18,15 +18,14 @@ from __future__ import annotations
 
 from canon_cli.quick.answers import (
     Board,
-    Sections,
-    entries,
+    chosen_entries,
+    next_entries,
     progress_counts,
     reading,
     section_heading,
-    sql_filters,
-    wanted_statuses,
+    section_names,
+    title_in,
 )
-from canon_cli.quick.search import search_condition
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,7 +33,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from contextlib import AbstractContextManager as ContextManager
 
-_STATUS = {'"reading"': "reading", '"done"': "done", '"skipped"': "skipped"}
+    from canon_cli.quick.answers import Picked
+
+_RATINGS = ("1", "2", "3", "4", "5")
 # reading/progress.Counts's fields, in the order answers.counts gives them
 _FIELDS = (
     "total",
@@ -55,7 +56,7 @@ def _ratings(db: sqlite3.Connection) -> dict[str, int] | None:
     for entry_id, value in db.execute(
         "SELECT c.entry, c.value FROM st.current c WHERE c.field = 'rating' AND c.value != 'null'"
     ):
-        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 5):
+        if value not in _RATINGS:  # canon writes 1-5 as JSON numbers; the rest is not ours
             return None
         found[str(entry_id)] = int(value)
     if (
@@ -74,69 +75,75 @@ def list_drawing(
 ) -> Callable[[], None] | None:
     """``canon list`` with sections, years, tags, kinds, words, statuses and a limit, as
     the table ``views.show_list`` draws; None for the general path."""
-    found = sql_filters(db, values, Sections(db))
-    wanted = wanted_statuses(values)
     rated = _ratings(db)
-    if found is None or wanted is None or rated is None:
-        return None
-    if values.get("search") is not None:
-        condition = search_condition(db, str(values["search"]))
-        if condition is None:
-            return None
-        found[0].append(condition[0])
-        found[1].extend(condition[1])
-    limit = values.get("limit")
-    picked: list[tuple[object, ...]] = []
-    for entry in entries(db, *found):
-        status = _STATUS.get(str(entry[3]), "unread")
-        if not wanted or status in wanted:
-            picked.append((*entry, status))
-        if isinstance(limit, int) and len(picked) == limit:
-            break
-    return _table(db, picked, rated, lang, output)
+    picked = None if rated is None else chosen_entries(db, values)
+    return None if rated is None or picked is None else _table(db, picked, rated, lang, output)
 
 
 def next_drawing(
     db: sqlite3.Connection, lang: str, values: dict[str, object], output: dict[str, str]
 ) -> Callable[[], None] | None:
-    """``canon next``: the entries being read, then the first unread (answers.next_answer's
-    choice), in the table ``views.show_list`` draws."""
-    found = sql_filters(db, values, Sections(db))
+    """``canon next`` (answers.next_entries's choice), in the table ``views.show_list``
+    draws."""
     rated = _ratings(db)
-    if found is None or rated is None:
-        return None
-    count = values.get("count", 1)
-    assert isinstance(count, int)
-    reading_now: list[tuple[object, ...]] = []
-    unread: list[tuple[object, ...]] = []
-    for entry in entries(db, *found):
-        status = _STATUS.get(str(entry[3]), "unread")
-        if status == "reading":
-            reading_now.append((*entry, status))
-        elif status == "unread" and len(unread) < count:
-            unread.append((*entry, status))
-    return _table(db, (reading_now + unread)[:count], rated, lang, output)
+    picked = None if rated is None else next_entries(db, values)
+    return None if rated is None or picked is None else _table(db, picked, rated, lang, output)
 
 
 def _table(
     db: sqlite3.Connection,
-    picked: list[tuple[object, ...]],
+    picked: Picked,
     rated: dict[str, int],
     lang: str,
     output: dict[str, str],
 ) -> Callable[[], None] | None:
-    """The drawing of ``picked`` (answers.ENTRY's columns and the status), with each
-    entry's reading time and each section's heading read now."""
+    """The drawing of ``picked``, with each entry's reading time and each section's
+    heading read now."""
     if not picked:
         return None  # the general path says so, in the reader's language
-    minutes = dict(
+    ids = [str(entry[0]) for entry, _status in picked]
+    minutes: dict[str, int | None] = dict(
         db.execute(
-            f"SELECT id, minutes FROM cat.entries WHERE id IN ({','.join('?' * len(picked))})",
-            [p[0] for p in picked],
+            f"SELECT id, minutes FROM cat.entries WHERE id IN ({','.join('?' * len(ids))})", ids
         )
     )
-    headings = {str(s): section_heading(db, str(s), lang) for s in {p[4] for p in picked}}
-    return _drawing(picked, minutes, headings, rated, lang, output)
+    # render.entry_row's arguments before ``dead`` and ``rating``: id, title in the
+    # reader's language, year, kind, minutes, status, the refused link's reason
+    groups: list[tuple[str, list[tuple[str, str, int | None, str, int | None, str, str | None]]]]
+    groups = []
+    for entry, status in picked:
+        entry_id, year, kind, _value, section, title, title_zh, problem = entry
+        if not groups or groups[-1][0] != section:
+            groups.append((str(section), []))
+        shown = title_in(str(title), None if title_zh is None else str(title_zh), lang)
+        groups[-1][1].append(
+            (
+                str(entry_id),
+                shown,
+                year if isinstance(year, int) else None,
+                str(kind),
+                minutes.get(str(entry_id)),
+                status,
+                None if problem is None else str(problem),
+            )
+        )
+    headings = {slug: section_heading(db, slug, lang) for slug, _rows in groups}
+
+    def draw() -> None:
+        from canon_cli.output import render
+
+        _prepare(lang, output)
+        blocks = [
+            (
+                headings[slug],
+                [render.entry_row(*row, rating=rated.get(row[0])) for row in rows],
+            )
+            for slug, rows in groups
+        ]
+        with _paged():
+            render.entry_table(blocks, show_rating=bool(rated))
+
+    return draw
 
 
 def dashboard_drawing(
@@ -148,14 +155,14 @@ def dashboard_drawing(
         return None
 
     def shown(rows: list[tuple[str, str, str | None, str]]) -> list[tuple[str, str]]:
-        return [(i, tz if lang == "zh" and tz else t) for i, t, tz, _s in rows]
+        return [(i, title_in(t, tz, lang)) for i, t, tz, _s in rows]
 
     now, upcoming = shown(board.now), shown(board.upcoming)
     overall = (board.overall[3] + board.overall[4], board.overall[0])
     section = None
     if board.section is not None:
         path, theirs = board.section
-        name = _section_names(db, lang)[path.rsplit("/", 1)[-1]]
+        name = section_names(db, lang)[path.rsplit("/", 1)[-1]]
         section = (name, theirs[3] + theirs[4], theirs[0])
 
     def draw() -> None:
@@ -167,18 +174,6 @@ def dashboard_drawing(
             render.lines(view_lines(now, upcoming, overall, section, board.streak, board.week))
 
     return draw
-
-
-def _section_names(db: sqlite3.Connection, lang: str) -> dict[str, str]:
-    """Section.name(lang) of every section, by slug."""
-    return {
-        str(slug): str(name)
-        for slug, name in db.execute(
-            "SELECT slug, CASE WHEN ? = 'zh' AND name_zh != '' THEN name_zh ELSE name_en END"
-            " FROM cat.sections",
-            (lang,),
-        )
-    }
 
 
 def _prepare(lang: str, output: dict[str, str]) -> None:
@@ -204,9 +199,9 @@ def progress_drawing(
     if found is None:
         return None
     overall, per_section, scope = found
-    names = _section_names(db, lang)
+    names = section_names(db, lang)
     rows = [(path.count("/"), str(names[path.rsplit("/", 1)[-1]]), c) for path, c in per_section]
-    now = [(str(i), str(tz if lang == "zh" and tz else t)) for i, t, tz, _s in reading(db, scope)]
+    now = [(str(i), title_in(str(t), tz, lang)) for i, t, tz, _s in reading(db, scope)]
 
     def draw() -> None:
         from canon_cli.output import render
@@ -221,41 +216,5 @@ def progress_drawing(
                 time_left=time_left_line(overall[6], overall[7]),
                 section_times=[short_duration(c[6]) or "-" for _d, _n, c in rows],
             )
-
-    return draw
-
-
-def _drawing(
-    picked: list[tuple[object, ...]],
-    minutes: dict[str, int | None],
-    headings: dict[str, str],
-    rated: dict[str, int],
-    lang: str,
-    output: dict[str, str],
-) -> Callable[[], None]:
-    def draw() -> None:
-        from canon_cli.output import render
-
-        _prepare(lang, output)
-        groups: list[tuple[str, list[dict[str, object]]]] = []
-        current = None
-        for entry_id, year, kind, _value, section, title, title_zh, problem, status in picked:
-            if section != current:
-                current = section
-                groups.append((headings[str(section)], []))
-            shown = title_zh if lang == "zh" and title_zh else title
-            row = render.entry_row(
-                str(entry_id),
-                str(shown),
-                year if isinstance(year, int) else None,
-                str(kind),
-                minutes.get(str(entry_id)),
-                str(status),
-                None if problem is None else str(problem),
-                rating=rated.get(str(entry_id)),
-            )
-            groups[-1][1].append(row)
-        with _paged():
-            render.entry_table(groups, show_rating=bool(rated))
 
     return draw
