@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,3 +109,39 @@ def test_instants_are_utc_and_shown_in_the_local_zone(monkeypatch: pytest.Monkey
 def test_notes_of_the_same_second_keep_their_order() -> None:
     fields = [(f"note:{i:02x}", {"at": "2026-11-21T01:00:00Z", "text": str(i)}) for i in (9, 1, 5)]
     assert [n.text for n in fold(fields).notes] == ["9", "1", "5"]
+
+
+def _edit(db_path: Path, statement: str) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(db_path)
+    db.execute(statement)
+    db.commit()
+    db.close()
+
+
+def test_a_value_canon_did_not_write_is_reported_as_damage(cli: Any, canon_home: Path) -> None:
+    """A hand-edited state: canon names the file and the fix, with no traceback, and
+    leaves the file as it is."""
+    assert cli("rate", "react", "4").exit_code == 0
+    state = canon_home / "state.db"
+    _edit(state, "UPDATE current SET value = '04' WHERE field = 'rating'")
+    before = state.read_bytes()
+    result = cli("list", "--json")
+    assert result.exit_code == 3, result.stderr
+    assert "the reading-state database is damaged" in result.stderr
+    assert str(state) in result.stderr and "Traceback" not in result.stderr
+    assert state.read_bytes() == before
+
+
+def test_a_time_canon_cannot_read_is_left_out_not_fatal(cli: Any, canon_home: Path) -> None:
+    assert cli("done", "react").exit_code == 0
+    _edit(
+        canon_home / "state.db",
+        "UPDATE current SET value = '\"not a date\"' WHERE field = 'finished'",
+    )
+    for argv in (["show", "react"], ["export", "-f", "json"], ["log"], ["stats"]):
+        result = cli(*argv)
+        assert result.exit_code == 0, (argv, result.stderr)
+        assert "not a date" not in result.stdout, argv
+    assert '"finished": null' in cli("export", "-f", "json").stdout

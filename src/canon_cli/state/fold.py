@@ -49,10 +49,10 @@ def fold(fields: Iterable[tuple[str, Value]]) -> EntryState:
             continue
         if field == "status" and isinstance(value, str):
             status = value
-        elif field == "started" and isinstance(value, str):
-            started = value
-        elif field == "finished" and isinstance(value, str):
-            finished = value
+        elif field == "started" and is_instant(value):
+            started = str(value)
+        elif field == "finished" and is_instant(value):
+            finished = str(value)
         elif field == "rating" and isinstance(value, int):
             rating = value
         elif field.startswith(NOTE_PREFIX) and isinstance(value, dict):
@@ -61,6 +61,18 @@ def fold(fields: Iterable[tuple[str, Value]]) -> EntryState:
             )
     notes.sort(key=lambda n: n.at)
     return EntryState(status, started, finished, rating, tuple(notes))
+
+
+def is_instant(value: Value) -> bool:
+    """A time in a form canon reads (it writes UTC instants); any other value of a time
+    field is left out of the record, as a value of the wrong type is."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parse_instant(value)
+    except ValueError:
+        return False
+    return True
 
 
 def is_empty(record: EntryState) -> bool:

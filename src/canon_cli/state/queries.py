@@ -64,6 +64,8 @@ class StateReads:
             yield
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from None
+        except ValueError as exc:  # a value or clock canon did not write (decode, Clock.parse)
+            raise damaged(str(exc), self.path) from None
 
     # -- reading the fold -------------------------------------------------------------
 
@@ -100,7 +102,8 @@ class StateReads:
             ("field", field),
             "entry, field",
         )
-        return [Row(e, f, decode(v), Clock.parse(c), d) for e, f, v, c, d in found]
+        with self.errors():
+            return [Row(e, f, decode(v), Clock.parse(c), d) for e, f, v, c, d in found]
 
     def values(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Value]:
         """The current value of each (entry, field) that has one (cleared ones are None)."""
@@ -122,7 +125,8 @@ class StateReads:
                 "SELECT entry, value, clock || ' ' || device FROM current WHERE field = ?",
                 (field,),
             ).fetchall()
-        return [(e, decode(v), k) for e, v, k in found]
+        with self.errors():
+            return [(e, decode(v), k) for e, v, k in found]
 
     def note_rows(self) -> list[Row]:
         """Rows of the fold for every note field (deleted notes too: their value is None)."""
@@ -132,7 +136,7 @@ class StateReads:
         )
         with self.errors():
             found = self.db.execute(sql).fetchall()
-        return [Row(e, f, decode(v), Clock.parse(c), d) for e, f, v, c, d in found]
+            return [Row(e, f, decode(v), Clock.parse(c), d) for e, f, v, c, d in found]
 
     def latest_times(self, limit: int | None) -> list[tuple[str, str, str]]:
         """(entry, field, instant) of started/finished values, newest first."""
@@ -145,7 +149,10 @@ class StateReads:
                 found = self.db.execute(sql).fetchall()
             else:
                 found = self.db.execute(sql + " LIMIT ?", (limit,)).fetchall()
-        return [(e, f, str(decode(v))) for e, f, v in found]
+            times = [(e, f, decode(v)) for e, f, v in found]
+        from canon_cli.state.fold import is_instant
+
+        return [(e, f, str(v)) for e, f, v in times if is_instant(v)]  # as the fold keeps them
 
     def finished_days(self) -> list[tuple[str, int]]:
         """(local date, count) of entries done, by the day (in the local zone) they were
@@ -221,6 +228,17 @@ class StateReads:
         return result
 
 
+def damaged(reason: str, path: Path) -> StateError:
+    """The state database ``path`` holds what canon did not write (``reason``)."""
+    return StateError(
+        _("the reading-state database is damaged ({reason})").format(reason=reason),
+        path=str(path),
+        hint=_("Move it aside (mv {path} {path}.damaged); a backup, if any, is {path}.bak.").format(
+            path=path
+        ),
+    )
+
+
 def translate(exc: sqlite3.Error, path: Path) -> Exception:
     """canon's error for a SQLite error on the state database ``path``."""
     from canon_cli.locks import LOCK_TIMEOUT_ENV, lock_timeout
@@ -253,11 +271,5 @@ def translate(exc: sqlite3.Error, path: Path) -> Exception:
             _("cannot write {path}: {reason}").format(path=path, reason=text), hint=hint
         )
     if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-        return StateError(
-            _("the reading-state database is damaged ({reason})").format(reason=text),
-            path=str(path),
-            hint=_(
-                "Move it aside (mv {path} {path}.damaged); a backup, if any, is {path}.bak."
-            ).format(path=path),
-        )
+        return damaged(text, path)
     return CanonIOError(_("cannot use {path}: {reason}").format(path=path, reason=text))
