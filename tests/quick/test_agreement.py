@@ -15,7 +15,7 @@ from canon_cli.cli.session import Session
 from canon_cli.cli.spec import COMMANDS
 from canon_cli.cli.specmodel import GLOBALS
 from canon_cli.config import load_config
-from canon_cli.quick import answers, argv, data, where
+from canon_cli.quick import answers, argv, data, progress, where
 from canon_cli.reading import dashboard
 from canon_cli.state import store
 
@@ -32,7 +32,7 @@ def test_the_main_links_label_is_the_message_catalogs() -> None:
 
 def test_the_constants_are_the_general_paths() -> None:
     assert data.STATE_SCHEMA == store.SCHEMA_VERSION
-    assert answers.UPCOMING == dashboard.UPCOMING
+    assert progress.UPCOMING == dashboard.UPCOMING
     assert set(where.CONFIG_KEYS) == set(load_config.__globals__["KEYS"])
     assert [s.strip('"') for s in data.MARKED] == [s for s in vocab.STATUSES if s != "unread"]
 

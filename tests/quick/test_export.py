@@ -143,7 +143,6 @@ def test_a_real_run_imports_no_typing_json_or_url_parser(cli: Any) -> None:
         "canon_cli.catalog.key",
         "canon_cli.catalog.urls",
         "canon_cli.charsets",
-        "canon_cli.days",
         "canon_cli.i18n",
         "canon_cli.output",
         "canon_cli.output.bibtex",

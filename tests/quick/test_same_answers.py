@@ -255,7 +255,6 @@ def test_a_real_run_takes_the_quick_path_and_imports_little(cli: Any) -> None:
         "canon_cli.catalog",
         "canon_cli.catalog.key",
         "canon_cli.charsets",
-        "canon_cli.days",
         "canon_cli.i18n",
         "canon_cli.__main__",
         "canon_cli.quick",

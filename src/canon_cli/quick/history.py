@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from canon_cli.days import current_streak, longest_streak, months
-from canon_cli.quick.answers import finished_days, text_lines
+from canon_cli.quick.answers import text_lines
+from canon_cli.quick.progress import finished_days
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -163,14 +163,15 @@ def _reply(
         from canon_cli.quick.export import bibtex_answer
 
         return bibtex_answer(db, values)
+    if line.command in ("", "progress"):
+        from canon_cli.quick import progress
+
+        answer = progress.dashboard_answer if line.command == "" else progress.progress_answer
+        return answer(db, lang, values)
     from canon_cli.quick import answers
 
     if line.command == "open":
         return answers.open_answer(db, lang, values, marks_reading)
-    reply = {
-        "": answers.dashboard_answer,
-        "list": answers.list_answer,
-        "next": answers.next_answer,
-        "progress": answers.progress_answer,
-    }[line.command]
-    return reply(db, lang, values)
+    return (answers.list_answer if line.command == "list" else answers.next_answer)(
+        db, lang, values
+    )

@@ -17,15 +17,13 @@ kept under a former id, and only then is a drawing handed back.
 from __future__ import annotations
 
 from canon_cli.quick.answers import (
-    Board,
     chosen_entries,
     next_entries,
-    progress_counts,
-    reading,
     section_heading,
     section_names,
     title_in,
 )
+from canon_cli.quick.progress import Board, progress_counts, reading
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,7 +34,7 @@ if TYPE_CHECKING:
     from canon_cli.quick.answers import Picked
 
 _RATINGS = ("1", "2", "3", "4", "5")
-# reading/progress.Counts's fields, in the order answers.counts gives them
+# reading/progress.Counts's fields, in the order quick/progress.counts gives them
 _FIELDS = (
     "total",
     "unread",
