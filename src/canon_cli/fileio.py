@@ -92,15 +92,19 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
     _check_regular(path, os.stat(path), max_bytes)
     fd = os.open(path, _READ_FLAGS)
     try:
-        _check_regular(path, os.fstat(fd), max_bytes)
-        chunks = []
+        status = os.fstat(fd)
+        _check_regular(path, status, max_bytes)
+        # the size it has now in one read, so a large file is not held twice (pieces and
+        # their join); then whatever it grew by, up to the limit
         left = max_bytes + 1
+        chunks = [os.read(fd, min(left, status.st_size + 1))]
+        left -= len(chunks[0])
         while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
             chunks.append(chunk)
             left -= len(chunk)
     finally:
         os.close(fd)
-    data = b"".join(chunks)
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if len(data) > max_bytes:
         raise FileTooLargeError(path, None, max_bytes)
     return data

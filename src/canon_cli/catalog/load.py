@@ -6,10 +6,10 @@ This is the slow path, taken only when a catalog changed since the last snapshot
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from canon_cli.catalog.limits import check_catalog_cost, longest_string
 from canon_cli.catalog.urls import url_problem
@@ -41,7 +41,8 @@ class LoadedCatalog:
     tags: dict[str, str] = field(default_factory=dict)  # slug -> English description
     tags_zh: dict[str, str] = field(default_factory=dict)  # slug -> Chinese, where given
     sections: list[SectionRow] = field(default_factory=list)
-    entries: list[tuple[Any, str, int | None]] = field(default_factory=list)  # model, file, line
+    # (the entry's model, or its Brief once staged; its file; its line)
+    entries: list[tuple[Any, str, int | None]] = field(default_factory=list)
 
 
 def _location(loc: tuple[int | str, ...], data: Any) -> str:
@@ -72,20 +73,79 @@ def _location(loc: tuple[int | str, ...], data: Any) -> str:
     return ", ".join(parts)
 
 
+class Brief(NamedTuple):
+    """What the merge checks of an entry once its row is staged (``load_catalogs`` with
+    a ``stage``): the model itself is then gone."""
+
+    id: str
+    aliases: tuple[str, ...]
+    section: str
+    tags: tuple[str, ...]
+    version_2_field: str | None  # the first field only catalog version 2 has, if any
+
+
+def _brief(entry: Any, shared: dict[Any, Any] | None = None) -> Brief:
+    """``entry``'s Brief; ``shared`` keeps one copy of each section and set of tags, which
+    many entries repeat (at 100,000 entries, a fifth of what the briefs would hold)."""
+    from canon_cli.catalog.schema import VERSION_2_FIELDS
+
+    v2 = next((name for name in VERSION_2_FIELDS if getattr(entry, name) is not None), None)
+    section, tags = entry.section, tuple(entry.tags)
+    if shared is not None:
+        section, tags = shared.setdefault(section, section), shared.setdefault(tags, tags)
+    return Brief(entry.id, tuple(entry.aliases), section, tags, v2)
+
+
+class Stage(Protocol):
+    """Where validated entries go as they are read, so that no model outlives its row
+    (the snapshot's staging table, catalog/snapshot.py)."""
+
+    def add(self, entry: Any, source: str) -> None: ...
+    def mark(self) -> int: ...
+    def truncate(self, mark: int) -> None: ...
+
+
 def parse_catalog_file(path: Path, before: tuple[int, int] = (0, 0)) -> tuple[Any, SourceText]:
     """Parse and validate one catalog file into a ``CatalogModel`` (and its text, decoded
     only if an error needs a line); ``before`` counts the entries and sections of the
     catalogs merged before it."""
+    model, text, _entries = _parse(path, before, None)
+    return model, text
+
+
+def _parse(
+    path: Path, before: tuple[int, int], stage: Stage | None
+) -> tuple[Any, SourceText, list[Any]]:
+    """``parse_catalog_file``, with the file's entries: their models, or with a
+    ``stage``, each model handed to it as it is validated and only its ``Brief`` kept
+    (the header's model then has no entries)."""
     from canon_cli.catalog.schema import CATALOG_VERSION
 
     text = read_utf8(path, CatalogError)
-    data = _load_streaming(text)
+    source = str(path)
+    briefs: list[Any] | None = None
+    mark = 0 if stage is None else stage.mark()
+    if stage is None:
+        data = _load_streaming(text)
+    else:
+        briefs = []
+        kept: list[Any] = briefs
+        shared: dict[Any, Any] = {}
+
+        def keep(entry: Any) -> None:
+            stage.add(entry, source)
+            kept.append(_brief(entry, shared))
+
+        data = _load_streaming(text, keep)
     if data is None:  # unusual YAML or an invalid entry: the full loader, then the report
-        data = load_yaml(text, str(path), CatalogError)
+        if stage is not None:
+            stage.truncate(mark)  # what the stream staged before it stopped
+        briefs = None
+        data = load_yaml(text, source, CatalogError)
     if not isinstance(data, dict):
         raise CatalogError(
             "a catalog must be a mapping with 'version', 'sections' and 'entries'",
-            path=str(path),
+            path=source,
             line=1,
             hint=format_hint(),
         )
@@ -93,21 +153,32 @@ def parse_catalog_file(path: Path, before: tuple[int, int] = (0, 0)) -> tuple[An
     if isinstance(version, int) and not isinstance(version, bool) and version > CATALOG_VERSION:
         raise CatalogError(
             f"catalog version {version} is newer than this canon understands ({CATALOG_VERSION})",
-            path=str(path),
+            path=source,
             line=find_line(text, ("version",)),
             hint="Upgrade canon to read this catalog.",
         )
     check_catalog_cost(data, text, path, before)
+    if briefs is not None:  # the entries are staged: validate the rest of the file
+        data = {**data, "entries": []}
     model = _validated(data, text, path)
-    _check_version_1_fields(model, text, path)
-    return model, text
+    if briefs is None:
+        _check_version_1_fields(model.version, [_brief(e) for e in model.entries], text, path)
+        if stage is None:
+            return model, text, list(model.entries)
+        for entry in model.entries:
+            stage.add(entry, source)
+        briefs = [_brief(e) for e in model.entries]
+        return model.model_copy(update={"entries": []}), text, briefs
+    _check_version_1_fields(model.version, briefs, text, path)
+    return model, text, briefs
 
 
-def _load_streaming(text: SourceText) -> Any:
+def _load_streaming(text: SourceText, keep: Callable[[Any], None] | None = None) -> Any:
     """The file's data with each entry already an ``EntryModel``, built as the parser
     finishes it (so the parsed data of all entries is never held at once); None when
     the fast parser defers, or an entry is too long or invalid (the caller then reads
-    the file the usual way, to report the problem with its full context)."""
+    the file the usual way, to report the problem with its full context). ``keep``:
+    given each model instead, which then takes no place in the data (None does)."""
     from pydantic import ValidationError
 
     from canon_cli.catalog.schema import EntryModel
@@ -120,10 +191,14 @@ def _load_streaming(text: SourceText) -> Any:
             failed = True
             return item
         try:
-            return EntryModel.model_validate(item)
+            model = EntryModel.model_validate(item)
         except ValidationError:
             failed = True
             return item
+        if keep is None:
+            return model
+        keep(model)
+        return None
 
     data = fast_load(text.raw, build)
     return None if data is DEFERRED or failed else data
@@ -158,21 +233,21 @@ def _validated(data: Any, text: SourceText, path: Path) -> Any:
         ) from None
 
 
-def _check_version_1_fields(model: Any, text: SourceText, path: Path) -> None:
+def _check_version_1_fields(
+    version: int, entries: list[Brief], text: SourceText, path: Path
+) -> None:
     """A version 1 file may not use the fields version 2 added: say which, and the fix."""
-    from canon_cli.catalog.schema import VERSION_2_FIELDS
-
-    if model.version >= 2:
+    if version >= 2:
         return
-    for index, entry in enumerate(model.entries):
-        for name in VERSION_2_FIELDS:
-            if getattr(entry, name) is not None:
-                raise CatalogError(
-                    f"entry {entry.id!r}, {name}: this field needs catalog version 2",
-                    path=str(path),
-                    line=find_line(text, ("entries", index, name)),
-                    hint="Write 'version: 2' at the top of the file.",
-                )
+    for index, entry in enumerate(entries):
+        if entry.version_2_field is not None:
+            name = entry.version_2_field
+            raise CatalogError(
+                f"entry {entry.id!r}, {name}: this field needs catalog version 2",
+                path=str(path),
+                line=find_line(text, ("entries", index, name)),
+                hint="Write 'version: 2' at the top of the file.",
+            )
 
 
 def format_hint() -> str:
@@ -191,18 +266,21 @@ def _walk_sections(
         yield from _walk_sections(section.sections, path)
 
 
-def load_catalogs(paths: list[Path]) -> LoadedCatalog:
+def load_catalogs(paths: list[Path], stage: Stage | None = None) -> LoadedCatalog:
     """Parse every source and merge them; a clash names both files. Tags and sections
-    of every file come first, so an entry may use those of a later file."""
+    of every file come first, so an entry may use those of a later file. ``stage``: each
+    validated entry goes there as it is read, and the merged entries are ``Brief``s (in
+    the order they were staged), so that memory does not grow with the catalog's text."""
     merger = _Merger()
-    parsed: list[tuple[Any, SourceText, str]] = []
+    parsed: list[tuple[Any, SourceText, str, list[Any]]] = []
+    count = 0
     for path in paths:
-        before = (sum(len(m.entries) for m, _, _ in parsed), len(merger.merged.sections))
-        model, text = parse_catalog_file(path, before)
-        parsed.append((model, text, str(path)))
+        model, text, entries = _parse(path, (count, len(merger.merged.sections)), stage)
+        count += len(entries)
+        parsed.append((model, text, str(path), entries))
         merger.add_header(model, text, str(path))
-    for model, text, source in parsed:
-        for index, entry in enumerate(model.entries):
+    for _model, text, source, entries in parsed:
+        for index, entry in enumerate(entries):
             merger.add_entry(entry, index, text, source)
     return merger.merged
 

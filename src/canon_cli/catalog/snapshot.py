@@ -12,13 +12,11 @@ An unusable cache dir only costs speed: the snapshot is then built in memory.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 import sqlite3
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from canon_cli.catalog.key import FORMAT as FORMAT
 from canon_cli.catalog.key import snapshot_name
@@ -26,9 +24,6 @@ from canon_cli.catalog.key import source_identity as source_identity
 from canon_cli.catalog.store import Catalog
 from canon_cli.charsets import CJK_RANGES
 from canon_cli.errors import CatalogError
-
-if TYPE_CHECKING:
-    from canon_cli.catalog.schema import EntryModel
 
 
 @functools.cache
@@ -127,9 +122,17 @@ def open_catalog(paths: list[Path], cache: Path) -> Catalog:
         raise CatalogError(f"catalog snapshot is unreadable: {exc}", path=str(db_path)) from None
 
 
-def _in_memory(loaded: object, key: str) -> sqlite3.Connection:
+def _in_memory(paths: list[Path], key: str) -> sqlite3.Connection:
+    """The snapshot built in memory (an unusable cache dir costs only speed)."""
+    from canon_cli.catalog.staging import build
+
     db = sqlite3.connect(":memory:")
-    _fill(db, loaded, key)
+    try:
+        db.execute("PRAGMA temp_store=MEMORY")  # the staged rows too: no file anywhere
+        build(db, paths, key)
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
@@ -143,142 +146,43 @@ def _special_file_at(db_path: Path) -> bool:
 
 
 def _rebuild(paths: list[Path], cache: Path, db_path: Path, key: str) -> sqlite3.Connection:
-    from canon_cli.catalog.load import load_catalogs
     from canon_cli.catalog.racy import racy_digests
+    from canon_cli.catalog.staging import build
     from canon_cli.fileio import create_temp, sweep_temps
 
     racy = racy_digests(paths)  # before the sources are read
-    loaded = load_catalogs(paths)
     try:
         cache.mkdir(parents=True, exist_ok=True)
         sweep_temps(cache)  # a killed build's temp is removed by the next one
         if _special_file_at(db_path):
-            return _in_memory(loaded, key)
+            return _in_memory(paths, key)
         fd, tmp = create_temp(db_path)  # locked while this build lives
     except OSError:
-        return _in_memory(loaded, key)
+        return _in_memory(paths, key)
     try:
+        # The entries are staged in the file as they are validated (catalog/staging.py),
+        # so a bad catalog leaves only this temp behind, and it is removed here.
         db = sqlite3.connect(tmp)
-        _fill(db, loaded, key)
-        if racy:
-            db.execute("INSERT INTO meta VALUES ('racy', ?)", (racy,))
-            db.commit()
-        db.close()
+        try:
+            build(db, paths, key)
+            if racy:
+                db.execute("INSERT INTO meta VALUES ('racy', ?)", (racy,))
+                db.commit()
+        finally:
+            db.close()
         # Written with synchronous=OFF for speed; one fsync before the rename so a crash
         # cannot leave a snapshot with zeroed pages under the final name.
         os.fsync(fd)
         os.replace(tmp, db_path)
     except (OSError, sqlite3.Error):
         tmp.unlink(missing_ok=True)
-        return _in_memory(loaded, key)
+        return _in_memory(paths, key)  # read again: the build's rows went with the file
+    except BaseException:  # a catalog error (or an interrupt): nothing is kept
+        tmp.unlink(missing_ok=True)
+        raise
     finally:
         os.close(fd)
     reopened = _open_existing(db_path, key)
     if reopened is None:  # replaced meanwhile by a concurrent canon with other sources
-        return _in_memory(loaded, key)
+        return _in_memory(paths, key)
     return reopened
-
-
-def _fill(db: sqlite3.Connection, loaded: object, key: str) -> None:
-    from canon_cli.catalog.load import LoadedCatalog
-
-    assert isinstance(loaded, LoadedCatalog)
-    db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-    db.executemany(
-        "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)",
-        (
-            (
-                i,
-                s.slug,
-                s.name_en,
-                s.name_zh,
-                s.desc_en,
-                s.desc_zh,
-                s.parent,
-                "/".join(s.path),
-                s.source,
-            )
-            for i, s in enumerate(loaded.sections)
-        ),
-    )
-    db.executemany(
-        "INSERT INTO tags VALUES (?,?,?,?)",
-        (
-            (i, slug, text, loaded.tags_zh.get(slug))
-            for i, (slug, text) in enumerate(loaded.tags.items())
-        ),
-    )
-    # reading order: the section tree's order, then file order within a section
-    order = {s.slug: i for i, s in enumerate(loaded.sections)}
-    ranked = [
-        (entry, source)
-        for _, (entry, source, _) in sorted(
-            enumerate(loaded.entries), key=lambda item: (order[item[1][0].section], item[0])
-        )
-    ]
-    paths = {s.slug: "/".join(s.path) for s in loaded.sections}
-    # Rows are generated as SQLite takes them, so no list of every row is held at once.
-    db.executemany(
-        f"INSERT INTO entries VALUES ({','.join('?' * 25)})",
-        (_entry_row(i, e, source, paths[e.section]) for i, (e, source) in enumerate(ranked)),
-    )
-    db.executemany(
-        "INSERT INTO fts(rowid, title, authors, tags, summary) VALUES (?,?,?,?,?)",
-        (_fts_row(i, e) for i, (e, _source) in enumerate(ranked)),
-    )
-    alias_rows = ((alias, e.id) for e, _source in ranked for alias in e.aliases)
-    db.executemany("INSERT INTO aliases VALUES (?,?)", alias_rows)
-    meta = {
-        "identity": key,
-        "title": loaded.title,
-        "source_url": loaded.source_url or "",
-        "complete": "1",
-    }
-    db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
-    db.commit()
-
-
-def _entry_row(ord_: int, e: EntryModel, source: str, section_path: str) -> tuple[object, ...]:
-    """An entry's row of the ``entries`` table, in the schema's column order."""
-    from canon_cli.catalog.load import entry_url_problem
-
-    venue = None if e.venue is None else json.dumps([e.venue.type, e.venue.name, e.venue.year])
-    return (
-        ord_,
-        e.id,
-        e.title,
-        e.title_zh,
-        e.url,
-        e.section,
-        section_path,
-        e.year,
-        json.dumps(e.authors, ensure_ascii=False),
-        e.kind,
-        " " + " ".join(e.tags) + " ",
-        e.summary.en,
-        e.summary.zh,
-        json.dumps([[link.label, link.url] for link in e.links], ensure_ascii=False),
-        json.dumps(e.aliases),
-        entry_url_problem(e),
-        source,
-        title_key(e.title),
-        None if e.note is None else e.note.en,
-        None if e.note is None else e.note.zh,
-        e.arxiv,
-        e.doi,
-        venue,
-        e.minutes,
-        e.archive,
-    )
-
-
-def _fts_row(ord_: int, e: EntryModel) -> tuple[object, ...]:
-    """An entry's row of the full-text index: title, authors, tags, summaries."""
-    tags = " ".join(e.tags) + " " + " ".join(t.replace("-", " ") for t in e.tags)
-    return (
-        ord_,
-        fts_text(e.title + " " + (e.title_zh or "")),
-        fts_text(" ".join(e.authors)),
-        fts_text(tags),
-        fts_text(e.summary.en + " " + (e.summary.zh or "")),
-    )

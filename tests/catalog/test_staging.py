@@ -1,0 +1,108 @@
+"""The snapshot is built entry by entry (catalog/staging.py): the same snapshot as a
+whole-catalog build, however the file is read, and nothing left behind by a bad one."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from canon_cli import paths
+
+HEADER = """\
+version: 2
+sections:
+  - slug: first
+    name: {en: First}
+  - slug: second
+    name: {en: Second, zh: 第二}
+entries:
+"""
+
+
+def _entry(n: int, section: str, extra: str = "") -> str:
+    return (
+        f"  - id: e{n}\n    title: Entry {n}\n    url: https://example.org/{n}\n"
+        f"    section: {section}\n    kind: paper\n    summary: {{en: s{n}}}\n{extra}"
+    )
+
+
+def _snapshot_rows() -> list[tuple[Any, ...]]:
+    (snapshot,) = paths.cache_dir().glob("catalog-*.sqlite")
+    db = sqlite3.connect(snapshot)
+    try:
+        return db.execute(
+            "SELECT ord, id, section, section_path FROM entries ORDER BY ord"
+        ).fetchall()
+    finally:
+        db.close()
+
+
+def _catalog(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "c.yaml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "anchored",
+    [False, True],
+    ids=["streamed", "read again after an anchor in the fourth entry"],
+)
+def test_entries_take_their_reading_order_once_each(
+    cli: Any, tmp_path: Path, anchored: bool
+) -> None:
+    """Entries of the second section come first in the file; an anchor makes the fast
+    reader stop after three entries, and the file is read again the usual way: what the
+    stream had staged is dropped, so no entry is there twice."""
+    fourth = "    authors: &who [Ann]\n" if anchored else ""
+    fifth = "    authors: *who\n" if anchored else ""
+    body = (
+        _entry(1, "second")
+        + _entry(2, "first")
+        + _entry(3, "second")
+        + _entry(4, "first", fourth)
+        + _entry(5, "second", fifth)
+    )
+    catalog = _catalog(tmp_path, body)
+    result = cli("--catalog", str(catalog), "list")
+    assert result.exit_code == 0, result.stderr
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [
+        "e2",
+        "e4",
+        "e1",
+        "e3",
+        "e5",
+    ]
+    assert _snapshot_rows() == [
+        (0, "e2", "first", "first"),
+        (1, "e4", "first", "first"),
+        (2, "e1", "second", "second"),
+        (3, "e3", "second", "second"),
+        (4, "e5", "second", "second"),
+    ]
+    found = cli("--catalog", str(catalog), "search", "s5")
+    assert found.exit_code == 0 and found.stdout.startswith("e5\t")  # its row of the index
+
+
+def test_a_bad_entry_leaves_no_snapshot_and_no_temp(cli: Any, tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path, _entry(1, "first") + _entry(2, "nowhere"))
+    result = cli("--catalog", str(catalog), "list")
+    assert result.exit_code == 3
+    assert "entry 'e2', section: 'nowhere' is not a known section" in result.stderr
+    assert f"{catalog}:" in result.stderr
+    cache = paths.cache_dir()
+    assert not list(cache.glob("catalog-*")) and not list(cache.glob(".*tmp"))
+
+
+def test_a_version_1_file_still_may_not_use_version_2_fields(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "v1.yaml"
+    text = (HEADER + _entry(1, "first") + _entry(2, "second", "    minutes: 5\n")).replace(
+        "version: 2", "version: 1"
+    )
+    path.write_text(text, encoding="utf-8")
+    result = cli("--catalog", str(path), "list")
+    assert result.exit_code == 3
+    assert f"{path}:20: entry 'e2', minutes: this field needs catalog version 2" in result.stderr
