@@ -106,3 +106,23 @@ def test_a_version_1_file_still_may_not_use_version_2_fields(cli: Any, tmp_path:
     result = cli("--catalog", str(path), "list")
     assert result.exit_code == 3
     assert f"{path}:20: entry 'e2', minutes: this field needs catalog version 2" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("entries", "said"),
+    [
+        ("entries: {}\n", "entries: Input should be a valid list"),
+        (
+            "entries:\n" + _entry(1, "first") + "  - just a string\n",
+            ":14: entry #2: Input should be a valid dictionary",
+        ),
+    ],
+    ids=["a mapping", "a scalar after an entry"],
+)
+def test_entries_that_are_not_all_entries_get_the_validations_message(
+    cli: Any, tmp_path: Path, entries: str, said: str
+) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text(HEADER.replace("entries:\n", "") + entries, encoding="utf-8")
+    result = cli("--catalog", str(path), "list")
+    assert result.exit_code == 3 and said in result.stderr, result.stderr

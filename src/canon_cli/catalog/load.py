@@ -137,6 +137,8 @@ def _parse(
             kept.append(_brief(entry, shared))
 
         data = _load_streaming(text, keep)
+        if data is not None and not _all_staged(data):
+            data = None  # entries that are not all mappings: the full report, below
     if data is None:  # unusual YAML or an invalid entry: the full loader, then the report
         if stage is not None:
             stage.truncate(mark)  # what the stream staged before it stopped
@@ -171,6 +173,13 @@ def _parse(
         return model.model_copy(update={"entries": []}), text, briefs
     _check_version_1_fields(model.version, briefs, text, path)
     return model, text, briefs
+
+
+def _all_staged(data: Any) -> bool:
+    """Whether every item of the file's ``entries`` went to the stage (its place is None);
+    a mapping or a scalar there instead is for the validation's own message."""
+    entries = data.get("entries", []) if isinstance(data, dict) else []
+    return isinstance(entries, list) and all(item is None for item in entries)
 
 
 def _load_streaming(text: SourceText, keep: Callable[[Any], None] | None = None) -> Any:

@@ -74,8 +74,8 @@ def build(db: sqlite3.Connection, paths: list[Path], key: str) -> None:
     _fill(db, loaded, key)
 
 
-def _fill(db: sqlite3.Connection, loaded: LoadedCatalog, key: str) -> None:
-    """The sections, tags and metadata, and the staged entries in reading order."""
+def _header(db: sqlite3.Connection, loaded: LoadedCatalog) -> None:
+    """The sections and tags of every file, in order."""
     db.executemany(
         "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)",
         (
@@ -100,6 +100,11 @@ def _fill(db: sqlite3.Connection, loaded: LoadedCatalog, key: str) -> None:
             for i, (slug, text) in enumerate(loaded.tags.items())
         ),
     )
+
+
+def _fill(db: sqlite3.Connection, loaded: LoadedCatalog, key: str) -> None:
+    """The sections, tags and metadata, and the staged entries in reading order."""
+    _header(db, loaded)
     # reading order: the section tree's order, then the order read (file, then entry);
     # the merged entries are in the order they were staged, seq 0, 1, 2...
     order = {s.slug: i for i, s in enumerate(loaded.sections)}
