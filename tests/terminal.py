@@ -77,3 +77,17 @@ def screen(
     finally:
         subprocess.run([*tmux, "kill-server"], check=False, capture_output=True)
         script.unlink(missing_ok=True)
+
+
+def drain(leader: int) -> bytes:
+    """Every byte written to a pseudo-terminal until the program on it closes it."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -31,6 +31,7 @@ from textual.pilot import Pilot
 
 from canon_cli.cli.app import app
 from tests.cli.browse.helpers import Terminal, details_text, drive, make_app, screen_text
+from tests.terminal import drain
 
 PAYLOADS = {
     "clear": "\x1b[2J",
@@ -400,20 +401,12 @@ def test_real_terminal_output_is_terminal_safe(hostile: Path) -> None:
             env=env,
         )
         os.close(slave)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
+        drawn = drain(master)
         _, err = proc.communicate(timeout=60)
     finally:
         os.close(master)
     assert proc.returncode == 0, err
-    out = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    out = drawn.decode("utf-8").replace("\r\n", "\n")
     plain = assert_terminal_safe(out, "show on a terminal")
     assert MARKUP in plain
     assert "\x1b[" in out  # it really took the rich (colour) path

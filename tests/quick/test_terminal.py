@@ -19,6 +19,7 @@ import pytest
 
 from canon_cli import paths
 from tests.quick.test_export import CATALOG, prove_snapshots
+from tests.terminal import drain
 
 GENERAL = (  # the general path alone: the typer app, as canon ran before the quick path
     "import sys\nsys.argv = ['canon', *sys.argv[1:]]\nfrom canon_cli.cli.app import run\nrun()\n"
@@ -46,15 +47,7 @@ def _on_terminal(
         env={**environ, "TERM": "xterm-256color", **(env or {})},
     )
     os.close(follower)
-    drawn = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        drawn += chunk
+    drawn = drain(leader)
     assert proc.stderr is not None
     err = proc.stderr.read().decode()
     os.close(leader)
