@@ -98,7 +98,7 @@ def _brief(entry: Any, shared: dict[Any, Any] | None = None) -> Brief:
 
 class Stage(Protocol):
     """Where validated entries go as they are read, so that no model outlives its row
-    (the snapshot's staging table, catalog/snapshot.py)."""
+    (the snapshot's staging table, catalog/staging.py)."""
 
     def add(self, entry: Any, source: str) -> None: ...
     def mark(self) -> int: ...
@@ -119,8 +119,6 @@ def _parse(
     """``parse_catalog_file``, with the file's entries: their models, or with a
     ``stage``, each model handed to it as it is validated and only its ``Brief`` kept
     (the header's model then has no entries)."""
-    from canon_cli.catalog.schema import CATALOG_VERSION
-
     text = read_utf8(path, CatalogError)
     source = str(path)
     briefs: list[Any] | None = None
@@ -144,6 +142,28 @@ def _parse(
             stage.truncate(mark)  # what the stream staged before it stopped
         briefs = None
         data = load_yaml(text, source, CatalogError)
+    _check_form(data, text, source)
+    check_catalog_cost(data, text, path, before)
+    if briefs is not None:  # the entries are staged: validate the rest of the file
+        data = {**data, "entries": []}
+    model = _validated(data, text, path)
+    if briefs is not None:  # staged as they were read
+        _check_version_1_fields(model.version, briefs, text, path)
+        return model, text, briefs
+    models = list(model.entries)  # read the usual way: the models are all here
+    briefs = [_brief(e) for e in models]
+    _check_version_1_fields(model.version, briefs, text, path)
+    if stage is None:
+        return model, text, models
+    for entry in models:
+        stage.add(entry, source)
+    return model.model_copy(update={"entries": []}), text, briefs
+
+
+def _check_form(data: Any, text: SourceText, source: str) -> None:
+    """A mapping, of a catalog version this canon reads."""
+    from canon_cli.catalog.schema import CATALOG_VERSION
+
     if not isinstance(data, dict):
         raise CatalogError(
             "a catalog must be a mapping with 'version', 'sections' and 'entries'",
@@ -159,20 +179,6 @@ def _parse(
             line=find_line(text, ("version",)),
             hint="Upgrade canon to read this catalog.",
         )
-    check_catalog_cost(data, text, path, before)
-    if briefs is not None:  # the entries are staged: validate the rest of the file
-        data = {**data, "entries": []}
-    model = _validated(data, text, path)
-    if briefs is None:
-        _check_version_1_fields(model.version, [_brief(e) for e in model.entries], text, path)
-        if stage is None:
-            return model, text, list(model.entries)
-        for entry in model.entries:
-            stage.add(entry, source)
-        briefs = [_brief(e) for e in model.entries]
-        return model.model_copy(update={"entries": []}), text, briefs
-    _check_version_1_fields(model.version, briefs, text, path)
-    return model, text, briefs
 
 
 def _all_staged(data: Any) -> bool:

@@ -36,45 +36,51 @@ def _output(color: str | None) -> str | None:
     return kind if utf8 else None
 
 
-def _line(argv: list[str], output: str) -> Line | None:
+def _line(argv: list[str]) -> tuple[Line, str] | None:
+    """The command line and where its answer goes ("plain" or "terminal"), when the
+    quick path reads it."""
     line = read_line(argv)
-    if line is None or _output(line.globals.get("color")) != output:
+    output = None if line is None else _output(line.globals.get("color"))
+    if line is None or output is None:
         return None
     if os.environ.get("CANON_CATALOG") == "" or os.environ.get("CANON_LANG") == "":
         return None  # typer's reading of an empty variable is typer's to judge
     if line.command == "export" and str(line.values.get("fmt", "")).casefold() != "bibtex":
         return None  # the other formats (and the default, Markdown) are the general path's
-    return line
+    if output == "terminal" and line.command not in _DRAWN:
+        return None
+    return line, output
+
+
+# the views quick/terminal.py draws on a terminal
+_DRAWN = ("", "list", "next", "progress")
 
 
 def answer(argv: list[str]) -> str | None:
-    """What canon writes to stdout for ``argv``, when the quick path can answer it (the
+    """What canon writes to a pipe for ``argv``, when the quick path can answer it (the
     rest of the quick path is imported only for a command line it reads)."""
-    line = _line(argv, "plain")
-    reply = None if line is None else _answer(line, False)
+    found = _line(argv)
+    if found is None or found[1] != "plain":
+        return None
+    reply = _answer(found[0], False)
     return reply if isinstance(reply, str) else None
 
 
-def drawing(argv: list[str]) -> Callable[[], None] | None:
-    """On a terminal, the dashboard, the table of ``canon list`` or ``canon next``, or
-    ``canon progress``'s bars, read and ready to draw (quick/terminal.py)."""
-    line = _line(argv, "terminal")
-    if line is None or line.command not in ("", "list", "next", "progress"):
-        return None
-    reply = _answer(line, True)
-    return None if reply is None or isinstance(reply, str) else reply
-
-
 def respond(argv: list[str]) -> bool:
-    """Answer ``argv`` on stdout if the quick path can; False: nothing was written."""
-    text = answer(argv)
-    if text is not None:
-        sys.stdout.write(text)
-        return True
-    draw = drawing(argv)
-    if draw is None:
+    """Answer ``argv`` on stdout if the quick path can: text to a pipe, or on a terminal
+    the dashboard, ``list``'s or ``next``'s table or ``progress``'s bars, read before
+    anything is drawn (quick/terminal.py). False: nothing was written."""
+    found = _line(argv)
+    if found is None:
         return False
-    draw()
+    line, output = found
+    reply = _answer(line, output == "terminal")
+    if reply is None:
+        return False
+    if isinstance(reply, str):
+        sys.stdout.write(reply)
+    else:
+        reply()
     return True
 
 
@@ -113,7 +119,7 @@ def _answer(line: Line, terminal: bool) -> Reply:
             db.close()
             return None
         try:
-            if terminal:  # the views drawing() asks for
+            if terminal:  # one of the views in _DRAWN
                 from canon_cli.quick import terminal as views
 
                 drawn = {

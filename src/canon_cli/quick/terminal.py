@@ -1,13 +1,13 @@
 """The quick path's dashboard, ``canon list``, ``canon next`` and ``canon progress`` on
 a terminal: the general path's own rich views.
 
-The rows and counts are read here, as those commands to a pipe read them (answers.py),
-and handed to the renderer the general path draws with (``output/render.lines`` with
-``dashboard.view_lines``, ``render.entry_table``, ``render.progress_view``; inside
-``output/streams.paged`` for the pager), so each view is drawn once, by one piece of
-code. What this saves is the general path's
-layers (the option spec, the typed catalog and state, pathlib); rich itself is most of
-what a terminal view costs.
+The rows and counts are read here, as those commands to a pipe read them (answers.py,
+progress.py), and handed to the renderer the general path draws with
+(``output/render.lines`` with ``dashboard.view_lines``, ``render.entry_table``,
+``render.progress_view``; inside ``output/streams.paged`` for the pager), so each view
+is drawn once, by one piece of code. What this saves is the general path's layers (the
+option spec, the typed catalog and state, pathlib); rich itself is most of what a
+terminal view costs.
 
 Everything that can make the answer the general path's is decided before a byte is
 drawn: the reading returns None for an unknown filter, an empty result or a rating
@@ -15,6 +15,8 @@ kept under a former id, and only then is a drawing handed back.
 """
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from canon_cli.quick.answers import (
     chosen_entries,
@@ -28,8 +30,7 @@ from canon_cli.quick.progress import Board, progress_counts, reading
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Callable
-    from contextlib import AbstractContextManager as ContextManager
+    from collections.abc import Callable, Iterator
 
     from canon_cli.quick.answers import Picked
 
@@ -130,15 +131,14 @@ def _table(
     def draw() -> None:
         from canon_cli.output import render
 
-        _prepare(lang, output)
-        blocks = [
-            (
-                headings[slug],
-                [render.entry_row(*row, rating=rated.get(row[0])) for row in rows],
-            )
-            for slug, rows in groups
-        ]
-        with _paged():
+        with _view(lang, output):  # the labels of entry_row are in the reader's language
+            blocks = [
+                (
+                    headings[slug],
+                    [render.entry_row(*row, rating=rated.get(row[0])) for row in rows],
+                )
+                for slug, rows in groups
+            ]
             render.entry_table(blocks, show_rating=bool(rated))
 
     return draw
@@ -167,26 +167,23 @@ def dashboard_drawing(
         from canon_cli.output import render
         from canon_cli.output.dashboard import view_lines
 
-        _prepare(lang, output)
-        with _paged():
+        with _view(lang, output):
             render.lines(view_lines(now, upcoming, overall, section, board.streak, board.week))
 
     return draw
 
 
-def _prepare(lang: str, output: dict[str, str]) -> None:
-    """The run's language and output choices, as session.py sets them."""
+@contextmanager
+def _view(lang: str, output: dict[str, str]) -> Iterator[None]:
+    """The run's language and output choices, as session.py sets them, and the pager
+    around what the block draws (as guard.py runs a command)."""
     from canon_cli.i18n import set_language
     from canon_cli.output import streams
 
     set_language(lang)
     streams.set_output(color=output.get("color") or "auto", pager="pager" not in output)
-
-
-def _paged() -> ContextManager[None]:
-    from canon_cli.output import streams
-
-    return streams.paged()
+    with streams.paged():
+        yield
 
 
 def progress_drawing(
@@ -205,8 +202,7 @@ def progress_drawing(
         from canon_cli.output import render
         from canon_cli.output.words import short_duration, time_left_line
 
-        _prepare(lang, output)
-        with _paged():
+        with _view(lang, output):
             render.progress_view(
                 dict(zip(_FIELDS, overall, strict=True)),
                 [(depth, name, dict(zip(_FIELDS, c, strict=True))) for depth, name, c in rows],
