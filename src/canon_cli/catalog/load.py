@@ -1,7 +1,7 @@
 """Reading catalog files: parse, validate, merge and check references.
 
 This is the slow path, taken only when a catalog changed since the last snapshot
-(see ``snapshot.py``); it is the only place that imports pydantic.
+(see ``snapshot.py``). The schema's checks come from ``validator.py``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from canon_cli.catalog.limits import check_catalog_cost, longest_string
+from canon_cli.catalog.rules import CATALOG_VERSION, VERSION_2_FIELDS
 from canon_cli.catalog.urls import url_problem
 from canon_cli.errors import CatalogError
 from canon_cli.fileio import SourceText, read_utf8
@@ -87,8 +88,6 @@ class Brief(NamedTuple):
 def _brief(entry: Any, shared: dict[Any, Any] | None = None) -> Brief:
     """``entry``'s Brief; ``shared`` keeps one copy of each section and set of tags, which
     many entries repeat (at 100,000 entries, a fifth of what the briefs would hold)."""
-    from canon_cli.catalog.schema import VERSION_2_FIELDS
-
     v2 = next((name for name in VERSION_2_FIELDS if getattr(entry, name) is not None), None)
     section, tags = entry.section, tuple(entry.tags)
     if shared is not None:
@@ -157,13 +156,12 @@ def _parse(
         return model, text, models
     for entry in models:
         stage.add(entry, source)
-    return model.model_copy(update={"entries": []}), text, briefs
+    model.entries = []  # a record of this call's own: the header alone goes on
+    return model, text, briefs
 
 
 def _check_form(data: Any, text: SourceText, source: str) -> None:
     """A mapping, of a catalog version this canon reads."""
-    from canon_cli.catalog.schema import CATALOG_VERSION
-
     if not isinstance(data, dict):
         raise CatalogError(
             "a catalog must be a mapping with 'version', 'sections' and 'entries'",
@@ -194,9 +192,9 @@ def _load_streaming(text: SourceText, keep: Callable[[Any], None] | None = None)
     the fast parser defers, or an entry is too long or invalid (the caller then reads
     the file the usual way, to report the problem with its full context). ``keep``:
     given each model instead, which then takes no place in the data (None does)."""
-    from pydantic import ValidationError
+    from pydantic_core import ValidationError
 
-    from canon_cli.catalog.schema import EntryModel
+    from canon_cli.catalog.validator import validate_entry
 
     failed = False
 
@@ -206,7 +204,7 @@ def _load_streaming(text: SourceText, keep: Callable[[Any], None] | None = None)
             failed = True
             return item
         try:
-            model = EntryModel.model_validate(item)
+            model = validate_entry(item)
         except ValidationError:
             failed = True
             return item
@@ -220,15 +218,15 @@ def _load_streaming(text: SourceText, keep: Callable[[Any], None] | None = None)
 
 
 def _validated(data: Any, text: SourceText, path: Path) -> Any:
-    """The ``CatalogModel`` of the file's data (its entries may be models already:
-    pydantic takes those as they are), or the ``CatalogError`` that says where the first
-    problem is, what it is, and how many more there are."""
-    from pydantic import ValidationError
+    """The ``CatalogModel`` record of the file's data (its entries may be records
+    already: the validator takes those as they are), or the ``CatalogError`` that says
+    where the first problem is, what it is, and how many more there are."""
+    from pydantic_core import ValidationError
 
-    from canon_cli.catalog.schema import CatalogModel
+    from canon_cli.catalog.validator import validate_catalog
 
     try:
-        return CatalogModel.model_validate(data)
+        return validate_catalog(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])

@@ -177,12 +177,12 @@ def _entry_data(new: NewEntry, entry_id: str, title: str, url: str) -> dict[str,
 
 def _check_schema(data: dict[str, Any]) -> None:
     """The catalog schema's own limits (text lengths and the like), as a usage error."""
-    from pydantic import ValidationError
+    from pydantic_core import ValidationError
 
-    from canon_cli.catalog.schema import EntryModel
+    from canon_cli.catalog.validator import validate_entry
 
     try:
-        EntryModel.model_validate(data)
+        validate_entry(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])

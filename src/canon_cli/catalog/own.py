@@ -182,13 +182,13 @@ def _put_before_first(doc: Any, text: str) -> None:
 
 def _validated(user: UserCatalog, data: bytes) -> bytes:
     """``data`` if it reads back as a valid catalog; anything else is a bug in canon."""
-    from pydantic import ValidationError
+    from pydantic_core import ValidationError
 
-    from canon_cli.catalog.schema import CatalogModel
+    from canon_cli.catalog.validator import validate_catalog
     from canon_cli.yamlio import load_yaml
 
     try:
-        CatalogModel.model_validate(load_yaml(data.decode("utf-8"), str(user.path), CatalogError))
+        validate_catalog(load_yaml(data.decode("utf-8"), str(user.path), CatalogError))
     except (CatalogError, ValidationError) as exc:
         raise RuntimeError(f"canon bug: the new {user.path} would not be valid: {exc}") from None
     return data

@@ -1,12 +1,14 @@
-"""The catalog schema (pydantic): validates a catalog file's plain data.
+"""The catalog schema (pydantic): what a catalog file's plain data may be.
 
-Imported only when a catalog has to be (re)validated; every other run reads the
-snapshot (see ``snapshot.py``), so pydantic stays off the start-up path.
+These models are the contract. Catalogs are checked by the validator pydantic builds
+from them, kept in a stored form by ``validator.py`` so that a run that rebuilds the
+snapshot need not import pydantic; this module is imported when that form is missing
+or stale. The models' own checks are plain functions in ``rules.py``.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -17,48 +19,24 @@ from pydantic import (
     StringConstraints,
 )
 
-from canon_cli.i18n import _
+from canon_cli.catalog.rules import (
+    english_only,
+    known_kind,
+    known_venue_type,
+)
 from canon_cli.vocab import (
     ARXIV_PATTERN,
     DOI_PATTERN,
-    KINDS,
     MINUTES_MAX,
     SHORT_TEXT_MAX,
     SLUG_MAX,
     SLUG_PATTERN,
     TEXT_MAX,
-    VENUE_TYPES,
     YEAR_MAX,
     YEAR_MIN,
 )
 
-# The newest catalog format this canon reads; every older one still loads.
-CATALOG_VERSION = 2
-# Entry fields a version 1 file may not use.
-VERSION_2_FIELDS = ("note", "arxiv", "doi", "venue", "minutes", "archive")
-
-
-def _known_kind(value: str) -> str:
-    if value not in KINDS:
-        raise ValueError(
-            _("kind must be one of {kinds} (got {value!r})").format(
-                kinds=", ".join(KINDS), value=value
-            )
-        )
-    return value
-
-
-def _known_venue_type(value: str) -> str:
-    if value not in VENUE_TYPES:
-        raise ValueError(
-            _("venue type must be one of {types} (got {value!r})").format(
-                types=", ".join(VENUE_TYPES), value=value
-            )
-        )
-    return value
-
-
-Kind = Annotated[str, AfterValidator(_known_kind)]
+Kind = Annotated[str, AfterValidator(known_kind)]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=TEXT_MAX)]
@@ -72,11 +50,6 @@ class Strict(BaseModel):
 class I18nText(Strict):
     en: Text
     zh: Text | None = None
-
-
-def _english_only(value: Any) -> Any:
-    """A plain string is a description in English."""
-    return {"en": value} if isinstance(value, str) else value
 
 
 class TagText(Strict):
@@ -94,7 +67,7 @@ class Link(Strict):
 class Venue(Strict):
     """Where a paper was published; ``type`` picks @inproceedings or @article in BibTeX."""
 
-    type: Annotated[str, AfterValidator(_known_venue_type)]
+    type: Annotated[str, AfterValidator(known_venue_type)]
     name: ShortText
     year: Year
 
@@ -133,7 +106,7 @@ class CatalogModel(Strict):
     version: Literal[1, 2]
     title: I18nText | None = None
     source: ShortText | None = None
-    tags: dict[Slug, Annotated[TagText, BeforeValidator(_english_only)]] = Field(
+    tags: dict[Slug, Annotated[TagText, BeforeValidator(english_only)]] = Field(
         default_factory=dict
     )
     sections: list[SectionModel] = Field(default_factory=list)
