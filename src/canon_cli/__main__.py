@@ -51,7 +51,7 @@ def _served(argv: list[str]) -> int | None:
         else:
             from canon_cli.quick.serve import respond
 
-            code = 0 if respond(argv) else None
+            code = 0 if respond(argv) or _respond_after_build(argv) else None
         if code is None:
             return None
         sys.stdout.flush()
@@ -66,6 +66,41 @@ def _served(argv: list[str]) -> int | None:
         streams.error(_("interrupted"))  # in Chinese once a terminal view chose it
         return int(ExitCode.INTERRUPTED)
     return code
+
+
+def _respond_after_build(argv: list[str]) -> bool:
+    """When all the quick path lacked was a catalog snapshot (missing, or stale after an
+    edit), build it with the general path's own ``open_catalog`` and ask again, instead
+    of importing the general path to do the same. Anything that goes wrong is left to
+    the general path, which builds it again and reports the problem as it always does."""
+    data = sys.modules.get("canon_cli.quick.data")  # not imported: nothing was looked up
+    if data is None or data.wanted is None:
+        return False
+    import signal
+    from pathlib import Path
+
+    from canon_cli.catalog.snapshot import open_catalog
+    from canon_cli.errors import Terminated
+
+    def terminated(signum: int, frame: object) -> None:
+        raise Terminated  # as cli/process.py has it: the build's temp file is removed
+
+    before = signal.signal(signal.SIGTERM, terminated)
+    cache, sources = data.wanted
+    try:
+        catalog = open_catalog([Path(s) for s in sources], Path(cache))
+    except Terminated:
+        from canon_cli.errors import ExitCode
+
+        sys.exit(int(ExitCode.TERMINATED))
+    except Exception:
+        return False
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    catalog.db.close()
+    from canon_cli.quick.serve import respond
+
+    return respond(argv, data.snapshot_file(cache, sources))
 
 
 def _output_failed(exc: OSError) -> int:

@@ -117,6 +117,26 @@ def test_import_refuses_what_is_not_a_state(
     assert records()["lora"].status == "done"
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("finished", "soon"), ("started", "[2026]"), ("notes", "[{at: 5, text: t}]")],
+)
+def test_a_time_the_file_cannot_give_is_named_with_its_value(
+    cli: Any, canon_home: Path, tmp_path: Path, field: str, value: str
+) -> None:
+    """What the user sees is the value and what it should be, not Python's words."""
+    assert cli("done", "lora").exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"version: 2\nentries:\n  bert:\n    status: done\n    {field}: {value}\n")
+    for command in ("import", "merge"):
+        result = cli("state", command, str(bad))
+        assert result.exit_code == ExitCode.DATA, (command, result.stderr)
+        assert f"entry 'bert': {field}: " in result.stderr
+        assert "is not a date-time" in result.stderr
+        assert "isoformat" not in result.stderr and "argument" not in result.stderr
+    assert records()["lora"].status == "done" and "bert" not in records()
+
+
 def test_import_replaces_keeps_a_backup_and_can_be_undone_by_the_backup(
     cli: Any, canon_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -145,3 +145,50 @@ def test_a_time_canon_cannot_read_is_left_out_not_fatal(cli: Any, canon_home: Pa
         assert result.exit_code == 0, (argv, result.stderr)
         assert "not a date" not in result.stdout, argv
     assert '"finished": null' in cli("export", "-f", "json").stdout
+
+
+@pytest.mark.parametrize("at", ['"not a time"', "5", "null", '["2026"]'], ids=str)
+def test_a_note_whose_time_cannot_be_read_keeps_its_text(
+    run_canon: Any, canon_home: Path, at: str
+) -> None:
+    """A hand-edited note time: every view still shows the note, without a time (null
+    in JSON), as real processes; nothing is rewritten."""
+    assert run_canon("note", "react", "kept words").exit_code == 0
+    assert run_canon("note", "bert", "a good note").exit_code == 0
+    state = canon_home / "state.db"
+    _edit(
+        state,
+        f"UPDATE current SET value = json_set(value, '$.at', json('{at}'))"
+        " WHERE entry = 'react' AND field LIKE 'note:%'",
+    )
+    before = state.read_bytes()
+    for argv in (
+        ["show", "react"],
+        ["show", "react", "--json"],
+        ["notes"],
+        ["notes", "--json"],
+        ["export"],
+        ["export", "-f", "json"],
+    ):
+        result = run_canon(*argv)
+        assert result.exit_code == 0, (argv, result.stderr)
+        assert "Traceback" not in result.stderr, argv
+        assert "kept words" in result.stdout, argv
+        assert "a good note" in result.stdout or argv[0] == "show", argv
+    shown = run_canon("show", "react").stdout
+    assert "[1] kept words" in shown
+    assert '"at": null' in run_canon("export", "-f", "json").stdout
+    assert "\n  - kept words" in run_canon("export").stdout
+    assert state.read_bytes() == before
+
+
+def test_a_note_whose_text_is_not_text_is_left_out(run_canon: Any, canon_home: Path) -> None:
+    assert run_canon("note", "react", "words").exit_code == 0
+    _edit(
+        canon_home / "state.db",
+        "UPDATE current SET value = json_set(value, '$.text', 5) WHERE entry = 'react'",
+    )
+    for argv in (["show", "react"], ["notes"], ["export", "-f", "json"]):
+        result = run_canon(*argv)
+        assert result.exit_code == 0 and "Traceback" not in result.stderr, argv
+    assert "notes:" not in run_canon("show", "react").stdout

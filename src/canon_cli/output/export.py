@@ -53,7 +53,7 @@ class Item(NamedTuple):
     started: str | None
     finished: str | None
     rating: int | None
-    notes: list[dict[str, str]]
+    notes: list[dict[str, str | None]]  # id, at (None: a time canon cannot read), text
 
 
 def select_items(
@@ -85,7 +85,10 @@ def make_items(entries: Iterable[Entry], records: Mapping[str, EntryState]) -> l
                 started=local_text(record.started) if record.started else None,
                 finished=local_text(record.finished) if record.finished else None,
                 rating=record.rating,
-                notes=[{"id": n.id, "at": local_text(n.at), "text": n.text} for n in record.notes],
+                notes=[
+                    {"id": n.id, "at": local_text(n.at) if n.at else None, "text": n.text}
+                    for n in record.notes
+                ],
             )
         )
     return items
@@ -185,9 +188,9 @@ def _md_notes(item: Item) -> list[str]:
     (``2026-11-21 10:00``) and text, each line of a longer note indented with it."""
     lines = []
     for note in item.notes:
-        first, *rest = (md_escape(line) for line in note["text"].split("\n"))
-        stamp = note["at"][:16].replace("T", " ")
-        lines.append(f"  - {stamp}: {first}")
+        first, *rest = (md_escape(line) for line in str(note["text"]).split("\n"))
+        at = note["at"]
+        lines.append(f"  - {at[:16].replace('T', ' ')}: {first}" if at else f"  - {first}")
         lines += [f"    {line}" for line in rest]
     return lines
 

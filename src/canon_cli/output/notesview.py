@@ -21,7 +21,7 @@ def show_notes(notes: list[NumberedNote], as_json: bool, entry_id: str | None = 
                     "id": n.entry,
                     "number": n.number,
                     "note_id": n.note.id,
-                    "at": local_text(n.note.at),
+                    "at": local_text(n.note.at) if n.note.at else None,
                     "text": n.note.text,
                 }
                 for n in notes

@@ -205,7 +205,10 @@ def record_json(record: EntryState) -> dict[str, Any]:
         "started": local_text(record.started) if record.started else None,
         "finished": local_text(record.finished) if record.finished else None,
         "rating": record.rating,
-        "notes": [{"id": n.id, "at": local_text(n.at), "text": n.text} for n in record.notes],
+        "notes": [
+            {"id": n.id, "at": local_text(n.at) if n.at else None, "text": n.text}
+            for n in record.notes
+        ],
     }
 
 
@@ -325,7 +328,10 @@ def _text_blocks(
 
 def numbered_notes(notes: Sequence[Note]) -> str:
     """``show``'s notes, oldest first, numbered as ``note ID --edit N`` counts them."""
-    return "\n".join(f"[{i}] {when(n.at)}  {n.text}" for i, n in enumerate(notes, 1))
+    return "\n".join(
+        f"[{i}] {when(n.at)}  {n.text}" if n.at else f"[{i}] {n.text}"
+        for i, n in enumerate(notes, 1)
+    )
 
 
 def _show_entry_plain(

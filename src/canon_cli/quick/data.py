@@ -52,13 +52,17 @@ def _proven(snapshot: str, key: str, racy: str) -> bool:
         return False
 
 
-def _snapshot_current(db: sqlite3.Connection, snapshot: str, key: str) -> bool:
+def _snapshot_current(
+    db: sqlite3.Connection, snapshot: str, key: str, built: str | None = None
+) -> bool:
     meta = dict(
         db.execute("SELECT key, value FROM cat.meta WHERE key IN ('identity', 'complete', 'racy')")
     )
     if meta.get("identity") != key or "complete" not in meta:
         return False
-    return "racy" not in meta or (bool(meta["racy"]) and _proven(snapshot, key, meta["racy"]))
+    if "racy" not in meta or snapshot == built:
+        return True
+    return bool(meta["racy"]) and _proven(snapshot, key, meta["racy"])
 
 
 def _state_plain(db: sqlite3.Connection, catalog: bool) -> bool:
@@ -80,29 +84,36 @@ def _state_plain(db: sqlite3.Connection, catalog: bool) -> bool:
     return aliased is None
 
 
-def _attach(db: sqlite3.Connection, snapshot: str | None, key: str, state: str | None) -> bool:
-    if snapshot is not None:
-        db.execute("ATTACH DATABASE ? AS cat", (f"file:{snapshot}?mode=ro",))
-        if not _snapshot_current(db, snapshot, key):
-            return False
+def _attach_state(db: sqlite3.Connection, state: str | None, catalog: bool) -> bool:
     if state is None:
         db.execute("ATTACH DATABASE ':memory:' AS st")
         columns = "entry, field, value, clock, device, PRIMARY KEY(entry, field)"
         db.execute(f"CREATE TABLE st.current({columns}) WITHOUT ROWID")
         return True
     db.execute("ATTACH DATABASE ? AS st", (f"file:{state}?mode=rw",))
-    return _state_plain(db, snapshot is not None)
+    return _state_plain(db, catalog)
+
+
+# What the last ``open_data`` call lacked, if only that: a catalog snapshot to build
+# (missing, or not current), as (the cache dir, its sources). No NamedTuple: the quick
+# path does not import typing.
+wanted: tuple[str, list[str]] | None = None
 
 
 def open_data(
-    data_dir: str, cache_dir: str, sources: list[str] | None
+    data_dir: str, cache_dir: str, sources: list[str] | None, built: str | None = None
 ) -> sqlite3.Connection | None:
     """The connection with ``cat`` (the snapshot of ``sources``; None: the state alone)
-    and ``st`` (the state) attached, or None when only the general path can use them."""
+    and ``st`` (the state) attached, or None when only the general path can use them.
+    ``built``: a snapshot this process has just built from the sources as they are, so
+    current even while a source is too new to prove (catalog/racy.py), as the general
+    path uses a snapshot it has just built."""
+    global wanted
+    wanted = None
     key, snapshot = "", None
     if sources is not None:
         key, snapshot = source_identity(sources), snapshot_file(cache_dir, sources)
-        if not key or not os.path.isfile(snapshot):
+        if not key:
             return None
     state: str | None = os.path.join(data_dir, "state.db")
     assert state is not None
@@ -114,9 +125,18 @@ def open_data(
         return None
     if any(c in (snapshot or "") + (state or "") for c in _URI_UNSAFE):
         return None
+    if snapshot is not None and sources is not None and not os.path.isfile(snapshot):
+        wanted = (cache_dir, sources)
+        return None
     db = sqlite3.connect(":memory:", uri=True, isolation_level=None)
     try:
-        if _attach(db, snapshot, key, state):
+        if snapshot is not None and sources is not None:
+            db.execute("ATTACH DATABASE ? AS cat", (f"file:{snapshot}?mode=ro",))
+            if not _snapshot_current(db, snapshot, key, built):
+                wanted = (cache_dir, sources)
+                db.close()
+                return None
+        if _attach_state(db, state, snapshot is not None):
             return db
     except BaseException:
         db.close()

@@ -39,6 +39,8 @@ def _output(color: str | None) -> str | None:
 def _line(argv: list[str]) -> tuple[Line, str] | None:
     """The command line and where its answer goes ("plain" or "terminal"), when the
     quick path reads it."""
+    if not all(word.isascii() or _encodable(word) for word in argv):
+        return None  # bytes that are not UTF-8 (a surrogate): the general path's to report
     line = read_line(argv)
     output = None if line is None else _output(line.globals.get("color"))
     if line is None or output is None:
@@ -50,6 +52,14 @@ def _line(argv: list[str]) -> tuple[Line, str] | None:
     if output == "terminal" and line.command not in _DRAWN:
         return None
     return line, output
+
+
+def _encodable(word: str) -> bool:
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # the views quick/terminal.py draws on a terminal
@@ -66,15 +76,17 @@ def answer(argv: list[str]) -> str | None:
     return reply if isinstance(reply, str) else None
 
 
-def respond(argv: list[str]) -> bool:
+def respond(argv: list[str], built: str | None = None) -> bool:
     """Answer ``argv`` on stdout if the quick path can: text to a pipe, or on a terminal
     the dashboard, ``list``'s or ``next``'s table or ``progress``'s bars, read before
-    anything is drawn (quick/terminal.py). False: nothing was written."""
+    anything is drawn (quick/terminal.py). False: nothing was written (and
+    ``data.wanted`` says if a catalog snapshot to build was all that was missing).
+    ``built``: the snapshot this process has just built (``data.open_data``)."""
     found = _line(argv)
     if found is None:
         return False
     line, output = found
-    reply = _answer(line, output == "terminal")
+    reply = _answer(line, output == "terminal", built)
     if reply is None:
         return False
     if isinstance(reply, str):
@@ -84,7 +96,7 @@ def respond(argv: list[str]) -> bool:
     return True
 
 
-def _answer(line: Line, terminal: bool) -> Reply:
+def _answer(line: Line, terminal: bool, built: str | None = None) -> Reply:
     from canon_cli.quick import where
     from canon_cli.quick.data import open_data
 
@@ -112,7 +124,8 @@ def _answer(line: Line, terminal: bool) -> Reply:
         return None  # a link check's verdicts: the general path reads them
     try:
         # stats reads the state alone, as the general path does (no snapshot needed)
-        db = open_data(places.data, places.cache, None if line.command == "stats" else sources)
+        catalog = None if line.command == "stats" else sources
+        db = open_data(places.data, places.cache, catalog, built)
         if db is None:
             return None
         if folder is not None and not _synced(db, places.data, folder):

@@ -51,7 +51,9 @@ def _record(db: sqlite3.Connection, entry_id: str, aliases: list[str]) -> dict[s
         if text or (field == "rating" and isinstance(value, int)):
             record[field] = value
         elif field.startswith(_NOTE) and isinstance(value, dict):
-            notes.append((str(value.get("at", "")), str(value.get("text", ""))))
+            if not isinstance(value.get("text"), str):
+                return None  # a note canon did not write: the general path's to judge
+            notes.append((str(value.get("at", "")), value["text"]))
     notes.sort(key=lambda n: n[0])
     record["notes"] = notes
     return record

@@ -43,7 +43,13 @@ def _entry_node(record: EntryState) -> dict[str, Any]:
     if record.rating is not None:
         node["rating"] = record.rating
     if record.notes:
-        node["notes"] = [{"id": n.id, "at": local_text(n.at), "text": n.text} for n in record.notes]
+        # a note whose time cannot be read has none here: saved, it takes the time of the edit
+        node["notes"] = [
+            {"id": n.id, "at": local_text(n.at), "text": n.text}
+            if n.at
+            else {"id": n.id, "text": n.text}
+            for n in record.notes
+        ]
     return node
 
 

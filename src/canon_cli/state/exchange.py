@@ -68,7 +68,7 @@ def export_document(store: StateStore, now_ms: int) -> dict[str, Any]:
     for entry, node in entries.items():
         out = {k: node[k] for k in (*FIELDS, "notes") if k in node}
         if "notes" in out:
-            out["notes"] = sorted(out["notes"], key=lambda n: (n.get("at", ""), n["id"]))
+            out["notes"] = sorted(out["notes"], key=lambda n: (str(n.get("at", "")), n["id"]))
         out["stamps"] = dict(sorted(node["stamps"].items()))
         ordered[entry] = out
     return {
@@ -241,7 +241,7 @@ def _entry_fields(entry: str, node: Any, path: Path, note_id: Any) -> dict[str, 
             elif key == "rating":
                 values[key] = rules.check_rating(value)
             elif key in ("started", "finished"):
-                values[key] = to_instant(value if not isinstance(value, int) else str(value))
+                values[key] = _instant(value)
             elif key == "notes":
                 values.update(_notes(entry, value, note_id))
             else:
@@ -251,6 +251,14 @@ def _entry_fields(entry: str, node: Any, path: Path, note_id: Any) -> dict[str, 
     return values
 
 
+def _instant(value: Any) -> str:
+    """A time of the file as canon's stored instant; a ValueError that shows the value."""
+    try:
+        return to_instant(value if not isinstance(value, int) else str(value))
+    except (ValueError, TypeError, OverflowError):
+        raise ValueError(_("{value!r} is not a date-time").format(value=str(value))) from None
+
+
 def _notes(entry: str, value: Any, note_id: Any) -> dict[str, Any]:
     if not isinstance(value, list):
         raise ValueError(_("notes must be a list of {id, at, text} items"))
@@ -258,9 +266,9 @@ def _notes(entry: str, value: Any, note_id: Any) -> dict[str, Any]:
     for item in value:
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             raise ValueError(_("each note needs a 'text'"))
-        at = to_instant(item["at"]) if item.get("at") is not None else None
-        if at is None:
+        if item.get("at") is None:
             raise ValueError(_("each note needs an 'at' time"))
+        at = _instant(item["at"])
         ident = str(item.get("id") or note_id(entry, at, item["text"]))
         found[NOTE_PREFIX + ident] = {"at": at, "text": item["text"]}
     return found

@@ -24,7 +24,7 @@ class Note(NamedTuple):
     """A dated free-text note; its id keeps notes from two machines apart."""
 
     id: str
-    at: str  # UTC instant
+    at: str  # UTC instant; "" when the stored time cannot be read (a hand-edited state)
     text: str
 
 
@@ -56,9 +56,10 @@ def fold(fields: Iterable[tuple[str, Value]]) -> EntryState:
         elif field == "rating" and isinstance(value, int):
             rating = value
         elif field.startswith(NOTE_PREFIX) and isinstance(value, dict):
-            notes.append(
-                Note(field[len(NOTE_PREFIX) :], value.get("at", ""), value.get("text", ""))
-            )
+            text, at = value.get("text"), value.get("at")
+            if isinstance(text, str):  # the text is the user's: kept, even without a time
+                note_id = field[len(NOTE_PREFIX) :]
+                notes.append(Note(note_id, str(at) if is_instant(at) else "", text))
     notes.sort(key=lambda n: n.at)
     return EntryState(status, started, finished, rating, tuple(notes))
 
