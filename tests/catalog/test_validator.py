@@ -107,9 +107,13 @@ def test_a_bad_entry_gets_the_models_own_problems(data: Any) -> None:
 )
 def test_a_bad_catalog_gets_the_models_own_problems(change: dict[str, Any]) -> None:
     data = {**_builtin(), **change}
-    assert _problems(validator.validate_catalog, data) == _problems(
-        CatalogModel.model_validate, data
-    )
+    expected = _problems(CatalogModel.model_validate, data)
+    assert _problems(validator.validate_catalog, data) == expected
+    # and so does the form a later run reads back from the cache (fields in their order)
+    assert validator.stored_path().is_file()
+    stored = validator._from_stored(validator.stored_path(), validator.source_key())
+    assert stored is not None
+    assert _problems(stored.catalog.validate_python, data) == expected
 
 
 def test_a_plain_tag_description_is_english_in_both() -> None:

@@ -119,9 +119,10 @@ def _load() -> Validators:
     found = _from_stored(path, key)
     if found is not None:
         return found
-    schemas = made_by_pydantic()
-    made = _build(_revived(json.dumps(schemas)))
-    _store(path, key, schemas)
+    # not sorted: the order of a model's fields is the order its problems are reported in
+    text = json.dumps({"key": key, "schemas": made_by_pydantic()})
+    made = _build(_revived(text)["schemas"])
+    _store(path, text.encode())
     return made
 
 
@@ -145,13 +146,12 @@ def _build(schemas: Any) -> Validators:
     return Validators(SchemaValidator(schemas["catalog"]), SchemaValidator(schemas["entry"]))
 
 
-def _store(path: Path, key: str, schemas: dict[str, Any]) -> None:
+def _store(path: Path, data: bytes) -> None:
     """Keep the stored form for the next rebuild; a cache that cannot be written costs
     only the speed of the next one."""
     from canon_cli.errors import CanonIOError
     from canon_cli.fileio import atomic_write_bytes
 
-    data = json.dumps({"key": key, "schemas": schemas}, sort_keys=True).encode()
     with contextlib.suppress(OSError, CanonIOError):  # a FIFO there is refused, not replaced
         atomic_write_bytes(path, data, new_file_mode=0o644, durable=False)
 
