@@ -1,7 +1,8 @@
 """How a view is drawn on a terminal: rich tables, trees, grids and bars.
 
-The only module that imports rich, and only inside the functions that draw, so piped
-output never pays for it. Where the drawing goes (stdout, the pager) and whether a
+This package is the only place that imports rich, and only inside the functions that
+draw, so piped output never pays for it (``grid.py`` draws canon's fixed-width tables
+line by line, as rich's ``Table`` would). Where the drawing goes (stdout, the pager) and whether a
 view is drawn with rich at all is ``streams.py``'s decision. Text from catalogs and
 state files is data: it is sanitised (control characters made visible) and drawn as
 ``rich.text.Text``, never parsed as markup.
@@ -111,7 +112,33 @@ def fitted_table(
 ) -> Any:
     """canon's one table style (list, next, search, log, ...): bold headers over a rule,
     no frame, two spaces between columns; wrapping cells wrap CJK by character.
-    ``sections``: indexes of rows a rule goes above."""
+    ``sections``: indexes of rows a rule goes above. Drawn by ``grid.FixedTable`` (the
+    widths are fixed here already), which hands anything unusual to ``rich_table``."""
+    from canon_cli.output.layout import wrap_spans
+    from canon_cli.output.render.grid import FixedTable
+
+    kept = [i for i, w in enumerate(widths) if w is not None]
+    return FixedTable(
+        headers=[text(cols[i].fit.header) for i in kept],
+        styles=[cols[i].style for i in kept],
+        widths=[w for w in widths if w is not None],
+        right=[cols[i].fit.right for i in kept],
+        wraps=[cols[i].fit.wraps for i in kept],
+        rows=[[row[i] for i in kept] for row in rows],
+        sections=sections,
+        lines=wrap_spans,
+        fallback=lambda: rich_table(cols, widths, rows, sections),
+    )
+
+
+def rich_table(
+    cols: Sequence[Col],
+    widths: Sequence[int | None],
+    rows: Sequence[Sequence[Any]],
+    sections: Collection[int] = (),
+) -> Any:
+    """``fitted_table`` as rich's own ``Table``: the reference ``render.grid.FixedTable`` draws
+    the same characters in the same styles as."""
     from rich import box
     from rich.table import Table
 
