@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from canon_cli.output import layout
 from canon_cli.output.layout import cell_width, fit_progress, longest_piece, wrap, wrap_spans
 
 
@@ -54,3 +57,10 @@ def test_progress_gives_way_in_order_names_bar_then_time() -> None:
     assert narrow.bar < 20 and narrow.name >= 10 and narrow.time
     assert fit_progress(24, 75, 5, 4) == (24 - 5 - 4 - 4, 0, True)  # no bar, the time kept
     assert fit_progress(16, 75, 5, 4) == (16 - 5 - 2, 0, False)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_text_breaks_where_the_character_by_character_rule_breaks_it(text: str) -> None:
+    """Plain ASCII takes a shortcut (runs of spaces and of the rest); it breaks exactly
+    where the rule for any text, read character by character, does."""
+    assert layout._tokens(text) == layout._mixed_tokens(text)

@@ -12,6 +12,7 @@ Pure functions of strings and numbers (no rich), so every rule is tested directl
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -44,9 +45,19 @@ def _is_opening(char: str) -> bool:
     return _is_wide(char) and unicodedata.category(char) == "Ps"
 
 
+_RUNS = re.compile(r" +|[^ ]+")
+
+
 def _tokens(text: str) -> list[str]:
     """Pieces a line may break between: runs of spaces, words, and single wide
     characters (a CJK character is a break opportunity on both sides)."""
+    if text.isascii():  # no wide character: the runs of spaces and of the rest
+        return _RUNS.findall(text)
+    return _mixed_tokens(text)
+
+
+def _mixed_tokens(text: str) -> list[str]:
+    """``_tokens`` of any text, character by character."""
     tokens: list[str] = []
     current = ""
     for char in text:
