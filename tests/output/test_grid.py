@@ -172,3 +172,47 @@ def test_widths_wider_than_the_terminal_are_left_to_rich() -> None:
     table = render.fitted_table(cols, [30, 30], rows)
     assert not table._simple(_options(40))
     assert drawn(table, 40, False) == drawn(render.rich_table(cols, [30, 30], rows), 40, False)
+
+
+def rich_grid(columns: list[tuple[int | None, bool]], rows: list[list[Any]]) -> Any:
+    from rich.table import Table
+
+    table = Table.grid(padding=(0, 2))
+    for width, right in columns:
+        table.add_column(no_wrap=True, width=width, justify="right" if right else "left")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_progress_grid_is_drawn_as_richs_grid_draws_it(lang: str) -> None:
+    """Section names (indented, in either language), whole bars, counts and times."""
+    from canon_cli.output.layout import cell_width, fit_progress
+    from canon_cli.output.render import grid
+
+    catalog = open_catalog([paths.builtin_catalog_path()], paths.cache_dir())
+    names = ["  " * (len(s.path) - 1) + s.name(lang) for s in catalog.sections]
+    counts = [f"{n % 7}/{n + 3}" for n in range(len(names))]
+    times = ["-" if n % 5 == 0 else f"{n}h{n % 6}0" for n in range(len(names))]
+    fast = []
+    for width in WIDTHS:
+        fit = fit_progress(width, max(map(cell_width, names)), max(map(len, counts)), 5)
+        columns: list[tuple[int | None, bool]] = [(fit.name, False)]
+        columns += [(fit.bar, False)] if fit.bar else []
+        columns += [(None, True)] + ([(None, True)] if fit.time else [])
+        rows = []
+        for n, (name, count, left) in enumerate(zip(names, counts, times, strict=True)):
+            cells = [render.text(name)]
+            if fit.bar:
+                cells.append(render.text(render.bar(n % 7, n + 3, fit.bar), "green"))
+            cells.append(render.text(count))
+            if fit.time:
+                cells.append(render.text(left, "dim"))
+            rows.append(cells)
+        ours = grid.fixed_grid(columns, rows)
+        for color in (True, False):
+            assert drawn(ours, width, color) == drawn(rich_grid(columns, rows), width, color)
+        if ours._simple(_options(width)):
+            fast.append(width)
+    assert fast == WIDTHS  # a long name is cut here as rich cuts it, not left to rich

@@ -298,9 +298,8 @@ def progress_view(
     """``progress``: an overall bar, one bar per section (with its reading time left),
     and what is being read. At any width the counts stay whole and a bar is drawn in
     full or not at all (``layout.fit_progress``): a cut bar would show a false share."""
-    from rich.table import Table
-
     from canon_cli.output.layout import BAR_MIN, cell_width, fit_progress
+    from canon_cli.output.render import grid
 
     con = console()
     total = overall["total"]
@@ -323,13 +322,13 @@ def progress_view(
         max(map(len, counts), default=0),
         max(map(len, times), default=0),
     )
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True, overflow="ellipsis", width=fit.name)
+    columns: list[tuple[int | None, bool]] = [(fit.name, False)]
     if fit.bar:
-        grid.add_column(no_wrap=True, width=fit.bar)
-    grid.add_column(justify="right", no_wrap=True)
+        columns.append((fit.bar, False))
+    columns.append((None, True))
     if fit.time:
-        grid.add_column(justify="right", no_wrap=True)
+        columns.append((None, True))
+    rows = []
     for name, count, left, (_depth, _name, c) in zip(names, counts, times, sections, strict=True):
         cells = [text(name)]
         if fit.bar:
@@ -337,9 +336,9 @@ def progress_view(
         cells.append(text(count))
         if fit.time:
             cells.append(text(left, "dim"))
-        grid.add_row(*cells)
+        rows.append(cells)
     con.print()
-    con.print(grid)
+    con.print(grid.fixed_grid(columns, rows))
     if reading:
         con.print()
         con.print(text(_("Reading now"), "bold"))

@@ -1,15 +1,16 @@
-"""canon's table style drawn line by line, for columns whose widths are already fixed.
+"""canon's tables and grids drawn line by line, for columns whose widths are fixed.
 
 ``render.fitted_table`` decides every column's width itself (``layout.fit_columns``)
 and then asks for rich's table style: bold headers over a rule, no frame, two spaces
-between columns. rich's ``Table`` would measure every cell again and render each one
-through two nested passes (its padding, then the cell), which is most of the time a
-terminal ``list`` takes (about 45 ms of the 83 ms for all 96 entries). With the widths
-known, a line of the table is each cell's line, padded as rich pads it, and the two
-spaces; that is what ``FixedTable`` yields, cell by cell with rich's own ``Text``
-methods (slicing, ``truncate``, ``pad_left``, ``render``), so every character has the
-glyph and the style rich's table gives it. tests/output/test_grid.py compares the two,
-character by character and style by style, over the catalog at many widths.
+between columns; ``progress`` draws a grid whose widths ``layout.fit_progress`` chose.
+rich's ``Table`` would measure every cell again and render each one through two nested
+passes (its padding, then the cell): that was about 45 ms of the 83 ms a terminal
+``list`` of all 96 entries took. With the widths known, a line is each cell's line,
+padded as rich pads it, and the gap between columns; that is what ``FixedTable``
+yields, cell by cell with rich's own ``Text`` methods (slicing, ``truncate``,
+``pad_left``, ``render``), so every character has the glyph and the style rich's
+table gives it. tests/output/test_grid.py compares the bytes both write, over the
+catalog at 13 widths, in both languages, with and without colour.
 
 Anything outside that simple case (a header or a cell that would need more than one
 line where it may not wrap, a tab or a line break in a cell, widths wider than the
@@ -20,7 +21,7 @@ depends on this module getting an unusual case right.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions
@@ -28,14 +29,22 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 
+# Between two columns: the left one's right padding, the divider, the right one's left
+# padding. canon's table (SIMPLE_HEAD, collapsed padding of 1) has a space of padding
+# and a space of divider; rich's ``Table.grid(padding=(0, 2))`` collapses its padding to two.
+TABLE_GAP = (1, 1, 0)
+GRID_GAP = (2, 0, 0)
+
+
 class FixedTable:
     """Rows of rich ``Text`` in columns of fixed widths; ``wraps[i]``: column i's cells
     wrap (with ``lines``, as ``render.Wrapped`` wraps them), the others are one line.
-    ``sections``: indexes of rows a section line goes above."""
+    ``headers``: bold, over a rule (None: a grid without them); ``sections``: indexes of
+    rows a section line goes above."""
 
     def __init__(
         self,
-        headers: Sequence[Text],
+        headers: Sequence[Text] | None,
         styles: Sequence[str],
         widths: Sequence[int],
         right: Sequence[bool],
@@ -44,21 +53,27 @@ class FixedTable:
         sections: Collection[int],
         lines: Callable[[str, int], list[tuple[int, int]]],
         fallback: Callable[[], Any],
+        gap: tuple[int, int, int] = TABLE_GAP,
+        cut: bool = False,
     ) -> None:
         self.headers, self.styles, self.widths = headers, styles, widths
         self.right, self.wraps, self.rows, self.sections = right, wraps, rows, sections
-        self.lines, self.fallback = lines, fallback
+        self.lines, self.fallback, self.gap = lines, fallback, gap
+        self.cut = cut  # a one-line cell wider than its column ends in an ellipsis
 
     def _simple(self, options: ConsoleOptions) -> bool:
         """Whether every cell is drawn here exactly as rich's table would draw it."""
-        if not self.widths or sum(self.widths) + 2 * (len(self.widths) - 1) > options.max_width:
+        between = sum(self.gap) * (len(self.widths) - 1)
+        if not self.widths or sum(self.widths) + between > options.max_width:
             return False
-        for row in (self.headers, *self.rows):
+        headed = [] if self.headers is None else [self.headers]
+        for row in (*headed, *self.rows):
             for cell, width, wraps in zip(row, self.widths, self.wraps, strict=True):
                 plain = cell.plain
                 if "\t" in plain or "\n" in plain:
                     return False
-                if cell.cell_len > width and (wraps is False or row is self.headers):
+                one_line = not wraps and not self.cut
+                if cell.cell_len > width and (one_line or row is self.headers):
                     return False
         return True
 
@@ -71,14 +86,16 @@ class FixedTable:
             pieces = [cell[start:end] for start, end in self.lines(cell.plain, width)]
         else:
             pieces = [cell.copy()]
+        overflow: Literal["ellipsis", "fold"] = "ellipsis" if self.cut else "fold"
         for piece in pieces:
-            if cell_len(piece.plain) > width:
+            if cell_len(piece.plain) > width and not (self.cut and not self.wraps[column]):
                 raise _NotSimple
             if self.right[column]:
                 piece.rstrip()
+                piece.truncate(width, overflow=overflow)
                 piece.pad_left(width - cell_len(piece.plain))
             else:
-                piece.truncate(width, overflow="fold", pad=True)
+                piece.truncate(width, overflow=overflow, pad=True)
         return pieces  # none: the row draws the cell blank, as rich does
 
     def _row(
@@ -89,22 +106,27 @@ class FixedTable:
         rendered = [self._cell_lines(cell, i) for i, cell in enumerate(cells)]
         height = max(1, *(len(lines) for lines in rendered))
         last = len(cells) - 1
+        pad_right, divider, pad_left = self.gap
         for line_no in range(height):
             for i, lines in enumerate(rendered):
                 style = styles[i]
-                if line_no < len(lines):
+                left = pad_left if i else 0
+                right = pad_right if i != last else 0
+                if line_no >= len(lines):  # below a shorter cell: blank, in its style
+                    yield Segment(" " * (left + self.widths[i] + right), style)
+                else:
+                    if left:
+                        yield Segment(" " * left, style)
                     # rich's table joins a cell's lines into one Text, which makes each
                     # line's own style a span under its other spans
                     line = lines[line_no]
                     base = style + console.get_style(line.style)
                     for segment in line.render(console, end=""):
                         yield Segment(segment.text, base + segment.style)
-                    if i != last:
-                        yield Segment(" ", style)
-                else:  # below a shorter cell: blank, in the cell's style
-                    yield Segment(" " * (self.widths[i] + (i != last)), style)
-                if i != last:
-                    yield Segment(" ")  # the divider between two columns
+                    if right:
+                        yield Segment(" " * right, style)
+                if divider and i != last:
+                    yield Segment(" " * divider)
             yield Segment.line()
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Any]:
@@ -123,18 +145,58 @@ class FixedTable:
         from rich.segment import Segment
 
         get_style = console.get_style
-        bold = get_style("bold")
         styles = [get_style(style or "") for style in self.styles]
         frame = box.SIMPLE_HEAD.substitute(options, safe=console.safe_box)
-        full = [width + 1 for width in self.widths[:-1]] + [self.widths[-1]]
-        yield from self._row(console, self.headers, [bold] * len(self.headers))
-        yield Segment(frame.get_row(full, "head", edge=False))
-        yield Segment.line()
+        pad_right, _divider, pad_left = self.gap
+        full = [pad_left * bool(i) + w + pad_right for i, w in enumerate(self.widths[:-1])]
+        full.append(pad_left * (len(self.widths) > 1) + self.widths[-1])
+        if self.headers is not None:
+            yield from self._row(console, self.headers, [get_style("bold")] * len(styles))
+            yield Segment(frame.get_row(full, "head", edge=False))
+            yield Segment.line()
         for index, row in enumerate(self.rows):
             if index and index in self.sections:
                 yield Segment(frame.get_row(full, "row", edge=False))
                 yield Segment.line()
             yield from self._row(console, row, styles)
+
+
+def fixed_grid(columns: Sequence[tuple[int | None, bool]], rows: list[list[Any]]) -> Any:
+    """rich's ``Table.grid(padding=(0, 2))`` of one-line cells (rich ``Text``), drawn by
+    ``FixedTable``: per column, its width (None: its widest cell) and whether it
+    is right-aligned. A cell wider than its column is cut with an ellipsis, as rich cuts it."""
+    from canon_cli.output.layout import wrap_spans
+
+    def rich_grid() -> Any:
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 2))
+        for width, right in columns:
+            grid.add_column(no_wrap=True, width=width, justify="right" if right else "left")
+        for row in rows:
+            grid.add_row(*row)
+        return grid
+
+    widths = [
+        max((row[i].cell_len for row in rows), default=0) if width is None else width
+        for i, (width, _right) in enumerate(columns)
+    ]
+    if not all(widths):  # rich gives an empty column its padding only
+        return rich_grid()
+    count = len(columns)
+    return FixedTable(
+        headers=None,
+        styles=[""] * count,
+        widths=widths,
+        right=[right for _width, right in columns],
+        wraps=[False] * count,
+        rows=rows,
+        sections=(),
+        lines=wrap_spans,
+        fallback=rich_grid,
+        gap=GRID_GAP,
+        cut=True,
+    )
 
 
 class _NotSimple(Exception):
