@@ -23,10 +23,23 @@ import re
 
 from canon_cli.charsets import BIDI, CONTROL, INVISIBLE
 
-_TERMINAL = re.compile(f"[{CONTROL}{BIDI}{INVISIBLE}]")
-_FILE = re.compile(f"[{CONTROL}{BIDI}]")
-# What JSON text escapes on top of what json.dumps already does (it escapes C0 itself)
-_JSON = re.compile(f"[\x7f-\x9f{BIDI}{INVISIBLE}]")
+# Compiled on first use (most runs meet only printable text, and compiling these
+# classes is about a millisecond of start-up): what a terminal, a file meant for
+# other programs, and JSON text escape (JSON on top of what json.dumps already does:
+# it escapes C0 itself)
+_CLASSES = {
+    "terminal": f"[{CONTROL}{BIDI}{INVISIBLE}]",
+    "file": f"[{CONTROL}{BIDI}]",
+    "json": f"[\x7f-\x9f{BIDI}{INVISIBLE}]",
+}
+_compiled: dict[str, re.Pattern[str]] = {}
+
+
+def _pattern(kind: str) -> re.Pattern[str]:
+    found = _compiled.get(kind)
+    if found is None:
+        found = _compiled[kind] = re.compile(_CLASSES[kind])
+    return found
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -42,7 +55,7 @@ def clean(text: str, *, keep_invisible: bool = False) -> str:
     controls and bidi overrides."""
     if text.isprintable():  # no control, format or separator characters: nothing to do
         return text
-    return (_FILE if keep_invisible else _TERMINAL).sub(_visible, text)
+    return _pattern("file" if keep_invisible else "terminal").sub(_visible, text)
 
 
 def clean_line(text: str, *, keep_invisible: bool = False) -> str:
@@ -64,4 +77,4 @@ def _json_escape(match: re.Match[str]) -> str:
 def json_safe(text: str) -> str:
     """Serialised JSON with controls, bidi overrides and invisible characters escaped as
     \\uXXXX. The escapes are JSON's own, so the decoded data is exactly the original."""
-    return _JSON.sub(_json_escape, text)
+    return _pattern("json").sub(_json_escape, text)

@@ -243,12 +243,15 @@ def entry_table(
     cols = _entry_cols(with_time=True, with_rating=show_rating, keep_rating=by_rating)
     cells = [[_entry_cells(row, True, show_rating) for row in rows] for _heading, rows in groups]
     widths = fit_widths(cols, [row for block in cells for row in block], con.width)
-    with con:  # written once, at the end
-        for index, ((heading, _rows), block) in enumerate(zip(groups, cells, strict=True)):
-            if index:
-                con.print()
-            con.print(Rule(text(heading, "bold"), align="left", style="dim"))
-            con.print(fitted_table(cols, widths, block))
+    from rich.console import Group
+
+    drawn: list[Any] = []
+    for index, ((heading, _rows), block) in enumerate(zip(groups, cells, strict=True)):
+        if index:
+            drawn.append(text(""))  # a blank line between two sections
+        drawn.append(Rule(text(heading, "bold"), align="left", style="dim"))
+        drawn.append(fitted_table(cols, widths, block))
+    con.print(Group(*drawn))  # one print: rich's work per call is paid once
 
 
 def key_values(title: str, pairs: list[tuple[str, str]], blocks: list[tuple[str, str]]) -> None:
