@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions
     from rich.segment import Segment
+    from rich.style import Style
     from rich.text import Text
 
 
@@ -77,11 +78,20 @@ class FixedTable:
                     return False
         return True
 
-    def _cell_lines(self, cell: Text, column: int) -> list[Text]:
+    def _cell_lines(self, cell: Text, column: int) -> list[Text | tuple[str, str | Style]]:
         """The lines of one cell at its column's width, padded as rich pads them."""
         from rich.cells import cell_len
 
         width = self.widths[column]
+        if not self.wraps[column] and not cell.spans:
+            # one line in one style (ids, years, kinds, counts): the padded text, as
+            # ``truncate``/``pad_left`` would make it, without a Text for each cell
+            plain = cell.plain
+            if cell_len(plain) <= width:
+                if self.right[column]:
+                    plain = plain.rstrip()
+                    return [(" " * (width - cell_len(plain)) + plain, cell.style)]
+                return [(plain + " " * (width - cell_len(plain)), cell.style)]
         if self.wraps[column]:
             pieces = [cell[start:end] for start, end in self.lines(cell.plain, width)]
         else:
@@ -96,38 +106,63 @@ class FixedTable:
                 piece.pad_left(width - cell_len(piece.plain))
             else:
                 piece.truncate(width, overflow=overflow, pad=True)
-        return pieces  # none: the row draws the cell blank, as rich does
+        return list(pieces)  # none: the row draws the cell blank, as rich does
 
     def _row(
         self, console: Console, cells: Sequence[Text], styles: Sequence[Any]
     ) -> Iterator[Segment]:
+        """The lines of one row. Unstyled text is written as it is, so a run of unstyled
+        pieces goes out as one segment: the same bytes, fewer segments for the console."""
         from rich.segment import Segment
 
         rendered = [self._cell_lines(cell, i) for i, cell in enumerate(cells)]
         height = max(1, *(len(lines) for lines in rendered))
-        last = len(cells) - 1
-        pad_right, divider, pad_left = self.gap
         for line_no in range(height):
-            for i, lines in enumerate(rendered):
-                style = styles[i]
-                left = pad_left if i else 0
-                right = pad_right if i != last else 0
-                if line_no >= len(lines):  # below a shorter cell: blank, in its style
-                    yield Segment(" " * (left + self.widths[i] + right), style)
+            plain = ""
+            for text, style in self._pieces(console, rendered, styles, line_no):
+                if style:
+                    if plain:
+                        yield Segment(plain)
+                        plain = ""
+                    yield Segment(text, style)
                 else:
-                    if left:
-                        yield Segment(" " * left, style)
-                    # rich's table joins a cell's lines into one Text, which makes each
-                    # line's own style a span under its other spans
-                    line = lines[line_no]
+                    plain += text
+            if plain:
+                yield Segment(plain)
+            yield Segment.line()
+
+    def _pieces(
+        self,
+        console: Console,
+        rendered: list[list[Text | tuple[str, str | Style]]],
+        styles: Sequence[Any],
+        line_no: int,
+    ) -> Iterator[tuple[str, Any]]:
+        """(text, style) of one screen line of a row, cell by cell, with the gaps."""
+        last = len(rendered) - 1
+        pad_right, divider, pad_left = self.gap
+        for i, lines in enumerate(rendered):
+            style = styles[i]
+            left = pad_left if i else 0
+            right = pad_right if i != last else 0
+            if line_no >= len(lines):  # below a shorter cell: blank, in its style
+                yield " " * (left + self.widths[i] + right), style
+            else:
+                if left:
+                    yield " " * left, style
+                # rich's table joins a cell's lines into one Text, which makes each
+                # line's own style a span under its other spans
+                line = lines[line_no]
+                if isinstance(line, tuple):  # one piece, in one style
+                    yield line[0], style + console.get_style(line[1])
+                else:
                     base = style + console.get_style(line.style)
                     for segment in line.render(console, end=""):
-                        yield Segment(segment.text, base + segment.style)
-                    if right:
-                        yield Segment(" " * right, style)
-                if divider and i != last:
-                    yield Segment(" " * divider)
-            yield Segment.line()
+                        yield segment.text, base + segment.style
+                if right:
+                    yield " " * right, style
+            if divider and i != last:
+                yield " " * divider, None
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Any]:
         if not self._simple(options):
