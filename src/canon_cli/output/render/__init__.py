@@ -137,8 +137,8 @@ def rich_table(
     rows: Sequence[Sequence[Any]],
     sections: Collection[int] = (),
 ) -> Any:
-    """``fitted_table`` as rich's own ``Table``: the reference ``render.grid.FixedTable`` draws
-    the same characters in the same styles as."""
+    """``fitted_table`` as rich's own ``Table``: what ``grid.FixedTable`` writes byte for
+    byte, and hands the unusual cases to."""
     from rich import box
     from rich.table import Table
 

@@ -116,7 +116,7 @@ class FixedTable:
         from rich.segment import Segment
 
         rendered = [self._cell_lines(cell, i) for i, cell in enumerate(cells)]
-        height = max(1, *(len(lines) for lines in rendered))
+        height = max([1, *(len(lines) for lines in rendered)])
         for line_no in range(height):
             plain = ""
             for text, style in self._pieces(console, rendered, styles, line_no):
