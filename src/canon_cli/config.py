@@ -6,8 +6,6 @@ and read quickly by the standard library, so every run can honour it without a c
 user's comments; this module decides what the settings mean.
 """
 
-from __future__ import annotations
-
 import os
 import re
 import stat

@@ -3,8 +3,6 @@
 Pure functions over a ``Catalog`` and plain values; the CLI only passes options in.
 """
 
-from __future__ import annotations
-
 import itertools
 import re
 from collections.abc import Collection, Iterable, Iterator

@@ -8,8 +8,6 @@ to define, paid on every run of a command that should start in tens of milliseco
 is warm, and a 100,000-entry catalog is queried without loading it into memory.
 """
 
-from __future__ import annotations
-
 import contextlib
 import json
 import sqlite3

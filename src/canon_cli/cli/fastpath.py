@@ -10,8 +10,6 @@ value that looks like an option or is out of range, a missing argument) returns
 paths side by side.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path

@@ -5,8 +5,6 @@ and arguments several commands share.
 them. Plain data and no imports beyond the vocabulary: this module is on every start-up.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from canon_cli.i18n import N_

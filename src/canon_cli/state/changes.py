@@ -12,8 +12,6 @@ counter. A device never issues a clock at or below one it has seen, so a change 
 after seeing another always sorts after it, even when this machine's clock is slow.
 """
 
-from __future__ import annotations
-
 import json
 import os
 from typing import Any, NamedTuple
@@ -42,7 +40,7 @@ class Clock(NamedTuple):
         return f"{self.wall_ms:013d}-{self.counter:06d}"
 
     @classmethod
-    def parse(cls, text: str) -> Clock:
+    def parse(cls, text: str) -> "Clock":
         wall, sep, counter = text.partition("-")
         if not sep or not (wall.isdigit() and counter.isdigit()):
             raise ValueError(f"not a clock: {text!r}")

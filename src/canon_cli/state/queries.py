@@ -4,8 +4,6 @@
 small); every SQLite error becomes a ``CanonError`` through ``translate``.
 """
 
-from __future__ import annotations
-
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
