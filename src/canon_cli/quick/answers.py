@@ -22,6 +22,18 @@ if TYPE_CHECKING:
 
 ENTRY = "e.id, e.year, e.kind, c.value, e.section, e.title, e.title_zh, e.url_problem"
 FROM = "FROM cat.entries e LEFT JOIN st.current c ON c.entry = e.id AND c.field = 'status'"
+# status_of in SQL
+STATUS = (
+    "CASE WHEN c.value IN (" + ", ".join(f"'{m}'" for m in MARKED) + ")"
+    " THEN substr(c.value, 2, length(c.value) - 2) ELSE 'unread' END"
+)
+# text_lines([entry_row(...)])'s line made by SQLite, so a long list costs one string per
+# entry, not eight values and a join; the first parameter is the language of the title
+LINE = (
+    "e.id || char(9) || ifnull(nullif(e.year, 0), '') || char(9) || e.kind || char(9) || "
+    f"{STATUS} || char(9) || e.section || char(9) || CASE WHEN ? = 'zh' AND e.title_zh != ''"
+    " THEN e.title_zh ELSE e.title END || CASE WHEN e.url_problem IS NULL THEN '' ELSE '!' END"
+)
 
 
 def status_of(value: object) -> str:
@@ -61,6 +73,20 @@ def as_is(text: str, one_line: bool = True) -> bool:
     return not any(_escaped(ord(c)) for c in text if not c.isprintable())
 
 
+_CONTROLS = bytes([*range(32), 127])
+
+
+def plain_text(text: str, tabs: int, lines: int) -> bool:
+    """Whether ``text`` is ``lines`` lines of ``tabs`` tabs in all and nothing else a
+    reader's terminal would not print as it is: the one check for a whole answer."""
+    if text.count("\n") != lines:
+        return False
+    if text.isascii():  # printable ASCII is what is left without the control bytes
+        raw = text.encode("ascii")
+        return len(raw) - len(raw.translate(None, _CONTROLS)) == tabs + lines
+    return text.count("\t") == tabs and text.replace("\t", " ").replace("\n", " ").isprintable()
+
+
 def text_lines(rows: Rows) -> str | None:
     """Tab-separated lines (streams.plain_rows), or None when a value would need
     cleaning (a control or invisible character: the general path escapes it)."""
@@ -68,10 +94,8 @@ def text_lines(rows: Rows) -> str | None:
         return None
     lines = ["\t".join(["" if v is None else str(v) for v in row]) for row in rows]
     text = "\n".join(lines) + "\n"
-    tabs = sum(len(row) - 1 for row in rows)
-    shape = text.count("\t") == tabs and text.count("\n") == len(lines)
-    if shape and text.replace("\t", " ").replace("\n", " ").isprintable():
-        return text  # one check for the whole text: the common case
+    if plain_text(text, sum(len(row) - 1 for row in rows), len(lines)):
+        return text  # the common case
     cells = ("" if v is None else str(v) for row in rows for v in row)
     return text if all(map(as_is, cells)) else None
 
@@ -246,9 +270,11 @@ def wanted_statuses(values: dict[str, object]) -> set[str] | None:
 Picked = list[tuple[tuple[object, ...], str]]  # (the ENTRY columns, the status)
 
 
-def chosen_entries(db: sqlite3.Connection, values: dict[str, object]) -> Picked | None:
-    """``list``'s choice, in reading order: sections, years, tags, kinds, words,
-    statuses and a limit; None for an unknown filter or a word the general path widens."""
+def _choice(
+    db: sqlite3.Connection, values: dict[str, object]
+) -> tuple[list[str], list[object], set[str]] | None:
+    """``list``'s filters as SQL (sections, years, tags, kinds, words) and the statuses
+    asked for; None for an unknown filter or a word the general path widens."""
     found = sql_filters(db, values, Sections(db))
     if found is None:
         return None
@@ -261,11 +287,19 @@ def chosen_entries(db: sqlite3.Connection, values: dict[str, object]) -> Picked 
         found[0].append(condition[0])
         found[1].extend(condition[1])
     wanted = wanted_statuses(values)
-    if wanted is None:
+    return None if wanted is None else (*found, wanted)
+
+
+def chosen_entries(db: sqlite3.Connection, values: dict[str, object]) -> Picked | None:
+    """``list``'s choice, in reading order: sections, years, tags, kinds, words,
+    statuses and a limit; None for an unknown filter or a word the general path widens."""
+    choice = _choice(db, values)
+    if choice is None:
         return None
+    where, params, wanted = choice
     limit = values.get("limit")
     picked: Picked = []
-    for entry in entries(db, *found):
+    for entry in entries(db, where, params):
         status = status_of(entry[3])
         if wanted and status not in wanted:
             continue
@@ -277,6 +311,25 @@ def chosen_entries(db: sqlite3.Connection, values: dict[str, object]) -> Picked 
 
 def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
     """``canon list`` with sections, years, tags, kinds, words, statuses and a limit."""
+    choice = _choice(db, values)
+    if choice is None:
+        return None
+    where, params, wanted = choice
+    if wanted:
+        where, params = [*where, in_list(STATUS, sorted(wanted))], [*params, *sorted(wanted)]
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    limit = values.get("limit")
+    if isinstance(limit, int):
+        clause, params = clause + " ORDER BY e.ord LIMIT ?", [*params, limit]
+    else:
+        clause += " ORDER BY e.ord"
+    lines = [line for (line,) in db.execute(f"SELECT {LINE} {FROM}{clause}", [lang, *params])]
+    if not lines:
+        return None
+    text = "\n".join(lines) + "\n"
+    if plain_text(text, 5 * len(lines), len(lines)):
+        return text
+    # a value that may need cleaning, or a tab in one: cell by cell, as text_lines does
     picked = chosen_entries(db, values)
     return None if picked is None else text_lines([entry_row(e, lang) for e, _s in picked])
 
