@@ -39,8 +39,9 @@ def read_config_text(path: Path) -> str:
         raise ConfigError("not valid UTF-8 text", path=str(path)) from None
 
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_STATEMENT = re.compile(
+# patterns as text: re compiles them on first use (only editing the file needs them)
+_BARE_KEY = r"[A-Za-z0-9_-]+"
+_STATEMENT = (
     r"""[ \t]*(?:"(?P<quoted>[^"\\]*)"|'(?P<literal>[^']*)'|(?P<bare>[A-Za-z0-9_-]+))[ \t]*="""
 )
 _TOML_ESCAPES = {
@@ -71,7 +72,7 @@ def toml_value(value: Any) -> str:
 
 
 def _statement_key(line: str) -> str | None:
-    match = _STATEMENT.match(line)
+    match = re.match(_STATEMENT, line)
     if match is None:
         return None
     for group in ("quoted", "literal", "bare"):
@@ -130,7 +131,7 @@ def edit_settings_text(text: str, changes: Mapping[str, Any]) -> str:
     replacements: dict[int, tuple[int, list[str]]] = {}
     appended: list[str] = []
     for key, value in changes.items():
-        name = key if _BARE_KEY.fullmatch(key) else toml_value(key)
+        name = key if re.fullmatch(_BARE_KEY, key) else toml_value(key)
         if key in found:
             start, end = found[key]
             new: list[str] = []

@@ -155,8 +155,8 @@ def temp_prefix(path: Path) -> str:
 
 
 # canon's temp files: ``.<name>.<12 hex digits>.tmp``, and the ``.catalog-XXXXXXXX.tmp``
-# snapshot temps of earlier versions (tempfile's naming).
-_TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{12}\.tmp|\.catalog-[a-z0-9_]{8}\.tmp")
+# snapshot temps of earlier versions (tempfile's naming). Text: re compiles it on first use.
+_TEMP_NAME = r"\..+\.[0-9a-f]{12}\.tmp|\.catalog-[a-z0-9_]{8}\.tmp"
 
 
 def create_temp(path: Path, mode: int = 0o600) -> tuple[int, Path]:
@@ -226,7 +226,7 @@ def sweep_temps(directory: Path, prefix: str = "") -> int:
     return sum(
         _remove_orphan(directory / name)
         for name in names
-        if name.startswith(lead) and _TEMP_NAME.fullmatch(name)
+        if name.startswith(lead) and re.fullmatch(_TEMP_NAME, name)
     )
 
 

@@ -141,7 +141,7 @@ def find_entries(
 
 # --- search -----------------------------------------------------------------
 
-_TOKEN = re.compile(r"\w+")
+_TOKEN = r"\w+"  # text: re compiles it on first use
 
 
 def _is_cjk(token: str) -> bool:
@@ -153,7 +153,7 @@ def _is_cjk(token: str) -> bool:
 
 
 def _query_tokens(text: str) -> list[str]:
-    return _TOKEN.findall(fts_text(text))
+    return re.findall(_TOKEN, fts_text(text))
 
 
 def _phrase(tokens: list[str]) -> str:
