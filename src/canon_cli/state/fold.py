@@ -6,8 +6,6 @@ Instants are stored in UTC as ``2026-11-21T09:00:00Z`` (fixed width, so text ord
 is time order) and shown in the local zone.
 """
 
-from __future__ import annotations
-
 import time as _clock
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
@@ -89,7 +87,7 @@ def instant(ms: int) -> str:
     return _clock.strftime("%Y-%m-%dT%H:%M:%SZ", _clock.gmtime(ms // 1000))
 
 
-def parse_instant(text: str) -> datetime:
+def parse_instant(text: str) -> "datetime":
     """An ISO 8601 date or date-time as an aware datetime; a date or a time without an
     offset is read as local time. Raises ValueError for anything else."""
     from datetime import datetime
@@ -97,7 +95,7 @@ def parse_instant(text: str) -> datetime:
     return aware(datetime.fromisoformat(text))
 
 
-def aware(value: datetime | date) -> datetime:
+def aware(value: "datetime | date") -> "datetime":
     """A date or datetime made timezone-aware; a date or naive time is read as local."""
     from datetime import datetime, time
 
@@ -108,7 +106,7 @@ def aware(value: datetime | date) -> datetime:
     return value
 
 
-def to_instant(value: datetime | date | str) -> str:
+def to_instant(value: "datetime | date | str") -> str:
     """Any date, date-time or ISO text as canon's stored UTC instant."""
     from datetime import UTC
 
@@ -120,7 +118,7 @@ def instant_ms(text: str) -> int:
     return int(parse_instant(text).timestamp() * 1000)
 
 
-def local(text: str) -> datetime:
+def local(text: str) -> "datetime":
     """A stored instant in the local zone."""
     return parse_instant(text).astimezone()
 
