@@ -4,10 +4,7 @@ This is the slow path, taken only when a catalog changed since the last snapshot
 (see ``snapshot.py``). The schema's checks come from ``validator.py``.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -21,8 +18,7 @@ from canon_cli.vocab import TEXT_MAX
 from canon_cli.yamlio import DEFERRED, fast_load, find_line, load_yaml
 
 
-@dataclass
-class SectionRow:
+class SectionRow(NamedTuple):
     slug: str
     name_en: str
     name_zh: str | None
@@ -33,17 +29,18 @@ class SectionRow:
     source: str
 
 
-@dataclass
 class LoadedCatalog:
-    """Every source merged, in reading order, with each item's file of origin."""
+    """Every source merged, in reading order, with each item's file of origin. (A plain
+    class: a dataclass would import ``dataclasses`` and ``inspect`` on every rebuild.)"""
 
-    title: str = ""
-    source_url: str | None = None
-    tags: dict[str, str] = field(default_factory=dict)  # slug -> English description
-    tags_zh: dict[str, str] = field(default_factory=dict)  # slug -> Chinese, where given
-    sections: list[SectionRow] = field(default_factory=list)
-    # (the entry's model, or its Brief once staged; its file; its line)
-    entries: list[tuple[Any, str, int | None]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.title = ""
+        self.source_url: str | None = None
+        self.tags: dict[str, str] = {}  # slug -> English description
+        self.tags_zh: dict[str, str] = {}  # slug -> Chinese, where given
+        self.sections: list[SectionRow] = []
+        # (the entry's model, or its Brief once staged; its file; its line)
+        self.entries: list[tuple[Any, str, int | None]] = []
 
 
 def _location(loc: tuple[int | str, ...], data: Any) -> str:
@@ -192,9 +189,9 @@ def _load_streaming(text: SourceText, keep: Callable[[Any], None] | None = None)
     the fast parser defers, or an entry is too long or invalid (the caller then reads
     the file the usual way, to report the problem with its full context). ``keep``:
     given each model instead, which then takes no place in the data (None does)."""
-    from pydantic_core import ValidationError
+    from canon_cli.catalog.validator import core, validate_entry
 
-    from canon_cli.catalog.validator import validate_entry
+    ValidationError = core().ValidationError
 
     failed = False
 
@@ -221,9 +218,9 @@ def _validated(data: Any, text: SourceText, path: Path) -> Any:
     """The ``CatalogModel`` record of the file's data (its entries may be records
     already: the validator takes those as they are), or the ``CatalogError`` that says
     where the first problem is, what it is, and how many more there are."""
-    from pydantic_core import ValidationError
+    from canon_cli.catalog.validator import core, validate_catalog
 
-    from canon_cli.catalog.validator import validate_catalog
+    ValidationError = core().ValidationError
 
     try:
         return validate_catalog(data)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -69,6 +70,49 @@ class Validators(NamedTuple):
 
 
 _cached: Validators | None = None
+_CORE = "pydantic_core._pydantic_core"
+
+
+def core() -> Any:
+    """pydantic-core's compiled module: ``SchemaValidator``, ``SchemaError``,
+    ``ValidationError`` and ``__version__`` (the package re-exports these same objects).
+
+    Loaded by itself when it can be: the package's ``__init__`` also imports its schema
+    type declarations (``core_schema``, typing_extensions, inspect), about three quarters
+    of its import time, and a stored schema needs none of them. A later ``import
+    pydantic_core`` (pydantic, or an error path) finds this module already loaded and
+    uses it. Anything unexpected falls back to the package's own import."""
+    found = sys.modules.get(_CORE)
+    if found is None:
+        found = _load_alone()
+    if found is None:
+        from importlib import import_module
+
+        found = import_module(_CORE)  # the package first, as any import of it
+    return found
+
+
+def _load_alone() -> Any:
+    from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader, ModuleSpec, PathFinder
+
+    package = PathFinder.find_spec("pydantic_core")  # finds the folder, imports nothing
+    if package is None or "pydantic_core" in sys.modules:
+        return None
+    for folder in package.submodule_search_locations or ():
+        for suffix in EXTENSION_SUFFIXES:
+            path = os.path.join(folder, "_pydantic_core" + suffix)
+            if not os.path.isfile(path):
+                continue
+            loader = ExtensionFileLoader(_CORE, path)
+            spec = ModuleSpec(_CORE, loader, origin=path)
+            try:
+                module = loader.create_module(spec)
+                loader.exec_module(module)
+            except ImportError:
+                return None
+            sys.modules[_CORE] = module
+            return module
+    return None
 
 
 def validators() -> Validators:
@@ -98,12 +142,10 @@ def stored_path() -> Path:
 def source_key() -> str:
     """What the stored form must have been made from: this canon, this pydantic-core
     and the size and time of each source file."""
-    import pydantic_core
-
     from canon_cli import __version__
 
     root = Path(__file__).resolve().parent.parent
-    parts = [FORMAT, __version__, pydantic_core.__version__]
+    parts = [FORMAT, __version__, core().__version__]
     for name in _SOURCES:
         try:
             st = os.stat(root / name)
@@ -127,9 +169,9 @@ def _load() -> Validators:
 
 
 def _from_stored(path: Path, key: str) -> Validators | None:
-    from pydantic_core import SchemaError
-
     from canon_cli.fileio import read_regular
+
+    SchemaError = core().SchemaError
 
     try:
         stored = _revived(read_regular(path, MAX_BYTES))
@@ -141,9 +183,8 @@ def _from_stored(path: Path, key: str) -> Validators | None:
 
 
 def _build(schemas: Any) -> Validators:
-    from pydantic_core import SchemaValidator
-
-    return Validators(SchemaValidator(schemas["catalog"]), SchemaValidator(schemas["entry"]))
+    make = core().SchemaValidator
+    return Validators(make(schemas["catalog"]), make(schemas["entry"]))
 
 
 def _store(path: Path, data: bytes) -> None:
