@@ -31,8 +31,7 @@ def _changed_at(path: str) -> int:
 
 def content_digest(path: str) -> str | None:
     """A hash of the file's bytes; None when it cannot be read (the loader says why)."""
-    import hashlib
-
+    from canon_cli.digest import hex_digest
     from canon_cli.errors import DataError
     from canon_cli.fileio import max_bytes_limit, read_regular
 
@@ -40,7 +39,7 @@ def content_digest(path: str) -> str | None:
         data = read_regular(Path(path), max_bytes_limit())
     except (OSError, DataError):
         return None
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hex_digest(data, 16)
 
 
 def racy_digests(paths: list[Path], window_ns: int | None = None) -> str:

@@ -149,9 +149,9 @@ def read_state_file(path: Path, now_ms: int) -> Incoming:
 
 def _file_device(path: Path) -> str:
     """A stand-in device id for a file without one (the same for the same file)."""
-    from hashlib import blake2b
+    from canon_cli.digest import hex_digest
 
-    return blake2b(str(path.resolve()).encode(), digest_size=8).hexdigest()
+    return hex_digest(str(path.resolve()).encode(), 8)
 
 
 def _journal(text: str, path: Path) -> Incoming:

@@ -227,9 +227,9 @@ def read_v1(path: Path, hint: str | None = None) -> dict[str, V1Record]:
 
 def note_id(entry: str, at: str, text: str) -> str:
     """A version-1 note's id: the same note in two files gets the same id."""
-    from hashlib import blake2b
+    from canon_cli.digest import hex_digest
 
-    return blake2b(f"{entry}\0{at}\0{text}".encode(), digest_size=6).hexdigest()
+    return hex_digest(f"{entry}\0{at}\0{text}".encode(), 6)
 
 
 def _stamp(record: V1Record, fallback_ms: int) -> int:

@@ -193,12 +193,10 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def tail_digest(fd: int, offset: int) -> str:
-    try:  # hashlib would load OpenSSL on import; the built-in BLAKE2 module is enough
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - not CPython
-        from hashlib import blake2b
+    from canon_cli.digest import hex_digest
+
     start = max(0, offset - TAIL_BYTES)
-    return blake2b(os.pread(fd, offset - start, start), digest_size=12).hexdigest()
+    return hex_digest(os.pread(fd, offset - start, start), 12)
 
 
 def whole_line(raw: bytes) -> bool:
