@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from canon_cli import paths
 
@@ -126,3 +128,14 @@ def test_entries_that_are_not_all_entries_get_the_validations_message(
     path.write_text(HEADER.replace("entries:\n", "") + entries, encoding="utf-8")
     result = cli("--catalog", str(path), "list")
     assert result.exit_code == 3 and said in result.stderr, result.stderr
+
+
+@given(st.text(max_size=40), st.text(alphabet="abc XYZ-é中文字", max_size=20))
+def test_the_index_form_skips_the_cjk_scan_only_where_it_finds_nothing(
+    text: str, mixed: str
+) -> None:
+    from canon_cli.catalog.snapshot import _cjk_pattern, _spaced, fts_text
+
+    for sample in (text, mixed, text + " " + mixed):
+        assert fts_text(sample) == _cjk_pattern().sub(_spaced, sample.casefold())
+    assert fts_text("a") + " " + fts_text(mixed) == fts_text("a " + mixed)  # apart, as one

@@ -56,6 +56,8 @@ CREATE VIRTUAL TABLE fts USING fts5(title, authors, tags, summary, content='',
 
 def fts_text(text: str) -> str:
     """Index form of text: CJK characters become single tokens (they have no spaces)."""
+    if text.isascii():  # no CJK to space apart (and isascii is a flag, not a scan)
+        return text.casefold()
     return _cjk_pattern().sub(_spaced, text.casefold())
 
 

@@ -178,11 +178,12 @@ def _entry_row(e: EntryModel, source: str) -> tuple[object, ...]:
 
 
 def _fts_row(e: EntryModel) -> tuple[object, ...]:
-    """An entry's row of the full-text index: title, authors, tags, summaries."""
+    """An entry's row of the full-text index: title, authors, tags, summaries (each
+    language apart, so that the English text, mostly ASCII, skips the CJK scan)."""
     tags = " ".join(e.tags) + " " + " ".join(t.replace("-", " ") for t in e.tags)
     return (
-        fts_text(e.title + " " + (e.title_zh or "")),
+        fts_text(e.title) + " " + fts_text(e.title_zh or ""),
         fts_text(" ".join(e.authors)),
         fts_text(tags),
-        fts_text(e.summary.en + " " + (e.summary.zh or "")),
+        fts_text(e.summary.en) + " " + fts_text(e.summary.zh or ""),
     )

@@ -9,6 +9,8 @@ _ARXIV = re.compile(
     r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
+# a scheme and a host of letters, digits, dots and hyphens: a plain link, no split needed
+_PLAIN = re.compile(r"https?://[a-z0-9.-]+(?:[:/?#]|$)", re.IGNORECASE)
 _FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -31,6 +33,13 @@ def url_problem(url: str) -> str | None:
     # isascii() first: a plain link is checked in C, not character by character in Python
     if _FORBIDDEN.search(url) or (not url.isascii() and any(map(_unseen_non_ascii, url))):
         return "contains whitespace or control characters"
+    if _PLAIN.match(url):
+        return None  # what urlsplit would find: an http(s) scheme and a host
+    return _split_problem(url)
+
+
+def _split_problem(url: str) -> str | None:
+    """url_problem's answer from the URL's parts (a link without a plain host)."""
     from urllib.parse import urlsplit  # here: the quick path's BibTeX export needs no URL split
 
     try:
