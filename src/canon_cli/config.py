@@ -6,6 +6,9 @@ and read quickly by the standard library, so every run can honour it without a c
 user's comments; this module decides what the settings mean.
 """
 
+# Evaluated annotations (no `from __future__ import annotations`): a NamedTuple would
+# compile each field's annotation string at import (docs/decisions.md, "Record classes").
+
 import os
 import re
 import stat

@@ -4,6 +4,9 @@ This is the slow path, taken only when a catalog changed since the last snapshot
 (see ``snapshot.py``). The schema's checks come from ``validator.py``.
 """
 
+# Evaluated annotations (no `from __future__ import annotations`): a NamedTuple would
+# compile each field's annotation string at import (docs/decisions.md, "Record classes").
+
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol

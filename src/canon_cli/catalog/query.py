@@ -3,6 +3,9 @@
 Pure functions over a ``Catalog`` and plain values; the CLI only passes options in.
 """
 
+# Evaluated annotations (no `from __future__ import annotations`): a NamedTuple would
+# compile each field's annotation string at import (docs/decisions.md, "Record classes").
+
 import itertools
 import re
 from collections.abc import Collection, Iterable, Iterator

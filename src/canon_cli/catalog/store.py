@@ -8,6 +8,9 @@ to define, paid on every run of a command that should start in tens of milliseco
 is warm, and a 100,000-entry catalog is queried without loading it into memory.
 """
 
+# Evaluated annotations (no `from __future__ import annotations`): a NamedTuple would
+# compile each field's annotation string at import (docs/decisions.md, "Record classes").
+
 import contextlib
 import json
 import sqlite3

@@ -10,6 +10,9 @@ value that looks like an option or is out of range, a missing argument) returns
 paths side by side.
 """
 
+# Evaluated annotations (no `from __future__ import annotations`): a NamedTuple would
+# compile each field's annotation string at import (docs/decisions.md, "Record classes").
+
 import os
 import sys
 from pathlib import Path

@@ -5,6 +5,9 @@ and arguments several commands share.
 them. Plain data and no imports beyond the vocabulary: this module is on every start-up.
 """
 
+# Evaluated annotations (no `from __future__ import annotations`): a NamedTuple would
+# compile each field's annotation string at import (docs/decisions.md, "Record classes").
+
 from typing import NamedTuple
 
 from canon_cli.i18n import N_

@@ -12,6 +12,9 @@ counter. A device never issues a clock at or below one it has seen, so a change 
 after seeing another always sorts after it, even when this machine's clock is slow.
 """
 
+# Evaluated annotations (no `from __future__ import annotations`): a NamedTuple would
+# compile each field's annotation string at import (docs/decisions.md, "Record classes").
+
 import json
 import os
 from typing import Any, NamedTuple

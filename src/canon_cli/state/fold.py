@@ -6,6 +6,9 @@ Instants are stored in UTC as ``2026-11-21T09:00:00Z`` (fixed width, so text ord
 is time order) and shown in the local zone.
 """
 
+# Evaluated annotations (no `from __future__ import annotations`): a NamedTuple would
+# compile each field's annotation string at import (docs/decisions.md, "Record classes").
+
 import time as _clock
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple

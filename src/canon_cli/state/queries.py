@@ -4,6 +4,9 @@
 small); every SQLite error becomes a ``CanonError`` through ``translate``.
 """
 
+# Evaluated annotations (no `from __future__ import annotations`): a NamedTuple would
+# compile each field's annotation string at import (docs/decisions.md, "Record classes").
+
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
