@@ -139,3 +139,17 @@ def test_the_index_form_skips_the_cjk_scan_only_where_it_finds_nothing(
     for sample in (text, mixed, text + " " + mixed):
         assert fts_text(sample) == _cjk_pattern().sub(_spaced, sample.casefold())
     assert fts_text("a") + " " + fts_text(mixed) == fts_text("a " + mixed)  # apart, as one
+
+
+def test_a_snapshot_built_in_memory_keeps_no_staged_rows(tmp_path: Path) -> None:
+    """Built in memory (an unusable cache), the snapshot stays open for the run: its
+    staged rows are freed, not kept beside the entries."""
+    from canon_cli.catalog.snapshot import _in_memory
+
+    catalog = _catalog(tmp_path, _entry(1, "second") + _entry(2, "first"))
+    db = _in_memory([catalog], "key")
+    try:
+        assert db.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
+        assert db.execute("SELECT id FROM entries ORDER BY ord").fetchall() == [("e2",), ("e1",)]
+    finally:
+        db.close()

@@ -126,12 +126,13 @@ def open_catalog(paths: list[Path], cache: Path) -> Catalog:
 
 def _in_memory(paths: list[Path], key: str) -> sqlite3.Connection:
     """The snapshot built in memory (an unusable cache dir costs only speed)."""
-    from canon_cli.catalog.staging import build
+    from canon_cli.catalog.staging import build, drop_staged
 
     db = sqlite3.connect(":memory:")
     try:
         db.execute("PRAGMA temp_store=MEMORY")  # the staged rows too: no file anywhere
         build(db, paths, key)
+        drop_staged(db)
     except BaseException:
         db.close()
         raise
@@ -163,7 +164,8 @@ def _rebuild(paths: list[Path], cache: Path, db_path: Path, key: str) -> sqlite3
         return _in_memory(paths, key)
     try:
         # The entries are staged in the file as they are validated (catalog/staging.py),
-        # so a bad catalog leaves only this temp behind, and it is removed here.
+        # so a bad catalog leaves only this temp behind, and it is removed here. The
+        # staged rows go with the connection when it closes.
         db = sqlite3.connect(tmp)
         try:
             build(db, paths, key)

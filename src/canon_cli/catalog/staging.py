@@ -64,7 +64,10 @@ class Staging:
 
 
 def build(db: sqlite3.Connection, paths: list[Path], key: str) -> None:
-    """Read and check ``paths`` into the empty snapshot ``db``."""
+    """Read and check ``paths`` into the empty snapshot ``db``. The staged rows stay in
+    the connection's temporary tables: closing it discards them at once, where dropping
+    them frees them page by page (a tenth of a 100,000-entry build). A connection that
+    is kept open calls ``drop_staged``."""
     from canon_cli.catalog.load import load_catalogs
 
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
@@ -112,10 +115,11 @@ def _fill(db: sqlite3.Connection, loaded: LoadedCatalog, key: str) -> None:
     ranked = sorted(
         range(len(loaded.entries)), key=lambda seq: (order[loaded.entries[seq][0].section], seq)
     )
-    db.execute("CREATE TEMP TABLE ranks(seq INTEGER PRIMARY KEY, ord INTEGER, path TEXT)")
+    # keyed by the rank, so the rows are read in reading order: no sort of whole rows
+    db.execute("CREATE TEMP TABLE ranks(ord INTEGER PRIMARY KEY, seq INTEGER, path TEXT)")
     db.executemany(
         "INSERT INTO temp.ranks VALUES (?,?,?)",
-        ((seq, ord_, paths[loaded.entries[seq][0].section]) for ord_, seq in enumerate(ranked)),
+        ((ord_, seq, paths[loaded.entries[seq][0].section]) for ord_, seq in enumerate(ranked)),
     )
     joined = "FROM temp.ranks r JOIN temp.staged s ON s.seq = r.seq"
     columns = _ROW.replace("section, year", "section, r.path, year")
@@ -132,8 +136,6 @@ def _fill(db: sqlite3.Connection, loaded: LoadedCatalog, key: str) -> None:
         f"INSERT INTO aliases SELECT a.value, s.id {joined}, json_each(s.aliases) a"
         " ORDER BY r.ord, a.key"
     )
-    db.execute("DROP TABLE temp.ranks")
-    db.execute("DROP TABLE temp.staged")
     meta = {
         "identity": key,
         "title": loaded.title,
@@ -142,6 +144,12 @@ def _fill(db: sqlite3.Connection, loaded: LoadedCatalog, key: str) -> None:
     }
     db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
     db.commit()
+
+
+def drop_staged(db: sqlite3.Connection) -> None:
+    """Free the staged rows of a snapshot that stays open (one built in memory)."""
+    db.execute("DROP TABLE temp.ranks")
+    db.execute("DROP TABLE temp.staged")
 
 
 def _entry_row(e: EntryModel, source: str) -> tuple[object, ...]:
