@@ -78,13 +78,14 @@ _CONTROLS = bytes([*range(32), 127])
 
 def plain_text(text: str, tabs: int, lines: int) -> bool:
     """Whether ``text`` is ``lines`` lines of ``tabs`` tabs in all and nothing else a
-    reader's terminal would not print as it is: the one check for a whole answer."""
-    if text.count("\n") != lines:
-        return False
+    reader's terminal would not print as it is: the one check for a whole answer. (The
+    caller made ``tabs`` tabs and ``lines`` line breaks; any more is in a value.)"""
     if text.isascii():  # printable ASCII is what is left without the control bytes
         raw = text.encode("ascii")
         return len(raw) - len(raw.translate(None, _CONTROLS)) == tabs + lines
-    return text.count("\t") == tabs and text.replace("\t", " ").replace("\n", " ").isprintable()
+    if text.count("\n") != lines or text.count("\t") != tabs:
+        return False
+    return text.replace("\t", " ").replace("\n", " ").isprintable()
 
 
 def text_lines(rows: Rows) -> str | None:
