@@ -17,7 +17,7 @@ from canon_cli import paths
 from canon_cli.catalog.query import Filters, parse_years
 from canon_cli.cli.session import Session
 from canon_cli.i18n import _
-from canon_cli.output import markview, streams, views
+from canon_cli.output import markview, streams
 
 if TYPE_CHECKING:
     from canon_cli.catalog.store import Entry
@@ -57,6 +57,7 @@ def list_entries(
 ) -> None:
     from collections.abc import Iterable
 
+    from canon_cli.output import views
     from canon_cli.reading.status import finish_times, ratings, select_entries
 
     catalog = session.catalog()
@@ -109,6 +110,7 @@ def _noted(session: Session, text: str | None) -> set[str]:
 
 def show_entry(session: Session, entry_id: str, as_json: bool = False) -> None:
     from canon_cli.catalog.query import resolve_entry
+    from canon_cli.output import views
     from canon_cli.reading.status import record_of
 
     catalog = session.catalog()
@@ -169,6 +171,7 @@ def show_next(
     count: int = 1,
     as_json: bool = False,
 ) -> None:
+    from canon_cli.output import views
     from canon_cli.reading.progress import next_entries
 
     catalog = session.catalog()
