@@ -148,7 +148,7 @@ def test_printable_lines_are_taken_as_sqlite_made_them(
     def cell_by_cell(*_args: object) -> None:
         raise AssertionError("the answer was printable: no second query")
 
-    monkeypatch.setattr(answers, "chosen_entries", cell_by_cell)
+    monkeypatch.setattr(answers, "entry_row", cell_by_cell)
     found = answer(["--catalog", str(own), "list", "-n", "3"])
     assert found is not None and found.endswith("\tIts link is refused!\n")
     found = answer(["--catalog", str(own), "--lang", "zh", "list", "--status", "done"])

@@ -95,8 +95,10 @@ def core() -> Any:
 def _load_alone() -> Any:
     from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader, ModuleSpec, PathFinder
 
+    if "pydantic_core" in sys.modules:
+        return None  # imported already: its own compiled module is the one to use
     package = PathFinder.find_spec("pydantic_core")  # finds the folder, imports nothing
-    if package is None or "pydantic_core" in sys.modules:
+    if package is None:
         return None
     for folder in package.submodule_search_locations or ():
         for suffix in EXTENSION_SUFFIXES:

@@ -271,59 +271,46 @@ def wanted_statuses(values: dict[str, object]) -> set[str] | None:
 Picked = list[tuple[tuple[object, ...], str]]  # (the ENTRY columns, the status)
 
 
-def _choice(
-    db: sqlite3.Connection, values: dict[str, object]
-) -> tuple[list[str], list[object], set[str]] | None:
-    """``list``'s filters as SQL (sections, years, tags, kinds, words) and the statuses
-    asked for; None for an unknown filter or a word the general path widens."""
+def _chosen(db: sqlite3.Connection, values: dict[str, object]) -> tuple[str, list[object]] | None:
+    """``list``'s choice as the end of a query on ``FROM``: sections, years, tags, kinds,
+    words, statuses and a limit, in reading order, with its parameters; None for an
+    unknown filter or a word the general path widens."""
     found = sql_filters(db, values, Sections(db))
-    if found is None:
+    wanted = wanted_statuses(values)
+    if found is None or wanted is None:
         return None
+    where, params = found
     if values.get("search") is not None:
         from canon_cli.quick.search import search_condition
 
         condition = search_condition(db, str(values["search"]))
         if condition is None:
             return None
-        found[0].append(condition[0])
-        found[1].extend(condition[1])
-    wanted = wanted_statuses(values)
-    return None if wanted is None else (*found, wanted)
-
-
-def chosen_entries(db: sqlite3.Connection, values: dict[str, object]) -> Picked | None:
-    """``list``'s choice, in reading order: sections, years, tags, kinds, words,
-    statuses and a limit; None for an unknown filter or a word the general path widens."""
-    choice = _choice(db, values)
-    if choice is None:
-        return None
-    where, params, wanted = choice
-    limit = values.get("limit")
-    picked: Picked = []
-    for entry in entries(db, where, params):
-        status = status_of(entry[3])
-        if wanted and status not in wanted:
-            continue
-        picked.append((entry, status))
-        if isinstance(limit, int) and len(picked) == limit:
-            break
-    return picked
-
-
-def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
-    """``canon list`` with sections, years, tags, kinds, words, statuses and a limit."""
-    choice = _choice(db, values)
-    if choice is None:
-        return None
-    where, params, wanted = choice
+        where, params = [*where, condition[0]], [*params, *condition[1]]
     if wanted:
         where, params = [*where, in_list(STATUS, sorted(wanted))], [*params, *sorted(wanted)]
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     limit = values.get("limit")
     if isinstance(limit, int):
-        clause, params = clause + " ORDER BY e.ord LIMIT ?", [*params, limit]
-    else:
-        clause += " ORDER BY e.ord"
+        return clause + " ORDER BY e.ord LIMIT ?", [*params, limit]
+    return clause + " ORDER BY e.ord", params
+
+
+def chosen_entries(db: sqlite3.Connection, values: dict[str, object]) -> Picked | None:
+    """``list``'s choice (see ``_chosen``): the ``ENTRY`` columns and the status of each."""
+    chosen = _chosen(db, values)
+    if chosen is None:
+        return None
+    clause, params = chosen
+    return [(e, status_of(e[3])) for e in db.execute(f"SELECT {ENTRY} {FROM}{clause}", params)]
+
+
+def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) -> str | None:
+    """``canon list`` with sections, years, tags, kinds, words, statuses and a limit."""
+    chosen = _chosen(db, values)
+    if chosen is None:
+        return None
+    clause, params = chosen
     lines = [line for (line,) in db.execute(f"SELECT {LINE} {FROM}{clause}", [lang, *params])]
     if not lines:
         return None
@@ -331,8 +318,8 @@ def list_answer(db: sqlite3.Connection, lang: str, values: dict[str, object]) ->
     if plain_text(text, 5 * len(lines), len(lines)):
         return text
     # a value that may need cleaning, or a tab in one: cell by cell, as text_lines does
-    picked = chosen_entries(db, values)
-    return None if picked is None else text_lines([entry_row(e, lang) for e, _s in picked])
+    rows = db.execute(f"SELECT {ENTRY} {FROM}{clause}", params)
+    return text_lines([entry_row(e, lang) for e in rows])
 
 
 def next_entries(db: sqlite3.Connection, values: dict[str, object]) -> Picked | None:
